@@ -1,0 +1,107 @@
+//! Page assembly: a lesson's template inside the shared layout, with the
+//! X-ray panel; and the error pages.
+//!
+//! Errors speak to whoever asked: a browser (its `Accept` names
+//! `text/html`) gets a small HTML page with links back to the lessons; curl,
+//! telnet and nc get one or two plain sentences.
+
+use super::{Ctx, xray};
+use crate::http::{Request, Response, Status};
+use crate::template::{Vars, escape};
+
+/// A lesson page under construction.
+pub struct Page<'a> {
+    /// The `<title>` and `<h1>`.
+    pub title: &'a str,
+    /// The template with the page's own content.
+    pub template: &'a str,
+    /// Strings to mark in the X-ray (the state this page relies on, as it
+    /// appears in the raw request).
+    pub marks: Vec<&'a str>,
+}
+
+impl<'a> Page<'a> {
+    /// A page with a title and a content template.
+    pub fn new(title: &'a str, template: &'a str) -> Page<'a> {
+        Page {
+            title,
+            template,
+            marks: Vec::new(),
+        }
+    }
+
+    /// Marks `s` wherever it appears in the X-ray of the request.
+    pub fn mark(mut self, s: &'a str) -> Page<'a> {
+        self.marks.push(s);
+        self
+    }
+
+    /// Renders the page with `vars` into the layout. A template error is a
+    /// bug in goldfish: it becomes a 500 that names the template.
+    pub fn render(self, ctx: &Ctx, vars: Vars) -> Response {
+        self.render_status(ctx, Status::OK, vars)
+    }
+
+    /// As [`Page::render`], with another status.
+    pub fn render_status(self, ctx: &Ctx, status: Status, vars: Vars) -> Response {
+        let content = match ctx.render(self.template, &vars) {
+            Ok(c) => c,
+            Err(e) => return template_bug(&e),
+        };
+        let layout_vars = Vars::new()
+            .text("title", self.title)
+            .html("content", content)
+            .html("xray_request", xray::request_html(ctx.req, &self.marks))
+            .html("xray_response", xray::RESPONSE_MARK);
+        match ctx.render("layout.html", &layout_vars) {
+            Ok(html) => Response::html(status, html),
+            Err(e) => template_bug(&e),
+        }
+    }
+}
+
+fn template_bug(e: &str) -> Response {
+    Response::text(
+        Status::INTERNAL_SERVER_ERROR,
+        format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),
+    )
+}
+
+/// Whether the client asked for HTML (browsers do; curl does not).
+fn wants_html(req: &Request) -> bool {
+    req.header("accept")
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// An error response: HTML for browsers, plain text otherwise. `message`
+/// is plain text (it is escaped for HTML here).
+pub fn error(req: &Request, status: Status, message: &str) -> Response {
+    if !wants_html(req) {
+        return Response::text(status, format!("{message}\n"));
+    }
+    let code = status.0;
+    let reason = status.reason();
+    Response::html(
+        status,
+        format!(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{code} {reason}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\n\
+             <body><main class=\"error\"><h1>{code} {reason}</h1>\n<p>{}</p>\n\
+             <p><a href=\"/\">Back to the lessons</a></p></main></body></html>\n",
+            escape(message)
+        ),
+    )
+}
+
+/// 404 with a pointer to the index.
+pub fn not_found(req: &Request) -> Response {
+    error(
+        req,
+        Status::NOT_FOUND,
+        &format!(
+            "There is no page at {}. The list of lessons is at / (GET /).",
+            crate::server::log::printable(req.path())
+        ),
+    )
+}

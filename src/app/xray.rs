@@ -1,0 +1,113 @@
+//! The X-ray panel: the bytes of this very exchange, on the page.
+//!
+//! HTTP is stateless, so whatever a page "remembers" must be in the request
+//! that asked for it. The panel shows the raw request head exactly as the
+//! server received it (Cookie lines highlighted, the state the page relies
+//! on marked), and the `Set-Cookie` lines of the response being sent.
+//!
+//! The response half is filled in last ([`fill_response`]), after the
+//! session has added its cookie, so it shows what really goes on the wire.
+
+use crate::http::{Request, Response};
+use crate::template::escape;
+
+/// Placeholder the layout puts where the response's Set-Cookie lines go.
+pub const RESPONSE_MARK: &str = "<!--goldfish:xray-response-->";
+
+/// The request head as HTML: escaped, one line per line, `Cookie` lines
+/// highlighted, and every occurrence of each string in `marks` wrapped in
+/// `<mark>` (the state this page depends on).
+pub fn request_html(req: &Request, marks: &[&str]) -> String {
+    let mut out = String::with_capacity(req.head().len() * 2);
+    for line in req.head().split_inclusive('\n') {
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            continue;
+        }
+        let is_cookie = line
+            .get(..7)
+            .is_some_and(|n| n.eq_ignore_ascii_case("cookie:"));
+        let mut html = escape(line).into_owned();
+        for mark in marks.iter().filter(|m| !m.is_empty()) {
+            let m = escape(mark);
+            html = html.replace(m.as_ref(), &format!("<mark>{m}</mark>"));
+        }
+        if is_cookie {
+            out.push_str("<span class=\"hl-cookie\">");
+            out.push_str(&html);
+            out.push_str("</span>");
+        } else {
+            out.push_str(&html);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The response's `Set-Cookie` lines as HTML.
+pub fn response_html(resp: &Response) -> String {
+    let mut out = String::new();
+    for value in resp.headers.get_all("set-cookie") {
+        out.push_str("<span class=\"hl-cookie\">Set-Cookie: ");
+        out.push_str(&escape(value));
+        out.push_str("</span>\n");
+    }
+    if out.is_empty() {
+        out.push_str("<span class=\"none\">(no Set-Cookie: this response asks the browser to store nothing)</span>\n");
+    }
+    out
+}
+
+/// Replaces the placeholder in an HTML body with the response's
+/// Set-Cookie lines. Called once the response is final.
+pub fn fill_response(resp: &mut Response) {
+    let is_html = resp
+        .headers
+        .get("content-type")
+        .is_some_and(|t| t.starts_with("text/html"));
+    if !is_html {
+        return;
+    }
+    let mark = RESPONSE_MARK.as_bytes();
+    let Some(at) = resp.body.windows(mark.len()).position(|w| w == mark) else {
+        return;
+    };
+    let lines = response_html(resp);
+    resp.body.splice(at..at + mark.len(), lines.into_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::{Limits, Parsed, Status, parse_request};
+
+    fn req(raw: &str) -> Request {
+        match parse_request(raw.as_bytes(), &Limits::default()) {
+            Ok(Parsed::Complete { value, .. }) => value,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn request_panel_escapes_marks_and_highlights() {
+        let r = req("GET /step-one?fav-color=%3Cb%3E HTTP/1.1\r\nHost: a\r\nCookie: x=<y>\r\n\r\n");
+        let html = request_html(&r, &["fav-color=%3Cb%3E"]);
+        assert_eq!(
+            html,
+            "GET /step-one?<mark>fav-color=%3Cb%3E</mark> HTTP/1.1\n\
+             Host: a\n\
+             <span class=\"hl-cookie\">Cookie: x=&lt;y&gt;</span>\n"
+        );
+    }
+
+    #[test]
+    fn response_lines_replace_the_placeholder() {
+        let mut resp = Response::html(Status::OK, format!("<pre>{RESPONSE_MARK}</pre>"));
+        resp.headers.append("Set-Cookie", "fav_color=<b>; Path=/");
+        fill_response(&mut resp);
+        assert_eq!(
+            String::from_utf8(resp.body).unwrap(),
+            "<pre><span class=\"hl-cookie\">Set-Cookie: fav_color=&lt;b&gt;; Path=/</span>\n</pre>"
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! The command line: flags and environment in, a [`Command`] out.
+//!
+//! Pure (the environment is passed in as a function), so every flag is
+//! unit-tested without starting anything. `main.rs` only runs the result.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::app::AppConfig;
+use crate::server::ServerConfig;
+use crate::server::log::{Log, Sink};
+use crate::www::Www;
+
+/// Everything `goldfish` (serving) needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub host: String,
+    pub port: u16,
+    pub server: ServerConfig,
+    pub app: AppConfig,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            host: "127.0.0.1".into(),
+            port: 5000,
+            server: ServerConfig::default(),
+            app: AppConfig::default(),
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    /// Serve the lessons.
+    Serve(Box<Config>),
+    /// Print the usage text.
+    Help,
+    /// Print the version.
+    Version,
+}
+
+/// A command line goldfish cannot use; `Display` is the one-line message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (try goldfish --help)", self.0)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+/// The `--help` text.
+pub const USAGE: &str = "\
+goldfish — a teaching HTTP/1.1 server: HTTP forgets, here is how the web remembers
+
+USAGE:
+    goldfish [OPTIONS]                  serve the lessons on http://127.0.0.1:5000
+
+OPTIONS:
+    --host HOST            address to listen on            [env HOST, default 127.0.0.1]
+    --port PORT            port to listen on               [env PORT, default 5000]
+    --www DIR              serve templates and static files from DIR (live editing)
+                           instead of the copies built into the binary
+    --trace                print every request and response head as it crosses
+                           the wire ('> ' in, '< ' out, like curl -v)
+    --quiet                no access log
+    --max-connections N    open connections before new ones get 503 [default 2048]
+    --idle-timeout SECS    keep-alive idle time before closing     [default 5]
+    --header-timeout SECS  time to send a request head before 408  [default 10]
+    -h, --help             this text
+    -V, --version          the version
+";
+
+/// Parses the arguments (without the program name). `env` reads an
+/// environment variable; flags win over the environment.
+///
+/// # Errors
+/// An unknown flag, a missing or malformed value.
+pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Command, CliError> {
+    let mut config = Config::default();
+    if let Some(host) = env("HOST") {
+        config.host = host;
+    }
+    if let Some(port) = env("PORT") {
+        config.port = parse_port(&port, "PORT")?;
+    }
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        // Accept both `--port 5000` and `--port=5000`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = |name: &str| -> Result<String, CliError> {
+            inline
+                .clone()
+                .or_else(|| it.next().cloned())
+                .ok_or_else(|| CliError(format!("{name} needs a value")))
+        };
+        match flag {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--host" => config.host = value("--host")?,
+            "--port" => config.port = parse_port(&value("--port")?, "--port")?,
+            "--www" => config.app.www = Www::Disk(PathBuf::from(value("--www")?)),
+            "--trace" => config.server.log.trace = true,
+            "--quiet" => config.server.log.sink = Sink::Off,
+            "--max-connections" => {
+                config.server.max_connections =
+                    parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
+            }
+            "--idle-timeout" => config.server.idle_timeout = seconds(&value(flag)?, flag)?,
+            "--header-timeout" => config.server.header_timeout = seconds(&value(flag)?, flag)?,
+            other => return Err(CliError(format!("unknown option {other:?}"))),
+        }
+    }
+    if config.server.log.trace && matches!(config.server.log.sink, Sink::Off) {
+        // --trace is output the learner asked for; --quiet only silences the access log.
+        config.server.log = Log {
+            sink: Sink::Stderr,
+            trace: true,
+        };
+    }
+    Ok(Command::Serve(Box::new(config)))
+}
+
+fn parse_number(s: &str, what: &str, min: u64, max: u64) -> Result<u64, CliError> {
+    match s.parse::<u64>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(CliError(format!(
+            "{what} must be a whole number from {min} to {max}, not {s:?}"
+        ))),
+    }
+}
+
+fn parse_port(s: &str, what: &str) -> Result<u16, CliError> {
+    // Port 0 asks the OS for a free port; tests use it.
+    parse_number(s, what, 0, 65535).map(|n| n as u16)
+}
+
+fn seconds(s: &str, what: &str) -> Result<Duration, CliError> {
+    parse_number(s, what, 1, 86_400).map(Duration::from_secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str], env: &[(&str, &str)]) -> Result<Config, CliError> {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let env = |k: &str| {
+            env.iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        };
+        match parse(&args, &env)? {
+            Command::Serve(c) => Ok(*c),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults() {
+        let c = run(&[], &[]).unwrap();
+        assert_eq!((c.host.as_str(), c.port), ("127.0.0.1", 5000));
+        assert_eq!(c.app.www, Www::Embedded);
+        assert!(!c.server.log.trace);
+    }
+
+    #[test]
+    fn flags_and_environment() {
+        let cases: &[(&str, &[&str], &[(&str, &str)], (&str, u16))] = &[
+            (
+                "env only",
+                &[],
+                &[("HOST", "0.0.0.0"), ("PORT", "8080")],
+                ("0.0.0.0", 8080),
+            ),
+            (
+                "flags win over env",
+                &["--port", "9000"],
+                &[("PORT", "8080")],
+                ("127.0.0.1", 9000),
+            ),
+            (
+                "--flag=value form",
+                &["--host=::1", "--port=0"],
+                &[],
+                ("::1", 0),
+            ),
+        ];
+        for (why, args, env, want) in cases {
+            let c = run(args, env).unwrap();
+            assert_eq!((c.host.as_str(), c.port), *want, "{why}");
+        }
+    }
+
+    #[test]
+    fn other_flags() {
+        let c = run(
+            &[
+                "--www",
+                "www",
+                "--trace",
+                "--max-connections",
+                "10",
+                "--idle-timeout",
+                "2",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.app.www, Www::Disk("www".into()));
+        assert!(c.server.log.trace);
+        assert_eq!(c.server.max_connections, 10);
+        assert_eq!(c.server.idle_timeout, Duration::from_secs(2));
+        let q = run(&["--quiet"], &[]).unwrap();
+        assert!(!q.server.log.enabled());
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+            (&["--port"], &[], "--port needs a value"),
+            (
+                &["--port", "http"],
+                &[],
+                "--port must be a whole number from 0 to 65535, not \"http\"",
+            ),
+            (
+                &["--port", "70000"],
+                &[],
+                "--port must be a whole number from 0 to 65535, not \"70000\"",
+            ),
+            (
+                &[],
+                &[("PORT", "x")],
+                "PORT must be a whole number from 0 to 65535, not \"x\"",
+            ),
+            (&["--colour"], &[], "unknown option \"--colour\""),
+            (
+                &["--idle-timeout", "0"],
+                &[],
+                "--idle-timeout must be a whole number from 1 to 86400, not \"0\"",
+            ),
+        ];
+        for (args, env, want) in cases {
+            let got = run(args, env).unwrap_err();
+            assert_eq!(got.0, *want, "{args:?}");
+        }
+    }
+}

@@ -1,0 +1,429 @@
+//! One connection's life: read bytes, parse, answer, repeat.
+//!
+//! This is the only code that reads from a socket. The loop:
+//! 1. parse whatever bytes are buffered ([`parse_head`]);
+//! 2. complete head → read its body, call the handler, append the response
+//!    to the output buffer, and go back to 1 — a pipelined batch is answered
+//!    without another read;
+//! 3. partial head → write out the buffered responses (one write for the
+//!    whole batch), then block on a read with the right timeout;
+//! 4. error → answer with its status and a sentence, then close.
+//!
+//! Timeouts (RFC 9112 §9.5 lets a server close idle connections):
+//! - *idle*: between requests, a keep-alive connection may sit silent for
+//!   `idle_timeout` (5 s), then it is closed without a word;
+//! - *head*: once the first byte of a request arrives, the whole head must
+//!   follow within `header_timeout` (10 s) or the client gets 408 — this is
+//!   what ends a slowloris client trickling one byte per second;
+//! - *body*: each read of a body must make progress within `body_timeout`;
+//! - *write*: a client that stops reading its responses is dropped after
+//!   `write_timeout`, so it cannot hold a thread forever.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::panic::{self, AssertUnwindSafe};
+use std::time::{Duration, Instant};
+
+use super::Shared;
+use crate::http::{BodyKind, ChunkedDecoder, Parsed, Request, Response, Status, parse_head};
+
+/// Initial size of the receive buffer. wrk's requests are ~60 bytes and a
+/// browser's ~1 KiB, so 4 KiB holds a pipelined batch or a cookie-heavy head
+/// without growing; the buffer doubles (up to the head limits) when needed.
+const INITIAL_BUFFER: usize = 4096;
+
+/// Once this many response bytes are waiting, write them even if more
+/// pipelined requests are buffered, so output memory stays bounded.
+const FLUSH_AT: usize = 64 * 1024;
+
+/// After an error response, how long and how much we keep reading (and
+/// discarding) before closing. Closing a socket with unread input makes the
+/// kernel send a reset, which can destroy the error response before the
+/// client reads it ("lingering close", RFC 9112 §9.6).
+const LINGER_TIME: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 256 * 1024;
+
+/// What a read produced.
+enum Filled {
+    Bytes(usize),
+    Eof,
+    TimedOut,
+}
+
+/// Serves one connection until it closes. Never panics on client input.
+pub(crate) fn serve(stream: TcpStream, shared: &Shared) {
+    let Ok(peer) = stream.peer_addr() else { return };
+    // Responses are written whole, once per batch, so Nagle's algorithm
+    // would only add delay (up to 40 ms with delayed ACKs) and buy nothing.
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(shared.config.write_timeout));
+    let mut conn = Conn {
+        stream,
+        peer,
+        shared,
+        buf: vec![0; INITIAL_BUFFER],
+        start: 0,
+        filled: 0,
+        parse_needed: false,
+        head_started: None,
+        out: Vec::with_capacity(INITIAL_BUFFER),
+        read_timeout: None,
+    };
+    conn.run();
+}
+
+struct Conn<'a> {
+    stream: TcpStream,
+    peer: SocketAddr,
+    shared: &'a Shared,
+    /// Receive buffer: `buf[start..filled]` is received but not yet used.
+    /// `buf.len()` is its allocated size (kept zero-initialised so reads can
+    /// go straight into it).
+    buf: Vec<u8>,
+    start: usize,
+    filled: usize,
+    /// Whether new bytes arrived that could change the parse result.
+    parse_needed: bool,
+    /// When the first byte of the current request head arrived.
+    head_started: Option<Instant>,
+    /// Responses not yet written.
+    out: Vec<u8>,
+    /// The read timeout currently set on the socket (to skip redundant
+    /// `setsockopt` calls on the hot path).
+    read_timeout: Option<Duration>,
+}
+
+impl Conn<'_> {
+    fn run(&mut self) {
+        loop {
+            match self.step() {
+                Ok(true) => {}
+                Ok(false) | Err(_) => break,
+            }
+        }
+        let _ = self.flush();
+    }
+
+    /// One turn of the loop. `Ok(false)` means close the connection.
+    fn step(&mut self) -> io::Result<bool> {
+        let limits = &self.shared.config.limits;
+        if self.parse_needed {
+            self.parse_needed = false;
+            match parse_head(&self.buf[self.start..self.filled], limits) {
+                Ok(Parsed::Complete { value, used }) => {
+                    self.start += used;
+                    self.head_started = None;
+                    self.parse_needed = true; // there may be a pipelined request
+                    return self.respond(value);
+                }
+                Ok(Parsed::Partial) => {}
+                Err(e) => {
+                    self.fail(&e.to_string(), e.status());
+                    return Ok(false);
+                }
+            }
+        }
+
+        // Need more bytes. First send what we owe.
+        self.flush()?;
+        self.compact();
+        let waiting = self.start < self.filled;
+        if waiting && self.head_started.is_none() {
+            // The rest of a pipelined batch: its clock starts now.
+            self.head_started = Some(Instant::now());
+        }
+        let timeout = match self.head_started {
+            Some(t0) if waiting => {
+                let left = self
+                    .shared
+                    .config
+                    .header_timeout
+                    .saturating_sub(t0.elapsed());
+                if left.is_zero() {
+                    self.timeout_408();
+                    return Ok(false);
+                }
+                left
+            }
+            _ => self.shared.config.idle_timeout,
+        };
+        let before = self.filled;
+        match self.fill(timeout)? {
+            Filled::Bytes(n) => {
+                if self.head_started.is_none() {
+                    self.head_started = Some(Instant::now());
+                }
+                let new = &self.buf[before..before + n];
+                let unparsed = self.filled - self.start;
+                // Re-parse only when it can change the answer: a line ended,
+                // this is the start of a request (to refuse garbage at once),
+                // or the buffer has outgrown any valid head.
+                self.parse_needed = before == self.start
+                    || new.contains(&b'\n')
+                    || unparsed > max_head_bytes(limits);
+                Ok(true)
+            }
+            Filled::Eof => Ok(false),
+            Filled::TimedOut if waiting => {
+                self.timeout_408();
+                Ok(false)
+            }
+            // Idle keep-alive connection: close quietly.
+            Filled::TimedOut => Ok(false),
+        }
+    }
+
+    /// Reads the body, runs the handler, and queues the response.
+    fn respond(&mut self, mut req: Request) -> io::Result<bool> {
+        let log = &self.shared.config.log;
+        log.trace("> ", req.head().as_bytes());
+        if !self.read_body(&mut req)? {
+            return Ok(false);
+        }
+        let handler = &self.shared.handler;
+        let peer = self.peer;
+        let response = panic::catch_unwind(AssertUnwindSafe(|| handler.handle(&req, peer)))
+            .unwrap_or_else(|_| {
+                Response::text(
+                    Status::INTERNAL_SERVER_ERROR,
+                    format!(
+                        "goldfish crashed while answering {} {}. That is a bug in goldfish, \
+                         not in your request; the server carries on.\n",
+                        req.method(),
+                        crate::server::log::printable(req.target())
+                    ),
+                )
+            });
+        let close = !req.keep_alive() || self.shared.stopping();
+        let keep_alive_10 = !close && req.version() == crate::http::Version::Http10;
+        let head_start = self.out.len();
+        super::with_date(|d| response.write_head(&mut self.out, d, close, keep_alive_10));
+        log.trace("< ", &self.out[head_start..]);
+        // HEAD: the same fields as GET, no body (RFC 9110 §9.3.2).
+        if req.method() != "HEAD" && !response.status.forbids_body() {
+            self.out.extend_from_slice(&response.body);
+        }
+        log.access(&self.peer, req.request_line(), response.status.0);
+        if close {
+            self.flush()?;
+            self.linger();
+            return Ok(false);
+        }
+        if self.out.len() >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(true)
+    }
+
+    /// Reads the request body into `req`. `Ok(false)`: the connection is done
+    /// (an error was answered, or the client went away).
+    fn read_body(&mut self, req: &mut Request) -> io::Result<bool> {
+        let kind = req.body_kind();
+        if kind == BodyKind::None {
+            return Ok(true);
+        }
+        // `Expect: 100-continue`: the client waits for our go-ahead before
+        // sending the body (RFC 9110 §10.1.1). Only say it if the body is not
+        // already here.
+        if req.expects_continue() && self.start == self.filled {
+            self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            self.flush()?;
+        }
+        let body_timeout = self.shared.config.body_timeout;
+        match kind {
+            BodyKind::None => Ok(true),
+            BodyKind::Length(n) => {
+                let n = n as usize; // checked against the body limit by the parser
+                let mut body = vec![0; n];
+                let have = (self.filled - self.start).min(n);
+                body[..have].copy_from_slice(&self.buf[self.start..self.start + have]);
+                self.start += have;
+                let mut got = have;
+                while got < n {
+                    self.set_read_timeout(body_timeout)?;
+                    match self.stream.read(&mut body[got..]) {
+                        Ok(0) => return Ok(false),
+                        Ok(k) => got += k,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                        Err(e) if is_timeout(&e) => {
+                            self.timeout_408();
+                            return Ok(false);
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                req.set_body(body);
+                Ok(true)
+            }
+            BodyKind::Chunked => {
+                let mut decoder = ChunkedDecoder::new(&self.shared.config.limits);
+                let mut body = Vec::new();
+                loop {
+                    match decoder.decode(&self.buf[self.start..self.filled], &mut body) {
+                        Ok(p) => {
+                            self.start += p.used;
+                            if p.done {
+                                break;
+                            }
+                        }
+                        Err(e) => {
+                            self.fail(&e.to_string(), e.status());
+                            return Ok(false);
+                        }
+                    }
+                    self.compact();
+                    match self.fill(body_timeout)? {
+                        Filled::Bytes(_) => {}
+                        Filled::Eof => return Ok(false),
+                        Filled::TimedOut => {
+                            self.timeout_408();
+                            return Ok(false);
+                        }
+                    }
+                }
+                req.set_body(body);
+                req.set_trailers(decoder.into_trailers());
+                Ok(true)
+            }
+        }
+    }
+
+    /// Reads more bytes into the buffer, growing it if it is full.
+    fn fill(&mut self, timeout: Duration) -> io::Result<Filled> {
+        if self.filled == self.buf.len() {
+            let grown = (self.buf.len() * 2)
+                .min(self.filled + max_head_bytes(&self.shared.config.limits) + 1);
+            self.buf.resize(grown.max(self.filled + 1), 0);
+        }
+        self.set_read_timeout(timeout)?;
+        loop {
+            match self.stream.read(&mut self.buf[self.filled..]) {
+                Ok(0) => return Ok(Filled::Eof),
+                Ok(n) => {
+                    self.filled += n;
+                    return Ok(Filled::Bytes(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if is_timeout(&e) => return Ok(Filled::TimedOut),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Moves unparsed bytes to the front of the buffer (cheap: usually none).
+    fn compact(&mut self) {
+        if self.start == self.filled {
+            self.start = 0;
+            self.filled = 0;
+        } else if self.start > 0 && self.filled == self.buf.len() {
+            self.buf.copy_within(self.start..self.filled, 0);
+            self.filled -= self.start;
+            self.start = 0;
+        }
+        // After a rare huge head, give the memory back.
+        if self.filled == 0 && self.buf.len() > 4 * INITIAL_BUFFER {
+            self.buf = vec![0; INITIAL_BUFFER];
+        }
+    }
+
+    fn set_read_timeout(&mut self, timeout: Duration) -> io::Result<()> {
+        // A zero Duration would mean "no timeout" to some OSes; std refuses it.
+        let timeout = timeout.max(Duration::from_millis(1));
+        if self.read_timeout != Some(timeout) {
+            self.stream.set_read_timeout(Some(timeout))?;
+            self.read_timeout = Some(timeout);
+        }
+        Ok(())
+    }
+
+    /// Writes every queued response in one go.
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.out.is_empty() {
+            let result = self.stream.write_all(&self.out);
+            self.out.clear();
+            if self.out.capacity() > 4 * FLUSH_AT {
+                self.out = Vec::with_capacity(INITIAL_BUFFER);
+            }
+            result?;
+        }
+        Ok(())
+    }
+
+    /// Answers a request we could not parse, then closes.
+    fn fail(&mut self, message: &str, status: Status) {
+        let first_line = {
+            let rest = &self.buf[self.start..self.filled];
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(rest.len())
+                .min(200);
+            String::from_utf8_lossy(&rest[..end]).trim_end().to_string()
+        };
+        self.shared
+            .config
+            .log
+            .access(&self.peer, &first_line, status.0);
+        self.close_with(status, format!("{message}\n"));
+    }
+
+    fn timeout_408(&mut self) {
+        let secs = self.shared.config.header_timeout.as_secs();
+        self.shared
+            .config
+            .log
+            .access(&self.peer, "(incomplete request)", 408);
+        self.close_with(
+            Status::REQUEST_TIMEOUT,
+            format!(
+                "the request did not arrive in time: goldfish waits {secs} seconds for a \
+                 request head (and for each part of a body), then gives up, so that slow \
+                 clients cannot tie it up. Type faster, or paste the whole request at once.\n"
+            ),
+        );
+    }
+
+    fn close_with(&mut self, status: Status, body: String) {
+        let response = Response::text(status, body);
+        let head_start = self.out.len();
+        super::with_date(|d| response.write_head(&mut self.out, d, true, false));
+        self.shared.config.log.trace("< ", &self.out[head_start..]);
+        self.out.extend_from_slice(&response.body);
+        if self.flush().is_ok() {
+            self.linger();
+        }
+    }
+
+    /// Half-closes, then drains input briefly so the peer reads our last
+    /// response instead of a connection reset (see [`LINGER_TIME`]).
+    fn linger(&mut self) {
+        if self.stream.shutdown(Shutdown::Write).is_err() {
+            return;
+        }
+        let deadline = Instant::now() + LINGER_TIME;
+        let mut drained = 0;
+        let mut scratch = [0u8; 4096];
+        while drained < LINGER_BYTES {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.stream.set_read_timeout(Some(left)).is_err() {
+                break;
+            }
+            match self.stream.read(&mut scratch) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => drained += n,
+            }
+        }
+    }
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// No valid head is longer than this (empty lines, request line, fields).
+fn max_head_bytes(limits: &crate::http::Limits) -> usize {
+    2 * limits.request_line + limits.header_section + 4
+}

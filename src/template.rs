@@ -1,0 +1,319 @@
+//! `{{ name }}` templates, HTML-escaped by default.
+//!
+//! The whole language:
+//! - `{{ name }}` inserts a variable, HTML-escaped;
+//! - `{{ name|safe }}` inserts it as is (only for HTML goldfish built itself);
+//! - `{{ session['key'] }}` and `{{ session.key }}` look a key up in an
+//!   object such as the session, as Jinja does in Flask's templates; a
+//!   missing key renders as nothing, like Jinja's `undefined`.
+//!
+//! Why escape by default: anything that came from a request — a query
+//! parameter, a cookie, a form field — may contain `<script>`. Escaping
+//! turns markup characters into entities, so the browser shows them instead
+//! of running them (cross-site scripting). Forgetting to escape must be
+//! impossible; choosing not to must be visible (`|safe`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Escapes text for HTML content and attribute values (the five characters
+/// markupsafe escapes, with the same entities).
+///
+/// # Examples
+/// ```
+/// assert_eq!(goldfish::template::escape("<b title='x'>&"), "&lt;b title=&#39;x&#39;&gt;&amp;");
+/// ```
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    escape_into(s, &mut out);
+    Cow::Owned(out)
+}
+
+/// Appends `s`, escaped, to `out`.
+pub fn escape_into(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&#34;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Something with named fields a template can read, like the session.
+pub trait Object {
+    /// The field's value as text, or `None` when it is absent.
+    fn field(&self, key: &str) -> Option<String>;
+}
+
+/// One variable's value.
+#[derive(Debug, Clone)]
+enum Var<'a> {
+    /// Text, escaped on output.
+    Text(Cow<'a, str>),
+    /// HTML goldfish built (and escaped) itself; inserted as is.
+    Html(Cow<'a, str>),
+}
+
+/// The variables a template is rendered with.
+#[derive(Default)]
+pub struct Vars<'a> {
+    vars: Vec<(&'a str, Var<'a>)>,
+    objects: Vec<(&'a str, &'a dyn Object)>,
+}
+
+impl<'a> Vars<'a> {
+    /// No variables.
+    pub fn new() -> Vars<'a> {
+        Vars::default()
+    }
+
+    /// Adds a text variable (escaped when inserted).
+    pub fn text(mut self, name: &'a str, value: impl Into<Cow<'a, str>>) -> Vars<'a> {
+        self.vars.push((name, Var::Text(value.into())));
+        self
+    }
+
+    /// Adds an HTML variable, inserted without escaping — only for markup
+    /// goldfish built itself, with request data already escaped in it.
+    pub fn html(mut self, name: &'a str, value: impl Into<Cow<'a, str>>) -> Vars<'a> {
+        self.vars.push((name, Var::Html(value.into())));
+        self
+    }
+
+    /// Adds an object whose fields `{{ name['key'] }}` / `{{ name.key }}` read.
+    pub fn object(mut self, name: &'a str, object: &'a dyn Object) -> Vars<'a> {
+        self.objects.push((name, object));
+        self
+    }
+
+    fn get(&self, name: &str) -> Option<&Var<'a>> {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+}
+
+/// A template that cannot be rendered: a bug in goldfish's templates, found
+/// by the tests that render every page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateError {
+    /// `{{` without `}}`.
+    Unclosed { at: usize },
+    /// A variable the handler did not provide.
+    Unknown { name: String },
+    /// An expression that is not `name`, `name|safe`, `obj['k']` or `obj.k`.
+    BadExpression { expr: String },
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TemplateError::Unclosed { at } => {
+                write!(f, "'{{{{' at byte {at} has no matching '}}}}'")
+            }
+            TemplateError::Unknown { name } => write!(
+                f,
+                "the template uses {{{{ {name} }}}}, which was not provided"
+            ),
+            TemplateError::BadExpression { expr } => write!(
+                f,
+                "{{{{ {expr} }}}} is not name, name|safe, object['key'] or object.key"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Splits `obj['key']`, `obj["key"]` or `obj.key` into `(obj, key)`.
+fn object_path(expr: &str) -> Option<(&str, &str)> {
+    if let Some((obj, rest)) = expr.split_once('[') {
+        let key = rest.strip_suffix(']')?.trim();
+        let key = key
+            .strip_prefix('\'')
+            .and_then(|k| k.strip_suffix('\''))
+            .or_else(|| key.strip_prefix('"').and_then(|k| k.strip_suffix('"')))?;
+        return Some((obj.trim(), key));
+    }
+    expr.split_once('.')
+}
+
+/// Renders `template` with `vars`.
+///
+/// # Examples
+/// ```
+/// use goldfish::template::{render, Vars};
+/// let out = render("<p>{{ color }}</p>", &Vars::new().text("color", "<blue>")).unwrap();
+/// assert_eq!(out, "<p>&lt;blue&gt;</p>");
+/// ```
+///
+/// # Errors
+/// See [`TemplateError`].
+pub fn render(template: &str, vars: &Vars) -> Result<String, TemplateError> {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after.find("}}").ok_or(TemplateError::Unclosed {
+            at: template.len() - rest.len() + open,
+        })?;
+        let expr = after[..close].trim();
+        let (expr, safe) = match expr.strip_suffix("|safe") {
+            Some(e) => (e.trim(), true),
+            None => (expr, false),
+        };
+        if is_ident(expr) {
+            match vars.get(expr) {
+                Some(Var::Html(v)) => out.push_str(v),
+                Some(Var::Text(v)) if safe => out.push_str(v),
+                Some(Var::Text(v)) => escape_into(v, &mut out),
+                None => {
+                    return Err(TemplateError::Unknown {
+                        name: expr.to_string(),
+                    });
+                }
+            }
+        } else if let Some((obj, key)) =
+            object_path(expr).filter(|(o, k)| is_ident(o) && !k.is_empty())
+        {
+            let object = vars
+                .objects
+                .iter()
+                .find(|(n, _)| *n == obj)
+                .ok_or_else(|| TemplateError::Unknown {
+                    name: obj.to_string(),
+                })?
+                .1;
+            if let Some(value) = object.field(key) {
+                if safe {
+                    out.push_str(&value);
+                } else {
+                    escape_into(&value, &mut out);
+                }
+            }
+        } else {
+            return Err(TemplateError::BadExpression {
+                expr: expr.to_string(),
+            });
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl Object for Fake {
+        fn field(&self, key: &str) -> Option<String> {
+            (key == "fav_number").then(|| "42".to_string())
+        }
+    }
+
+    #[test]
+    fn render_table() {
+        let fake = Fake;
+        let vars = Vars::new()
+            .text("color", "<script>alert('x')</script>")
+            .text("name", "Ada")
+            .html("panel", "<b>bold</b>")
+            .object("session", &fake);
+        let cases: &[(&str, &str, Result<&str, TemplateError>)] = &[
+            ("plain text", "hello", Ok("hello")),
+            ("a variable", "hi {{ name }}!", Ok("hi Ada!")),
+            ("no spaces", "{{name}}", Ok("Ada")),
+            (
+                "text is escaped",
+                "{{ color }}",
+                Ok("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            ),
+            ("html is not", "{{ panel }}", Ok("<b>bold</b>")),
+            (
+                "|safe opts out",
+                "{{ color|safe }}",
+                Ok("<script>alert('x')</script>"),
+            ),
+            ("session['key']", "{{ session['fav_number'] }}", Ok("42")),
+            (
+                "session[\"key\"]",
+                "{{ session[\"fav_number\"] }}",
+                Ok("42"),
+            ),
+            ("session.key", "{{ session.fav_number }}", Ok("42")),
+            (
+                "a missing key renders empty",
+                "[{{ session.nope }}]",
+                Ok("[]"),
+            ),
+            (
+                "unknown variable",
+                "{{ nope }}",
+                Err(TemplateError::Unknown {
+                    name: "nope".into(),
+                }),
+            ),
+            (
+                "unknown object",
+                "{{ cart.items }}",
+                Err(TemplateError::Unknown {
+                    name: "cart".into(),
+                }),
+            ),
+            (
+                "unclosed",
+                "a {{ name",
+                Err(TemplateError::Unclosed { at: 2 }),
+            ),
+            (
+                "bad expression",
+                "{{ 1 + 1 }}",
+                Err(TemplateError::BadExpression {
+                    expr: "1 + 1".into(),
+                }),
+            ),
+            ("single braces are text", "{ name }", Ok("{ name }")),
+        ];
+        for (why, template, want) in cases {
+            let got = render(template, &vars);
+            assert_eq!(
+                got.as_deref(),
+                want.as_deref().map_err(Clone::clone),
+                "{why}: render({template:?})"
+            );
+        }
+    }
+
+    #[test]
+    fn escape_table() {
+        let cases = [
+            ("", ""),
+            ("plain", "plain"),
+            ("a & b", "a &amp; b"),
+            ("\"quoted\"", "&#34;quoted&#34;"),
+            ("<>", "&lt;&gt;"),
+            ("caf\u{e9}", "caf\u{e9}"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(escape(input), want, "escape({input:?})");
+        }
+    }
+}

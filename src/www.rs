@@ -1,0 +1,205 @@
+//! The files under `www/`: templates and static assets.
+//!
+//! By default they are embedded in the binary at compile time (see
+//! `build.rs`), so `goldfish` runs from any directory. `--www DIR` reads them
+//! from disk on every request instead, so a learner can edit a template and
+//! reload the page.
+//!
+//! Static files are the classic place for a path-traversal hole
+//! (`/static/../../etc/passwd`). Two walls stand in the way:
+//! 1. every path segment is checked *after* percent-decoding: no `..`, no
+//!    `.`, no empty segment, no `/` or `\` smuggled in as `%2F`/`%5C`, no NUL,
+//!    no dot-files;
+//! 2. on disk, the resolved path (symlinks followed) must still be inside
+//!    `DIR/static`; embedded files are looked up by exact name, so there is
+//!    nothing to escape into.
+
+use std::borrow::Cow;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/www_files.rs"));
+}
+
+/// Where templates and static files come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Www {
+    /// Compiled into the binary.
+    Embedded,
+    /// Read from this directory (which holds `templates/` and `static/`).
+    Disk(PathBuf),
+}
+
+/// Why a static file is not served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticError {
+    /// A segment that could walk out of the folder or hide a file.
+    Forbidden { segment: String },
+    /// No such file.
+    NotFound,
+}
+
+fn embedded(name: &str) -> Option<&'static [u8]> {
+    embedded::FILES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
+}
+
+/// The names of all embedded files (for tests and `--help`).
+pub fn embedded_names() -> impl Iterator<Item = &'static str> {
+    embedded::FILES.iter().map(|(n, _)| *n)
+}
+
+/// Checks one decoded path segment of a static file request.
+pub fn check_segment(segment: &str) -> Result<(), StaticError> {
+    let bad = segment.is_empty() || segment.starts_with('.') || segment.contains(['/', '\\', '\0']);
+    if bad {
+        Err(StaticError::Forbidden {
+            segment: segment.to_string(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+impl Www {
+    /// The text of `templates/<name>`.
+    ///
+    /// # Errors
+    /// The template does not exist or is not UTF-8.
+    pub fn template(&self, name: &str) -> io::Result<Cow<'static, str>> {
+        let rel = format!("templates/{name}");
+        match self {
+            Www::Embedded => embedded(&rel)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(Cow::Borrowed)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, rel)),
+            Www::Disk(dir) => fs::read_to_string(dir.join(rel)).map(Cow::Owned),
+        }
+    }
+
+    /// The bytes and Content-Type of `static/<segments…>`. The segments are
+    /// already percent-decoded.
+    ///
+    /// # Errors
+    /// See [`StaticError`].
+    pub fn static_file(
+        &self,
+        segments: &[&str],
+    ) -> Result<(Cow<'static, [u8]>, &'static str), StaticError> {
+        for s in segments {
+            check_segment(s)?;
+        }
+        let Some(last) = segments.last() else {
+            return Err(StaticError::NotFound);
+        };
+        let content_type = content_type(last);
+        let bytes = match self {
+            Www::Embedded => {
+                let name = format!("static/{}", segments.join("/"));
+                Cow::Borrowed(embedded(&name).ok_or(StaticError::NotFound)?)
+            }
+            Www::Disk(dir) => Cow::Owned(read_inside(&dir.join("static"), segments)?),
+        };
+        Ok((bytes, content_type))
+    }
+}
+
+/// Reads `root/segments…`, refusing anything whose real path (after
+/// following symlinks) is not inside `root`.
+fn read_inside(root: &Path, segments: &[&str]) -> Result<Vec<u8>, StaticError> {
+    let root = root.canonicalize().map_err(|_| StaticError::NotFound)?;
+    let mut path = root.clone();
+    path.extend(segments);
+    let real = path.canonicalize().map_err(|_| StaticError::NotFound)?;
+    if !real.starts_with(&root) {
+        return Err(StaticError::Forbidden {
+            segment: segments.join("/"),
+        });
+    }
+    if !real.is_file() {
+        return Err(StaticError::NotFound);
+    }
+    fs::read(&real).map_err(|_| StaticError::NotFound)
+}
+
+/// The Content-Type for a file name, by extension.
+pub fn content_type(name: &str) -> &'static str {
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext.to_ascii_lowercase().as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_that_could_escape_are_forbidden() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("a plain name", "style.css", true),
+            ("parent directory", "..", false),
+            ("current directory", ".", false),
+            ("empty (from //)", "", false),
+            ("decoded %2F", "a/b", false),
+            ("decoded %5C", "a\\b", false),
+            ("NUL", "a\0b", false),
+            ("dot-file", ".env", false),
+            ("dots inside a name are fine", "app.min.js", true),
+        ];
+        for (why, segment, ok) in cases {
+            assert_eq!(check_segment(segment).is_ok(), *ok, "{why}: {segment:?}");
+        }
+    }
+
+    #[test]
+    fn content_types() {
+        let cases = [
+            ("style.css", "text/css; charset=utf-8"),
+            ("APP.JS", "text/javascript; charset=utf-8"),
+            ("fish.svg", "image/svg+xml"),
+            ("README", "application/octet-stream"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(content_type(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn disk_mode_refuses_symlinks_out_of_the_folder() {
+        let dir = std::env::temp_dir().join(format!("goldfish-www-test-{}", std::process::id()));
+        let static_dir = dir.join("static");
+        fs::create_dir_all(&static_dir).unwrap();
+        fs::write(dir.join("secret.txt"), "secret").unwrap();
+        fs::write(static_dir.join("ok.txt"), "ok").unwrap();
+        let _ = fs::remove_file(static_dir.join("link.txt"));
+        std::os::unix::fs::symlink(dir.join("secret.txt"), static_dir.join("link.txt")).unwrap();
+        let www = Www::Disk(dir.clone());
+        assert_eq!(www.static_file(&["ok.txt"]).unwrap().0.as_ref(), b"ok");
+        assert!(matches!(
+            www.static_file(&["link.txt"]),
+            Err(StaticError::Forbidden { .. })
+        ));
+        assert!(matches!(
+            www.static_file(&["..", "secret.txt"]),
+            Err(StaticError::Forbidden { .. })
+        ));
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
