@@ -1,3 +1,6 @@
+// Test tables are literal tuples on purpose: a row reads as one line of data.
+#![cfg_attr(test, allow(clippy::type_complexity))]
+
 pub mod app;
 pub mod cli;
 pub mod http;

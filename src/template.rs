@@ -296,7 +296,7 @@ mod tests {
             let got = render(template, &vars);
             assert_eq!(
                 got.as_deref(),
-                want.as_deref().map_err(Clone::clone),
+                want.as_deref(),
                 "{why}: render({template:?})"
             );
         }

@@ -95,12 +95,7 @@ struct Conn<'a> {
 
 impl Conn<'_> {
     fn run(&mut self) {
-        loop {
-            match self.step() {
-                Ok(true) => {}
-                Ok(false) | Err(_) => break,
-            }
-        }
+        while let Ok(true) = self.step() {}
         let _ = self.flush();
     }
 
