@@ -5,5 +5,6 @@ pub mod app;
 pub mod cli;
 pub mod http;
 pub mod server;
+pub mod session;
 pub mod template;
 pub mod www;

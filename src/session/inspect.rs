@@ -1,0 +1,211 @@
+//! `goldfish session decode|sign`: a session cookie on the command line.
+//!
+//! ```text
+//! $ goldfish session decode 'eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io'
+//! payload    eyJmYXZfbnVtYmVyIjo0Mn0
+//!            {"fav_number":42}
+//! timestamp  aSYCow
+//!            1764098723 = Tue, 25 Nov 2025 19:25:23 GMT (10 seconds ago)
+//! signature  XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io
+//!            32 bytes
+//! verdict    valid: signed with the current SECRET_KEY
+//! ```
+//!
+//! The point of the first three lines: they need no key. A signed cookie is
+//! *readable by anyone*; the key only decides whether the server believes it.
+//!
+//! Everything here is a pure function of its arguments (no environment, no
+//! clock, no printing), so it is tested like the codecs. `main.rs` passes
+//! the words after `goldfish session`, SECRET_KEY, SECRET_KEY_FALLBACKS
+//! and the time, prints the text (to stdout for exit codes 0 and 1, to
+//! stderr for 2), and exits with the code:
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | `decode`: a server with this key would accept the cookie; `sign`: done |
+//! | 1 | `decode`: the cookie was read but would be refused (bad signature, expired, not a dictionary), or there is no SECRET_KEY to check it with |
+//! | 2 | bad input: unknown command, malformed cookie or JSON, `sign` without SECRET_KEY |
+
+use std::time::{Duration, SystemTime};
+
+use super::json::{from_json, to_json};
+use super::session::PERMANENT_SESSION_LIFETIME;
+use super::signer::{self, Signer, timestamp_to_time};
+use super::value::Value;
+use crate::http::date::{imf_fixdate, unix_seconds};
+
+/// The help text, also shown after a usage error.
+pub const USAGE: &str = "\
+usage: goldfish session decode [--max-age SECONDS] COOKIE
+       goldfish session sign JSON
+COOKIE may be the bare value, NAME=VALUE, or a whole Set-Cookie line.
+decode checks the signature with SECRET_KEY and SECRET_KEY_FALLBACKS, and
+the age against --max-age (default: 31 days, Flask's PERMANENT_SESSION_LIFETIME).
+sign prints a cookie value for JSON (an object), signed now with SECRET_KEY.
+";
+
+/// Runs `goldfish session ARGS…` and returns (text to print, exit code).
+///
+/// # Examples
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use goldfish::session::inspect::cli;
+/// let now = UNIX_EPOCH + Duration::from_secs(1_764_098_723);
+/// let args = ["sign".to_string(), r#"{"fav_number": 42}"#.to_string()];
+/// let (out, code) = cli(&args, Some(b"SHHHHHHHHHHH SEEKRIT"), &[], now);
+/// assert_eq!(code, 0);
+/// assert_eq!(out, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io\n");
+/// ```
+pub fn cli(
+    args: &[String],
+    secret: Option<&[u8]>,
+    fallbacks: &[Vec<u8>],
+    now: SystemTime,
+) -> (String, i32) {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    let signer = secret.map(|s| Signer::new(s, fallbacks));
+    match words.as_slice() {
+        ["help" | "--help" | "-h"] => (USAGE.to_owned(), 0),
+        ["decode", cookie] => decode(cookie, signer.as_ref(), PERMANENT_SESSION_LIFETIME, now),
+        ["decode", "--max-age", seconds, cookie] => match seconds.parse::<u64>() {
+            Ok(s) => decode(cookie, signer.as_ref(), Duration::from_secs(s), now),
+            Err(_) => bad_input(&format!(
+                "--max-age needs a whole number of seconds, e.g. --max-age 3600 (found {seconds:?})"
+            )),
+        },
+        ["sign", json] => sign(json, signer.as_ref(), now),
+        _ => (format!("error: unknown command\n{USAGE}"), 2),
+    }
+}
+
+/// A one-line error, exit code 2.
+fn bad_input(message: &str) -> (String, i32) {
+    (format!("error: {message}\n"), 2)
+}
+
+/// `decode COOKIE`: show the three parts, then the verdict.
+fn decode(
+    input: &str,
+    signer: Option<&Signer>,
+    max_age: Duration,
+    now: SystemTime,
+) -> (String, i32) {
+    let cookie = cookie_value(input);
+    let parts = match signer::split(cookie) {
+        Ok(parts) => parts,
+        Err(error) => return bad_input(&error.to_string()),
+    };
+
+    let mut out = String::new();
+    // 1. The payload: anyone can read it.
+    let text = String::from_utf8_lossy(&parts.payload);
+    line(&mut out, "payload", &parts.payload_b64);
+    line(&mut out, "", &text);
+    if let Err(error) = from_json(&text) {
+        line(&mut out, "", &format!("(not valid JSON: {error})"));
+    }
+    // 2. The timestamp: anyone can read it too.
+    let age = i128::from(unix_seconds(now)) - i128::from(parts.timestamp);
+    line(&mut out, "timestamp", &parts.timestamp_b64);
+    line(
+        &mut out,
+        "",
+        &format!(
+            "{} = {} ({})",
+            parts.timestamp,
+            imf_fixdate(timestamp_to_time(parts.timestamp)),
+            describe_age(age)
+        ),
+    );
+    // 3. The signature: only a key holder can say if it is right.
+    line(&mut out, "signature", &parts.signature_b64);
+    line(&mut out, "", &format!("{} bytes", parts.signature.len()));
+
+    let Some(signer) = signer else {
+        line(
+            &mut out,
+            "verdict",
+            "unchecked: the signature can't be checked without SECRET_KEY \
+             (reading needs no key; only signing and checking do)",
+        );
+        return (out, 1);
+    };
+    match signer.unsign(cookie, Some(max_age), now) {
+        Ok(unsigned) => {
+            line(
+                &mut out,
+                "verdict",
+                &format!("valid: signed with {}", unsigned.key),
+            );
+            (out, 0)
+        }
+        Err(error) => {
+            line(&mut out, "verdict", &format!("refused: {error}"));
+            (out, 1)
+        }
+    }
+}
+
+/// `sign JSON`: the cookie value for a dictionary, signed now.
+fn sign(json: &str, signer: Option<&Signer>, now: SystemTime) -> (String, i32) {
+    let Some(signer) = signer else {
+        return bad_input("signing needs a key: set SECRET_KEY in the environment");
+    };
+    match from_json(json) {
+        // Re-encode: the signature must cover the canonical bytes the
+        // server itself would write, not the user's spacing.
+        Ok(map @ Value::Map(_)) => (format!("{}\n", signer.sign(&to_json(&map), now)), 0),
+        Ok(other) => bad_input(&format!(
+            "a session is a JSON object, e.g. {{\"fav_number\":42}}; found a {}",
+            other.type_name()
+        )),
+        Err(error) => bad_input(&error.to_string()),
+    }
+}
+
+/// Accepts what a learner is likely to paste: the value, `NAME=VALUE`, or a
+/// whole `Set-Cookie` line (`session=VALUE; HttpOnly; Path=/`). A cookie
+/// value never contains `=` or `;` (base64url has neither), so cutting at
+/// them is safe.
+fn cookie_value(input: &str) -> &str {
+    let input = input.trim();
+    let input = input
+        .strip_prefix("Set-Cookie:")
+        .unwrap_or(input)
+        .trim_start();
+    let before_attributes = input.split(';').next().unwrap_or(input);
+    match before_attributes.split_once('=') {
+        Some((_name, value)) => value.trim(),
+        None => before_attributes.trim(),
+    }
+}
+
+/// One labelled line: the label in a 10-column gutter.
+fn line(out: &mut String, label: &str, text: &str) {
+    out.push_str(&format!("{label:<10} {text}\n"));
+}
+
+/// "10 seconds ago", "3 days ago", "5 minutes in the future".
+fn describe_age(age: i128) -> String {
+    let span = human_span(age.unsigned_abs());
+    if age < 0 {
+        format!("{span} in the future")
+    } else {
+        format!("{span} ago")
+    }
+}
+
+/// A duration in the largest unit that keeps the number at least 2.
+fn human_span(seconds: u128) -> String {
+    let (n, unit) = match seconds {
+        s if s < 120 => (s, "second"),
+        s if s < 120 * 60 => (s / 60, "minute"),
+        s if s < 48 * 3600 => (s / 3600, "hour"),
+        s => (s / 86_400, "day"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{plural}")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,79 @@
+//! Sessions: the "magic dictionary", and the cookie that carries it.
+//!
+//! HTTP is a goldfish: each request arrives on its own, and nothing in the
+//! protocol says two requests came from the same person. A *session* is the
+//! illusion that they did: a handler writes `session['fav_number'] = 42`,
+//! and a later request reads `42` back.
+//!
+//! ## Two meanings of "session"
+//! - A **browser session** lasts until the browser is closed. A cookie
+//!   without `Expires` or `Max-Age` is a *session cookie* (RFC 6265 §4.1.2):
+//!   the browser forgets it then.
+//! - The **server's session** is the dictionary a handler sees. It can
+//!   outlive a browser session (Flask's `session.permanent = True` adds an
+//!   `Expires` date) or end sooner (logging out clears it).
+//!
+//! This module is about the second, stored in the first kind of cookie.
+//!
+//! ## Where the dictionary lives: in the cookie
+//! Flask, and goldfish, keep the whole dictionary *in the cookie*. At the
+//! end of a request the dictionary is written as JSON, signed, and sent in
+//! `Set-Cookie`; the browser returns it in `Cookie` with every request, and
+//! the server reads it back. The value has three dot-separated parts, each
+//! base64url without padding (RFC 4648 §5):
+//!
+//! ```text
+//! eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io
+//! payload                 time   signature
+//! {"fav_number":42}       2025-  HMAC-SHA256(key, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow")
+//!                         11-25
+//! ```
+//!
+//! That is itsdangerous' `URLSafeTimedSerializer` with SHA-256 (the library
+//! behind Flask's session), so a Flask app with the same SECRET_KEY, set to
+//! SHA-256, reads goldfish's cookies and the other way round.
+//!
+//! ## Signed is not encrypted
+//! Anyone who has the cookie can base64-decode the payload and read
+//! `{"fav_number":42}`; `goldfish session decode` does it without a key.
+//! What they cannot do is *change* it: the signature is an HMAC (RFC 2104)
+//! keyed with a secret only the server knows, and a cookie whose signature
+//! does not match is thrown away. So a session may hold a user id or a
+//! cart, but never a password or anything the user must not see; for that,
+//! keep the data on the server and put only an id in the cookie (the
+//! `/server-session` lesson).
+//!
+//! ## What this module leaves out
+//! - HTTP: reading `Cookie` and writing `Set-Cookie` is `cookie/`'s job;
+//!   when to load and save a session is the server's. Nothing here does I/O
+//!   except `random`, and time is always passed in as `now`.
+//! - Flask's extras: zlib-compressed payloads (refused with a clear error)
+//!   and Flask's tagged JSON for tuples, bytes and dates (`{" t": […]}`),
+//!   which goldfish reads as the plain dictionaries they are on the wire.
+//!
+//! ## Layout
+//! - [`value`]: `Value`, what a session can hold (the JSON data model).
+//! - [`json`]: `to_json`/`from_json`, RFC 8259 exactly as Flask writes it.
+//! - [`base64url`]: RFC 4648 §5 without padding, strict when decoding.
+//! - [`signer`]: keys, `sign` and `unsign`: the security of the whole scheme.
+//! - `session`: `Session`, the dictionary with modified/accessed tracking.
+//! - [`random`]: bytes from `/dev/urandom` for keys and session ids.
+//! - [`inspect`]: `goldfish session decode|sign` for the command line.
+//!
+//! Start reading at `Session` (what handlers use), then `signer.rs`.
+
+pub mod base64url;
+pub mod inspect;
+pub mod json;
+pub mod random;
+// The file is named after the type it holds, as the other files in this
+// folder are; everything in it is re-exported below.
+#[allow(clippy::module_inception)]
+mod session;
+pub mod signer;
+pub mod value;
+
+pub use json::{JsonError, from_json, to_json};
+pub use session::{LoadOutcome, NotAList, PERMANENT_KEY, PERMANENT_SESSION_LIFETIME, Session};
+pub use signer::{CookieParts, Key, KeyUsed, SignError, Signer, Unsigned};
+pub use value::Value;

@@ -1,0 +1,391 @@
+//! Signing cookies: itsdangerous' `URLSafeTimedSerializer`, with SHA-256.
+//!
+//! ```text
+//! eyJmYXZfbnVtYmVyIjo0Mn0 . aSYCow . XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io
+//! └ base64url(JSON) ┘     └ time ┘   └ base64url(HMAC-SHA256(key, "payload.time")) ┘
+//! ```
+//!
+//! Facts:
+//! - **The key is derived, with a salt.** `key = HMAC-SHA256(SECRET_KEY,
+//!   "cookie-session")` (itsdangerous' "hmac" key derivation). The salt
+//!   names the *purpose*: a value signed for another purpose with the same
+//!   SECRET_KEY (a password-reset token, say) has a different key, so it
+//!   cannot be replayed as a session cookie (itsdangerous, "The Salt").
+//! - **The tag is an HMAC** (RFC 2104) over the two base64url parts joined
+//!   by a dot, as text. Changing any byte of that text changes the tag, and
+//!   computing the right tag for a new text needs the key.
+//! - **The timestamp** is seconds since 1970, as big-endian bytes with the
+//!   leading zero bytes removed (1764098723 = `69 26 02 a3` = `aSYCow`).
+//!   It is signed too, so nobody can make an old cookie look new.
+//! - **Tags are compared in constant time** with the `hmac` crate's
+//!   `verify_slice`. `==` stops at the first differing byte, and the time
+//!   that takes tells an attacker, one byte at a time, how much of a forged
+//!   tag is right.
+//! - **Rotation.** New cookies are always signed with the current key.
+//!   Old keys (SECRET_KEY_FALLBACKS) are accepted for reading, so that
+//!   changing SECRET_KEY does not log everybody out at once.
+//! - **Time** is checked as itsdangerous checks it, and only when a
+//!   `max_age` is given (Flask always gives one, PERMANENT_SESSION_LIFETIME):
+//!   older than `max_age` is expired, and *any* age below zero (signed "in
+//!   the future") is refused too, with no allowance for clock skew.
+//! - **Signed is not encrypted.** Anyone holding the cookie can read the
+//!   payload; only the server can *change* it.
+//!
+//! Not supported: Flask compresses the payload with zlib when that makes
+//! it shorter, and marks it by a leading `.` (`.eJyrVkr…`). goldfish never
+//! compresses, and refuses such a cookie with [`SignError::Compressed`]
+//! rather than implement inflate (RFC 1950/1951) here.
+
+mod error;
+#[cfg(test)]
+mod tests;
+
+pub use error::{Part, SignError};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::base64url;
+use super::json::from_json;
+use super::value::Value;
+use crate::http::date::{from_unix_seconds, unix_seconds};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// itsdangerous' salt for Flask's session cookie: the purpose of the key.
+pub const SALT: &[u8] = b"cookie-session";
+
+/// Length of an HMAC-SHA256 tag in bytes (43 base64url characters).
+pub const TAG_LEN: usize = 32;
+
+/// A signing key derived from a SECRET_KEY. Its `Debug` prints only `Key`,
+/// so it cannot leak into a log line.
+///
+/// # Examples
+/// ```
+/// use goldfish::session::Key;
+/// let key = Key::derive(b"SHHHHHHHHHHH SEEKRIT");
+/// assert_eq!(format!("{key:?}"), "Key");
+/// ```
+#[derive(Clone)]
+pub struct Key {
+    /// HMAC-SHA256(secret, SALT). Never printed.
+    bytes: [u8; TAG_LEN],
+}
+
+impl Key {
+    /// `HMAC-SHA256(secret, "cookie-session")`, itsdangerous' "hmac" key derivation.
+    pub fn derive(secret: &[u8]) -> Key {
+        let mut mac = new_mac(secret);
+        mac.update(SALT);
+        Key {
+            bytes: mac.finalize().into_bytes().into(),
+        }
+    }
+
+    /// A MAC keyed with this key that has already read `message`.
+    fn mac(&self, message: &[u8]) -> HmacSha256 {
+        let mut mac = new_mac(&self.bytes);
+        mac.update(message);
+        mac
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Key")
+    }
+}
+
+fn new_mac(key: &[u8]) -> HmacSha256 {
+    // RFC 2104 §2: HMAC takes a key of any length (one longer than the
+    // hash's block is hashed first), so this never fails.
+    HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
+}
+
+/// Which key verified a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUsed {
+    /// The current SECRET_KEY.
+    Current,
+    /// `fallbacks[i]`, counting from 0, newest first. The server may want
+    /// to re-sign such a session with the current key.
+    Fallback(usize),
+}
+
+impl fmt::Display for KeyUsed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyUsed::Current => f.write_str("the current SECRET_KEY"),
+            KeyUsed::Fallback(i) => write!(
+                f,
+                "fallback key #{} (SECRET_KEY_FALLBACKS, newest first)",
+                i + 1
+            ),
+        }
+    }
+}
+
+/// Signs session payloads with the current key, and reads them back with
+/// the current key or any fallback.
+///
+/// # Examples
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use goldfish::session::Signer;
+/// let signer = Signer::new(b"SHHHHHHHHHHH SEEKRIT", &[]);
+/// let now = UNIX_EPOCH + Duration::from_secs(1_764_098_723);
+/// let cookie = signer.sign(r#"{"fav_number":42}"#, now);
+/// assert_eq!(cookie, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io");
+/// let unsigned = signer.unsign(&cookie, Some(Duration::from_secs(60)), now).unwrap();
+/// assert_eq!(unsigned.data["fav_number"].as_i64(), Some(42));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// Signs every new cookie; tried first when reading.
+    current: Key,
+    /// Old keys, newest first: accepted when reading, never used to sign.
+    fallbacks: Vec<Key>,
+}
+
+impl Signer {
+    /// A signer for `secret` (SECRET_KEY) that also accepts cookies signed
+    /// with any of `fallbacks` (SECRET_KEY_FALLBACKS), tried in the order
+    /// given, which should be newest first. (Flask tries its
+    /// SECRET_KEY_FALLBACKS from the end, so there the newest goes last.)
+    /// The order changes only how much work a read takes and which index
+    /// is reported, never what is accepted.
+    ///
+    /// An empty or guessable secret makes every cookie forgeable; checking
+    /// the secret is the configuration's job.
+    pub fn new(secret: &[u8], fallbacks: &[Vec<u8>]) -> Signer {
+        Signer::from_keys(
+            Key::derive(secret),
+            fallbacks.iter().map(|s| Key::derive(s)).collect(),
+        )
+    }
+
+    /// A signer from already derived keys.
+    pub fn from_keys(current: Key, fallbacks: Vec<Key>) -> Signer {
+        Signer { current, fallbacks }
+    }
+
+    /// Signs `payload_json` as of `now`, always with the current key.
+    ///
+    /// The timestamp is whole seconds; a `now` before 1970 is written as 0
+    /// (itsdangerous cannot write a negative time either).
+    pub fn sign(&self, payload_json: &str, now: SystemTime) -> String {
+        let seconds = u64::try_from(unix_seconds(now)).unwrap_or(0);
+        let payload = base64url::encode(payload_json.as_bytes());
+        let timestamp = base64url::encode(&minimal_be_bytes(seconds));
+        let signed = format!("{payload}.{timestamp}");
+        let tag = self.current.mac(signed.as_bytes()).finalize().into_bytes();
+        format!("{signed}.{}", base64url::encode(&tag))
+    }
+
+    /// Checks a cookie value and reads the session map out of it.
+    ///
+    /// `max_age`: `None` skips the age check entirely (as itsdangerous does);
+    /// `Some(d)` refuses a cookie signed more than `d` before `now`, or
+    /// after `now`.
+    ///
+    /// # Errors
+    /// A [`SignError`] per way the cookie can be wrong. Where the payload
+    /// could be decoded, the error keeps it ([`SignError::payload`]) so a
+    /// lesson page can show what was sent.
+    pub fn unsign(
+        &self,
+        cookie: &str,
+        max_age: Option<Duration>,
+        now: SystemTime,
+    ) -> Result<Unsigned, SignError> {
+        // 1. Split on the last two dots, and
+        // 2. decode the three parts from base64url. Both happen in `split`,
+        //    which the inspector also uses to show cookies it cannot verify.
+        let parts = split(cookie)?;
+
+        // 3. Recompute the tag with the current key, then each fallback, and
+        // 4. compare each in constant time (in `verify`).
+        let Some(key) = self.verify(&parts) else {
+            return Err(SignError::BadSignature {
+                signature_len: parts.signature.len(),
+                timestamp: parts.timestamp,
+                payload: parts.payload,
+            });
+        };
+
+        // 5. Check the age, as itsdangerous does: only with a max_age, and
+        //    then neither too old nor from the future.
+        if let Some(max_age) = max_age {
+            let age = i128::from(unix_seconds(now)) - i128::from(parts.timestamp);
+            let max_age = max_age.as_secs();
+            if age < 0 {
+                return Err(SignError::FromTheFuture {
+                    ahead: u64::try_from(-age).unwrap_or(u64::MAX),
+                    timestamp: parts.timestamp,
+                    payload: parts.payload,
+                });
+            }
+            if age > i128::from(max_age) {
+                return Err(SignError::Expired {
+                    age: u64::try_from(age).unwrap_or(u64::MAX),
+                    max_age,
+                    timestamp: parts.timestamp,
+                    payload: parts.payload,
+                });
+            }
+        }
+
+        // 6. Parse the JSON, which must be an object. Only now: until the
+        //    tag matched, these bytes could have come from anyone.
+        let Ok(text) = std::str::from_utf8(&parts.payload) else {
+            return Err(SignError::PayloadNotUtf8 {
+                payload: parts.payload,
+            });
+        };
+        match from_json(text) {
+            Ok(Value::Map(data)) => Ok(Unsigned {
+                data,
+                timestamp: parts.timestamp,
+                key,
+            }),
+            Ok(other) => Err(SignError::NotAnObject {
+                found: other.type_name(),
+                payload: parts.payload,
+            }),
+            Err(error) => Err(SignError::Json {
+                error,
+                payload: parts.payload,
+            }),
+        }
+    }
+
+    /// Steps 3 and 4: which key, if any, made this signature.
+    ///
+    /// Each candidate tag is compared with `verify_slice`, which takes the
+    /// same time wherever the first difference is, and refuses a tag of
+    /// the wrong length (a truncated signature is just wrong).
+    pub fn verify(&self, parts: &CookieParts) -> Option<KeyUsed> {
+        let signed = format!("{}.{}", parts.payload_b64, parts.timestamp_b64);
+        let candidates = std::iter::once((KeyUsed::Current, &self.current)).chain(
+            self.fallbacks
+                .iter()
+                .enumerate()
+                .map(|(i, key)| (KeyUsed::Fallback(i), key)),
+        );
+        for (used, key) in candidates {
+            if key
+                .mac(signed.as_bytes())
+                .verify_slice(&parts.signature)
+                .is_ok()
+            {
+                return Some(used);
+            }
+        }
+        None
+    }
+}
+
+/// A cookie whose signature checked out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unsigned {
+    /// The session dictionary.
+    pub data: BTreeMap<String, Value>,
+    /// When it was signed, in seconds since 1970 (as on the wire).
+    pub timestamp: u64,
+    /// Which key verified it.
+    pub key: KeyUsed,
+}
+
+impl Unsigned {
+    /// The timestamp as a `SystemTime`.
+    pub fn signed_at(&self) -> SystemTime {
+        timestamp_to_time(self.timestamp)
+    }
+}
+
+/// Seconds since 1970 as a `SystemTime`, clamped to what `i64` holds.
+pub(crate) fn timestamp_to_time(timestamp: u64) -> SystemTime {
+    from_unix_seconds(i64::try_from(timestamp).unwrap_or(i64::MAX))
+}
+
+/// A cookie value taken apart, but not verified: anyone can do this much.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CookieParts {
+    /// The first part as sent: base64url of the JSON.
+    pub payload_b64: String,
+    /// The second part as sent: base64url of the timestamp bytes.
+    pub timestamp_b64: String,
+    /// The third part as sent: base64url of the tag.
+    pub signature_b64: String,
+    /// The decoded payload: JSON text, if a signer made it.
+    pub payload: Vec<u8>,
+    /// The decoded timestamp, seconds since 1970.
+    pub timestamp: u64,
+    /// The decoded tag: 32 bytes, if a signer made it.
+    pub signature: Vec<u8>,
+}
+
+/// Steps 1 and 2 of reading a cookie: split it and decode each part.
+///
+/// # Errors
+/// Missing dots, a compressed (Flask) payload, bad base64url in any part,
+/// or a timestamp longer than 8 bytes.
+///
+/// # Examples
+/// ```
+/// let parts = goldfish::session::signer::split("e30.aSYCow.4k1BCSxFelZZ6KiXirPkJQIqQVz1RpXyVBRJhYDqOPQ").unwrap();
+/// assert_eq!(parts.payload, b"{}");
+/// assert_eq!(parts.timestamp, 1_764_098_723);
+/// ```
+pub fn split(cookie: &str) -> Result<CookieParts, SignError> {
+    // 1. Split on the *last* two dots, as itsdangerous does (rsplit): the
+    //    signature and the timestamp never contain a dot, so whatever is
+    //    left of them is the payload.
+    let missing = || SignError::MissingSeparators {
+        found: cookie.matches('.').count(),
+    };
+    let (signed, signature_b64) = cookie.rsplit_once('.').ok_or_else(missing)?;
+    let (payload_b64, timestamp_b64) = signed.rsplit_once('.').ok_or_else(missing)?;
+    if payload_b64.starts_with('.') {
+        return Err(SignError::Compressed);
+    }
+
+    // 2. Decode each part from base64url.
+    let decode = |part: Part, text: &str| {
+        base64url::decode(text).map_err(|error| SignError::Base64 { part, error })
+    };
+    let payload = decode(Part::Payload, payload_b64)?;
+    let timestamp_bytes = decode(Part::Timestamp, timestamp_b64)?;
+    let signature = decode(Part::Signature, signature_b64)?;
+    if timestamp_bytes.len() > 8 {
+        return Err(SignError::TimestampTooLong {
+            len: timestamp_bytes.len(),
+        });
+    }
+    // Big-endian: each byte shifts the ones before it up by 8 bits.
+    let timestamp = timestamp_bytes
+        .iter()
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+
+    Ok(CookieParts {
+        payload_b64: payload_b64.to_owned(),
+        timestamp_b64: timestamp_b64.to_owned(),
+        signature_b64: signature_b64.to_owned(),
+        payload,
+        timestamp,
+        signature,
+    })
+}
+
+/// `n` as big-endian bytes without leading zero bytes (0 is no bytes at
+/// all), as itsdangerous' `int_to_bytes` writes it: 1764098723 → `69 26 02 a3`.
+fn minimal_be_bytes(n: u64) -> Vec<u8> {
+    let bytes = n.to_be_bytes();
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes[first..].to_vec()
+}

@@ -1,0 +1,172 @@
+//! Why a session cookie was refused, one variant per way it can be wrong.
+//!
+//! Every one of these is *normal*: browsers send stale cookies, learners
+//! edit them on purpose, and attackers try their luck. The server's answer
+//! is always the same, an empty session, never an error page (DESIGN.md);
+//! the variant is for the log and for the `/session` lesson.
+
+use std::fmt;
+
+use super::TAG_LEN;
+use crate::session::base64url::Base64Error;
+use crate::session::json::JsonError;
+
+/// One of the three dot-separated parts of a cookie value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Payload,
+    Timestamp,
+    Signature,
+}
+
+impl fmt::Display for Part {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Part::Payload => "payload",
+            Part::Timestamp => "timestamp",
+            Part::Signature => "signature",
+        })
+    }
+}
+
+/// A cookie value that was refused.
+///
+/// Like itsdangerous' `BadSignature.payload`, the variants found after
+/// the payload was decoded keep it (see [`SignError::payload`]): the lesson
+/// shows what a tampered cookie said, and that it was not believed.
+/// Nothing kept here is secret; the client sent it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignError {
+    /// Fewer than two dots: not `payload.timestamp.signature`.
+    MissingSeparators { found: usize },
+    /// The payload starts with `.`: Flask's mark for zlib compression.
+    Compressed,
+    /// One part is not valid base64url.
+    Base64 { part: Part, error: Base64Error },
+    /// A timestamp of more than 8 bytes (more than 64 bits of seconds).
+    TimestampTooLong { len: usize },
+    /// No key produces this signature: the cookie was changed, or signed
+    /// with a key this server does not have.
+    BadSignature {
+        payload: Vec<u8>,
+        timestamp: u64,
+        signature_len: usize,
+    },
+    /// Genuine, but signed longer than `max_age` seconds ago.
+    Expired {
+        payload: Vec<u8>,
+        timestamp: u64,
+        age: u64,
+        max_age: u64,
+    },
+    /// Genuine, but signed `ahead` seconds after "now".
+    FromTheFuture {
+        payload: Vec<u8>,
+        timestamp: u64,
+        ahead: u64,
+    },
+    /// Genuine, but the payload is not UTF-8, so it cannot be JSON.
+    PayloadNotUtf8 { payload: Vec<u8> },
+    /// Genuine, but the payload is not valid JSON.
+    Json { payload: Vec<u8>, error: JsonError },
+    /// Genuine JSON, but not an object (a session is a dictionary).
+    NotAnObject {
+        payload: Vec<u8>,
+        found: &'static str,
+    },
+}
+
+impl SignError {
+    /// The decoded payload (JSON bytes), if the cookie got that far.
+    /// Unverified unless the error is one of the "genuine, but" variants.
+    pub fn payload(&self) -> Option<&[u8]> {
+        match self {
+            SignError::BadSignature { payload, .. }
+            | SignError::Expired { payload, .. }
+            | SignError::FromTheFuture { payload, .. }
+            | SignError::PayloadNotUtf8 { payload }
+            | SignError::Json { payload, .. }
+            | SignError::NotAnObject { payload, .. } => Some(payload),
+            SignError::MissingSeparators { .. }
+            | SignError::Compressed
+            | SignError::Base64 { .. }
+            | SignError::TimestampTooLong { .. } => None,
+        }
+    }
+
+    /// `true` if the signature was valid and the cookie was refused for
+    /// another reason (age, or what the payload holds).
+    pub fn signature_was_valid(&self) -> bool {
+        matches!(
+            self,
+            SignError::Expired { .. }
+                | SignError::FromTheFuture { .. }
+                | SignError::PayloadNotUtf8 { .. }
+                | SignError::Json { .. }
+                | SignError::NotAnObject { .. }
+        )
+    }
+}
+
+impl fmt::Display for SignError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignError::MissingSeparators { found } => write!(
+                f,
+                "a session cookie has three parts separated by dots, \
+                 payload.timestamp.signature (e.g. e30.aSYCow.4k1B…); this one has \
+                 {found} dot(s)"
+            ),
+            SignError::Compressed => f.write_str(
+                "the payload starts with '.', Flask's mark for a zlib-compressed \
+                 payload (Flask compresses when that makes the cookie shorter); \
+                 goldfish does not implement zlib, so it cannot read this cookie",
+            ),
+            SignError::Base64 { part, error } => {
+                write!(f, "the {part} is not valid base64url: {error}")
+            }
+            SignError::TimestampTooLong { len } => write!(
+                f,
+                "the timestamp is {len} bytes; seconds since 1970 fit in 8"
+            ),
+            SignError::BadSignature { signature_len, .. } => {
+                f.write_str(
+                    "the signature does not match the payload and timestamp: \
+                     the cookie was changed, or signed with a different SECRET_KEY",
+                )?;
+                if *signature_len != TAG_LEN {
+                    write!(
+                        f,
+                        " (and it is {signature_len} bytes; HMAC-SHA256 makes {TAG_LEN})"
+                    )?;
+                }
+                Ok(())
+            }
+            SignError::Expired { age, max_age, .. } => write!(
+                f,
+                "the cookie is genuine but expired: signed {age} s ago, more than \
+                 the {max_age} s a session may last"
+            ),
+            SignError::FromTheFuture { ahead, .. } => write!(
+                f,
+                "the cookie is genuine but says it was signed {ahead} s in the future; \
+                 the clocks of servers sharing this SECRET_KEY disagree \
+                 (itsdangerous refuses this too)"
+            ),
+            SignError::PayloadNotUtf8 { .. } => f.write_str(
+                "the payload is genuine but not UTF-8 text, so it cannot be JSON \
+                 (RFC 8259 §8.1)",
+            ),
+            SignError::Json { error, .. } => {
+                write!(f, "the payload is genuine but not valid JSON: {error}")
+            }
+            SignError::NotAnObject { found, .. } => write!(
+                f,
+                "the payload is valid JSON but a {found}, not an object; a session \
+                 is a dictionary, e.g. {{\"fav_number\":42}}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SignError {}

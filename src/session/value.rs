@@ -1,0 +1,339 @@
+//! `Value`: what a session can hold.
+//!
+//! Flask's session is a Python `dict`, so it can hold anything Python can
+//! put in JSON: `None`, `True`/`False`, `int`, `float`, `str`, `list` and
+//! `dict`. `Value` is that, as a Rust enum. Each variant matches one JSON
+//! type (RFC 8259 §3), except that JSON has a single "number" type and
+//! Python (and goldfish) keep whole numbers (`Int`) apart from the rest
+//! (`Float`).
+//!
+//! Facts worth knowing before reading the code:
+//! - `Map` is a `BTreeMap`, so keys are always sorted. That is on purpose:
+//!   Flask writes its session JSON with `sort_keys=True`, and a sorted map
+//!   writes itself in exactly that order (see `json.rs` for why the two
+//!   orders agree).
+//! - Equality is Rust's, not Python's: `Int(1) != Float(1.0)` (Python says
+//!   `1 == 1.0`), and `Float(NaN) != Float(NaN)` (as IEEE 754 says).
+//! - `Display` shows a value the way a Jinja template shows the Python
+//!   value, `{{ session['fav_number'] }}` → `42`, so that the lesson pages
+//!   read like the Flask original. See [`Value`]'s `Display` for the rules.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::json;
+
+/// One value in the session: the JSON data model, with integers kept exact.
+///
+/// # Examples
+/// ```
+/// use goldfish::session::Value;
+/// let v = Value::from(vec![Value::from("Yes"), Value::from(42)]);
+/// assert_eq!(v.type_name(), "list");
+/// assert_eq!(v.to_string(), r#"["Yes",42]"#);
+/// assert_eq!(Value::from(true).to_string(), "True");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// JSON `null`, Python `None`.
+    Null,
+    /// JSON `true`/`false`, Python `True`/`False`.
+    Bool(bool),
+    /// A JSON number without fraction or exponent that fits in 64 bits.
+    /// (Python's `int` has no limit; `json::from_json` refuses what does not
+    /// fit rather than rounding it.)
+    Int(i64),
+    /// A JSON number with a fraction or exponent, e.g. `1.5` or `1e+16`.
+    /// May hold NaN or infinity if code puts them there; JSON cannot
+    /// (see `json::to_json`).
+    Float(f64),
+    /// A JSON string. Always valid Unicode (no lone surrogates).
+    Str(String),
+    /// A JSON array, Python `list`.
+    List(Vec<Value>),
+    /// A JSON object, Python `dict`. Keys are unique and sorted.
+    Map(BTreeMap<String, Value>),
+}
+
+impl Value {
+    /// The name Python gives this kind of value (`int`, `str`, `list`,
+    /// `dict`, …), for messages like "session['n'] holds a str, not a list".
+    /// Python's names, because the lesson is about Flask's session.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "None",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::List(_) => "list",
+            Value::Map(_) => "dict",
+        }
+    }
+
+    /// `true` for `Value::Null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The boolean, if this is a `Bool`.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is an `Int`. A `Float` is not converted, even
+    /// `2.0`: silently turning one into the other is how numbers get lost.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, if this is a `Float` or an `Int` (an `i64`
+    /// above 2^53 may be rounded, as it would be in JavaScript).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Float(x) => Some(*x),
+            Value::Int(n) => Some(*n as f64),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a `Str`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a `List`.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The items, mutably, if this is a `List` (so you can `push` to it).
+    pub fn as_list_mut(&mut self) -> Option<&mut Vec<Value>> {
+        match self {
+            Value::List(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is a `Map`.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The entries, mutably, if this is a `Map`.
+    pub fn as_map_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
+        match self {
+            Value::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// `value[key]` for a `Map`; `None` if the key is missing or this is not a map.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map().and_then(|map| map.get(key))
+    }
+}
+
+/// Shows a value as `{{ value }}` would in a Jinja template, i.e. Python's `str()`:
+///
+/// | value | shown as | why |
+/// | --- | --- | --- |
+/// | `Int(42)` | `42` | |
+/// | `Float(1.0)` | `1.0` | Python's float repr: shortest digits that round-trip |
+/// | `Str("blue")` | `blue` | the raw text; escaping for HTML is the template's job |
+/// | `Bool(true)`, `Null` | `True`, `None` | Python's spellings |
+/// | `List`, `Map` | compact JSON, `["Yes","No"]` | see below |
+///
+/// Python would show a list as `['Yes', 'No']` (its repr, with its own quoting
+/// rules). goldfish shows lists and maps as the compact JSON instead: that is
+/// exactly the text that travels inside the cookie, which is what the lesson
+/// wants a learner to see. Non-finite floats show as Python does: `nan`,
+/// `inf`, `-inf`.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("None"),
+            Value::Bool(true) => f.write_str("True"),
+            Value::Bool(false) => f.write_str("False"),
+            Value::Int(n) => write!(f, "{n}"),
+            Value::Float(x) => f.write_str(&json::python_float_repr(*x)),
+            Value::Str(s) => f.write_str(s),
+            Value::List(_) | Value::Map(_) => f.write_str(&json::to_json(self)),
+        }
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Int(n)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(n: i32) -> Value {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Value {
+        Value::Int(i64::from(n))
+    }
+}
+
+impl From<f64> for Value {
+    fn from(x: f64) -> Value {
+        Value::Float(x)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::Str(s.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::Str(s)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Value {
+        Value::List(items)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Value {
+    fn from(map: BTreeMap<String, Value>) -> Value {
+        Value::Map(map)
+    }
+}
+
+/// `None` becomes `null`, as in Python.
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(opt: Option<T>) -> Value {
+        opt.map_or(Value::Null, Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_what_jinja_shows() {
+        let map: BTreeMap<String, Value> = [("b".to_owned(), Value::Int(1))].into();
+        let cases: &[(&str, Value, &str)] = &[
+            ("an int is its digits", Value::from(42), "42"),
+            ("a negative int", Value::from(-7), "-7"),
+            ("a whole float keeps .0", Value::from(1.0), "1.0"),
+            ("a float uses Python's repr", Value::from(0.1), "0.1"),
+            (
+                "a big float switches to exponent form",
+                Value::from(1e16),
+                "1e+16",
+            ),
+            ("NaN is Python's nan", Value::from(f64::NAN), "nan"),
+            (
+                "infinity is Python's inf",
+                Value::from(f64::NEG_INFINITY),
+                "-inf",
+            ),
+            (
+                "a string is raw, not quoted",
+                Value::from("a \"b\" <c>"),
+                "a \"b\" <c>",
+            ),
+            ("true is True", Value::from(true), "True"),
+            ("false is False", Value::from(false), "False"),
+            ("null is None", Value::Null, "None"),
+            ("Option::None is None", Value::from(None::<i64>), "None"),
+            (
+                "a list is its compact JSON",
+                Value::from(vec![Value::from("Yes"), Value::from(1)]),
+                r#"["Yes",1]"#,
+            ),
+            ("a map is its compact JSON", Value::from(map), r#"{"b":1}"#),
+        ];
+        for (why, value, want) in cases {
+            let got = value.to_string();
+            assert_eq!(
+                &got, want,
+                "{why}: format({value:?}) = {got:?}; want {want:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn accessors_only_answer_for_their_own_variant() {
+        let mut list = Value::from(vec![Value::from(1)]);
+        assert_eq!(list.as_list().map(<[Value]>::len), Some(1));
+        if let Some(items) = list.as_list_mut() {
+            items.push(Value::from(2));
+        }
+        assert_eq!(list.as_list().map(<[Value]>::len), Some(2));
+        assert_eq!(list.as_i64(), None, "a list is not an int");
+        assert_eq!(Value::from(2.0).as_i64(), None, "a float is never an int");
+        assert_eq!(Value::from(2).as_f64(), Some(2.0), "an int is a number");
+        assert_eq!(Value::from("x").as_str(), Some("x"));
+        assert_eq!(Value::from(1).as_str(), None, "an int is not a str");
+        let map = Value::from(BTreeMap::from([("k".to_owned(), Value::from(true))]));
+        assert_eq!(map.get("k"), Some(&Value::Bool(true)));
+        assert_eq!(map.get("missing"), None);
+        assert_eq!(Value::from("k").get("k"), None, "a str has no keys");
+    }
+
+    #[test]
+    fn equality_is_rusts_not_pythons() {
+        assert_ne!(
+            Value::Int(1),
+            Value::Float(1.0),
+            "Python says 1 == 1.0; we do not"
+        );
+        assert_ne!(Value::Float(f64::NAN), Value::Float(f64::NAN), "NaN != NaN");
+        assert_eq!(
+            Value::Float(0.0),
+            Value::Float(-0.0),
+            "IEEE 754: 0.0 == -0.0"
+        );
+    }
+
+    #[test]
+    fn type_names_are_pythons() {
+        let cases: &[(Value, &str)] = &[
+            (Value::Null, "None"),
+            (Value::Bool(true), "bool"),
+            (Value::Int(1), "int"),
+            (Value::Float(1.5), "float"),
+            (Value::from("s"), "str"),
+            (Value::List(vec![]), "list"),
+            (Value::Map(BTreeMap::new()), "dict"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(value.type_name(), *want, "type_name({value:?})");
+        }
+    }
+}
