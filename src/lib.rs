@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod cookie;
 pub mod http;
 pub mod server;
 pub mod session;

@@ -96,12 +96,24 @@ pub fn unix_seconds(t: SystemTime) -> i64 {
 }
 
 /// The `SystemTime` for seconds since the epoch (negative is before 1970).
+///
+/// Saturates at the ends of what the platform's `SystemTime` can hold
+/// instead of panicking, so no input can make date arithmetic crash.
 pub fn from_unix_seconds(secs: i64) -> SystemTime {
-    if secs >= 0 {
-        UNIX_EPOCH + Duration::from_secs(secs as u64)
+    let d = Duration::from_secs(secs.unsigned_abs());
+    let t = if secs >= 0 {
+        UNIX_EPOCH.checked_add(d)
     } else {
-        UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
-    }
+        UNIX_EPOCH.checked_sub(d)
+    };
+    // Fall back to the largest step that fits: years 1..9999 always do.
+    t.unwrap_or_else(|| {
+        from_unix_seconds(if secs >= 0 {
+            253_402_300_799
+        } else {
+            -62_135_596_800
+        })
+    })
 }
 
 /// Formats a time as IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
