@@ -7,7 +7,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::app::AppConfig;
+use crate::app::{AppConfig, Secret};
 use crate::server::ServerConfig;
 use crate::server::log::{Log, Sink};
 use crate::www::Www;
@@ -41,6 +41,15 @@ pub enum Command {
     Help,
     /// Print the version.
     Version,
+    /// `goldfish cookie check …`: the words after `check`.
+    CookieCheck(Vec<String>),
+    /// `goldfish session …`: the words after `session`, and the keys from
+    /// the environment.
+    Session {
+        args: Vec<String>,
+        secret: Option<Vec<u8>>,
+        fallbacks: Vec<Vec<u8>>,
+    },
 }
 
 /// A command line goldfish cannot use; `Display` is the one-line message.
@@ -61,6 +70,10 @@ goldfish — a teaching HTTP/1.1 server: HTTP forgets, here is how the web remem
 
 USAGE:
     goldfish [OPTIONS]                  serve the lessons on http://127.0.0.1:5000
+    goldfish cookie check 'Set-Cookie: …' [--url URL]
+                                        what would a browser do with this line?
+    goldfish session decode COOKIE      take a session cookie apart (uses SECRET_KEY)
+    goldfish session sign JSON          make a session cookie (uses SECRET_KEY)
 
 OPTIONS:
     --host HOST            address to listen on            [env HOST, default 127.0.0.1]
@@ -73,8 +86,15 @@ OPTIONS:
     --max-connections N    open connections before new ones get 503 [default 2048]
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
+    --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
     -h, --help             this text
     -V, --version          the version
+
+ENVIRONMENT:
+    SECRET_KEY             signs session cookies; without it, a random key per
+                           process (sessions end when goldfish stops)
+    SECRET_KEY_FALLBACKS   old keys, comma-separated, newest first: still accepted
+                           when reading a session cookie, never used to sign
 ";
 
 /// Parses the arguments (without the program name). `env` reads an
@@ -83,7 +103,36 @@ OPTIONS:
 /// # Errors
 /// An unknown flag, a missing or malformed value.
 pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Command, CliError> {
+    let secret = env("SECRET_KEY")
+        .filter(|k| !k.is_empty())
+        .map(String::into_bytes);
+    let fallbacks: Vec<Vec<u8>> = env("SECRET_KEY_FALLBACKS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|k| !k.is_empty())
+        .map(|k| k.as_bytes().to_vec())
+        .collect();
+    match args.first().map(String::as_str) {
+        Some("cookie") => {
+            return match args.get(1).map(String::as_str) {
+                Some("check") => Ok(Command::CookieCheck(args[2..].to_vec())),
+                _ => Err(CliError(
+                    "usage: goldfish cookie check 'Set-Cookie: …' [--url URL]".into(),
+                )),
+            };
+        }
+        Some("session") => {
+            return Ok(Command::Session {
+                args: args[1..].to_vec(),
+                secret,
+                fallbacks,
+            });
+        }
+        _ => {}
+    }
     let mut config = Config::default();
+    config.app.secret_key = secret.map(Secret);
+    config.app.secret_key_fallbacks = fallbacks.into_iter().map(Secret).collect();
     if let Some(host) = env("HOST") {
         config.host = host;
     }
@@ -111,6 +160,7 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--www" => config.app.www = Www::Disk(PathBuf::from(value("--www")?)),
             "--trace" => config.server.log.trace = true,
             "--quiet" => config.server.log.sink = Sink::Off,
+            "--secure-cookies" => config.app.secure_cookies = true,
             "--max-connections" => {
                 config.server.max_connections =
                     parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
@@ -127,6 +177,8 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             trace: true,
         };
     }
+    // Application warnings (an oversized session cookie) go where the log goes.
+    config.app.log = config.server.log.clone();
     Ok(Command::Serve(Box::new(config)))
 }
 
@@ -222,6 +274,41 @@ mod tests {
         assert_eq!(c.server.idle_timeout, Duration::from_secs(2));
         let q = run(&["--quiet"], &[]).unwrap();
         assert!(!q.server.log.enabled());
+    }
+
+    #[test]
+    fn secrets_come_from_the_environment() {
+        let c = run(
+            &[],
+            &[("SECRET_KEY", "k1"), ("SECRET_KEY_FALLBACKS", "k0,kminus1")],
+        )
+        .unwrap();
+        assert_eq!(c.app.secret_key, Some(Secret(b"k1".to_vec())));
+        assert_eq!(
+            c.app.secret_key_fallbacks,
+            [Secret(b"k0".to_vec()), Secret(b"kminus1".to_vec())]
+        );
+        assert!(!format!("{c:?}").contains("k1"), "secrets never print");
+        let none = run(&[], &[("SECRET_KEY", "")]).unwrap();
+        assert_eq!(none.app.secret_key, None, "an empty SECRET_KEY means none");
+    }
+
+    #[test]
+    fn subcommands() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let env = |k: &str| (k == "SECRET_KEY").then(|| "s".to_string());
+        match parse(&args(&["cookie", "check", "Set-Cookie: a=b"]), &env).unwrap() {
+            Command::CookieCheck(rest) => assert_eq!(rest, ["Set-Cookie: a=b"]),
+            other => panic!("{other:?}"),
+        }
+        match parse(&args(&["session", "decode", "x.y.z"]), &env).unwrap() {
+            Command::Session { args, secret, .. } => {
+                assert_eq!(args, ["decode", "x.y.z"]);
+                assert_eq!(secret.as_deref(), Some(&b"s"[..]));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(parse(&args(&["cookie", "eat"]), &env).is_err());
     }
 
     #[test]

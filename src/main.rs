@@ -2,6 +2,7 @@
 
 use std::env;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use goldfish::app::{App, ROUTES};
 use goldfish::cli::{self, Command};
@@ -19,12 +20,36 @@ fn main() -> ExitCode {
             println!("goldfish {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
+        Ok(Command::CookieCheck(args)) => {
+            let (text, code) = goldfish::cookie::cli(&args, SystemTime::now());
+            return print_and_exit(&text, code);
+        }
+        Ok(Command::Session {
+            args,
+            secret,
+            fallbacks,
+        }) => {
+            let (text, code) = goldfish::session::inspect::cli(
+                &args,
+                secret.as_deref(),
+                &fallbacks,
+                SystemTime::now(),
+            );
+            return print_and_exit(&text, code);
+        }
         Err(e) => {
             eprintln!("goldfish: {e}");
             return ExitCode::from(2);
         }
     };
-    let app = App::new(config.app.clone());
+    let app = match App::new(config.app.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("goldfish: cannot read /dev/urandom to make a SECRET_KEY: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let generated_key = app.generated_key;
     let server = match Server::bind(
         (config.host.as_str(), config.port),
         config.server.clone(),
@@ -47,6 +72,14 @@ fn main() -> ExitCode {
         }
     };
     eprint!("{}", banner(&addr.to_string()));
+    if generated_key {
+        eprintln!(
+            " * WARNING: no SECRET_KEY is set, so goldfish made a random one for this process.\n   \
+             Session cookies signed with it stop working when goldfish stops: every visitor's\n   \
+             session ends with the process. Set SECRET_KEY to keep sessions across restarts\n   \
+             (and to share them between two goldfish processes)."
+        );
+    }
     match server.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -54,6 +87,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints a subcommand's output: usage errors (exit 2) to stderr.
+fn print_and_exit(text: &str, code: i32) -> ExitCode {
+    if code == 2 {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(2))
 }
 
 /// What the learner sees first: where to go, and what there is.

@@ -13,51 +13,111 @@
 //! - a method goldfish does not implement at all: 501 (§9.1).
 
 mod basics;
+mod cookies;
 mod pages;
+mod sessions;
+mod state;
 mod statics;
 mod xray;
 
+use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use crate::http::url::{self, UrlError};
 use crate::http::{Request, Response, Status};
 use crate::server::Handler;
-use crate::template::{self, Vars};
+use crate::server::log::Log;
+use crate::session::{PERMANENT_SESSION_LIFETIME, Signer, random};
+
 use crate::www::Www;
 
 pub use pages::Page;
+pub use state::Ctx;
+
+/// A secret key. `Debug` never shows it (cookie-rs's `Key` does the same):
+/// configurations get printed, and secrets must not end up in logs.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub Vec<u8>);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(..)")
+    }
+}
 
 /// Settings of the application (the lesson), as opposed to the protocol.
 #[derive(Debug, Clone)]
 pub struct AppConfig {
     /// Where templates and static files come from.
     pub www: Www,
+    /// `SECRET_KEY`: signs session cookies. `None`: a random key per process.
+    pub secret_key: Option<Secret>,
+    /// `SECRET_KEY_FALLBACKS`: old keys still accepted when reading a
+    /// session cookie (newest first), never used for signing.
+    pub secret_key_fallbacks: Vec<Secret>,
+    /// Add `Secure` to the cookies goldfish sets (behind HTTPS).
+    pub secure_cookies: bool,
+    /// The signed session's cookie name (Flask's `SESSION_COOKIE_NAME`).
+    pub session_cookie: String,
+    /// How long a session cookie is valid, and how long a permanent one
+    /// lives in the browser (Flask's `PERMANENT_SESSION_LIFETIME`).
+    pub session_lifetime: Duration,
+    /// Where the application's warnings go.
+    pub log: Log,
 }
 
 impl Default for AppConfig {
     fn default() -> AppConfig {
-        AppConfig { www: Www::Embedded }
+        AppConfig {
+            www: Www::Embedded,
+            secret_key: None,
+            secret_key_fallbacks: Vec::new(),
+            secure_cookies: false,
+            session_cookie: "session".into(),
+            session_lifetime: PERMANENT_SESSION_LIFETIME,
+            log: Log::default(),
+        }
     }
 }
 
 /// The application: configuration plus what lives as long as the server.
 pub struct App {
     pub config: AppConfig,
+    /// Signs and checks the session cookie.
+    pub signer: Signer,
+    /// Whether the key was generated at start-up (no `SECRET_KEY`).
+    pub generated_key: bool,
 }
 
 impl App {
-    /// Builds the application.
-    pub fn new(config: AppConfig) -> App {
-        App { config }
+    /// Builds the application. Without a `SECRET_KEY`, 32 random bytes
+    /// from `/dev/urandom` sign the sessions — which then end with the
+    /// process, since the next one cannot check their signatures.
+    ///
+    /// # Errors
+    /// `/dev/urandom` cannot be read (only when no key is configured).
+    pub fn new(config: AppConfig) -> std::io::Result<App> {
+        let (key, generated_key) = match &config.secret_key {
+            Some(k) => (k.0.clone(), false),
+            None => (random::random_bytes(32)?, true),
+        };
+        let fallbacks: Vec<Vec<u8>> = config
+            .secret_key_fallbacks
+            .iter()
+            .map(|s| s.0.clone())
+            .collect();
+        Ok(App {
+            signer: Signer::new(&key, &fallbacks),
+            generated_key,
+            config,
+        })
     }
 }
 
 impl Handler for App {
     fn handle(&self, req: &Request, peer: SocketAddr) -> Response {
-        let mut resp = route(self, req, peer);
-        // Last: the X-ray shows the Set-Cookie lines actually being sent.
-        xray::fill_response(&mut resp);
-        resp
+        route(self, req, peer)
     }
 }
 
@@ -101,44 +161,89 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        pattern: "/cookie-form",
+        handler: cookies::form,
+        about: "the lecture's cookie round trip: pick a colour…",
+    },
+    Route {
+        method: "GET",
+        pattern: "/handle-form-cookie",
+        handler: cookies::handle_form,
+        about: "…the response sets a fav_color cookie…",
+    },
+    Route {
+        method: "GET",
+        pattern: "/later-cookie",
+        handler: cookies::later,
+        about: "…and the browser brings it back",
+    },
+    Route {
+        method: "GET",
+        pattern: "/cookies",
+        handler: cookies::lab,
+        about: "cookie lab: set any cookie with any attributes, see what the server and JS see",
+    },
+    Route {
+        method: "POST",
+        pattern: "/cookies",
+        handler: cookies::lab_set,
+        about: "",
+    },
+    Route {
+        method: "POST",
+        pattern: "/cookies/delete",
+        handler: cookies::lab_delete,
+        about: "",
+    },
+    Route {
+        method: "POST",
+        pattern: "/cookies/check",
+        handler: cookies::lab_check,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/some-route",
+        handler: sessions::some_route,
+        about: "signed session: session['fav_number'] = 42…",
+    },
+    Route {
+        method: "GET",
+        pattern: "/my-route",
+        handler: sessions::my_route,
+        about: "…and back: Favorite number is 42",
+    },
+    Route {
+        method: "GET",
+        pattern: "/session",
+        handler: sessions::inspect,
+        about: "your session cookie taken apart; tamper with it and watch it be rejected",
+    },
+    Route {
+        method: "POST",
+        pattern: "/session",
+        handler: sessions::act,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/responses",
+        handler: sessions::responses,
+        about: "a list in the session that grows (and Flask's reassign-to-save gotcha)",
+    },
+    Route {
+        method: "POST",
+        pattern: "/responses",
+        handler: sessions::add_response,
+        about: "",
+    },
+    Route {
+        method: "GET",
         pattern: "/static/{*file}",
         handler: statics::serve,
         about: "",
     },
 ];
-
-/// What a handler gets: the request, its captured path segments, the app.
-pub struct Ctx<'a> {
-    pub app: &'a App,
-    pub req: &'a Request,
-    pub peer: SocketAddr,
-    /// Captured `{name}` segments, decoded. `{*rest}` holds the segments
-    /// joined by `/` (each checked by whoever uses them).
-    params: Vec<(&'static str, String)>,
-    /// The decoded path segments (for `{*rest}` handlers).
-    pub segments: Vec<String>,
-}
-
-impl<'a> Ctx<'a> {
-    /// A captured path segment, e.g. `color` in `/fav-color/{color}/step-zero`.
-    pub fn param(&self, name: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    /// Renders `templates/<name>` with `vars`.
-    pub fn render(&self, name: &str, vars: &Vars) -> Result<String, String> {
-        let text = self
-            .app
-            .config
-            .www
-            .template(name)
-            .map_err(|e| format!("template {name}: {e}"))?;
-        template::render(&text, vars).map_err(|e| format!("template {name}: {e}"))
-    }
-}
 
 /// Methods RFC 9110 defines (plus PATCH, RFC 5789). Anything else is 501.
 const KNOWN_METHODS: &[&str] = &[
@@ -211,14 +316,9 @@ pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
             continue;
         };
         if r.method == lookup {
-            let mut ctx = Ctx {
-                app,
-                req,
-                peer,
-                params,
-                segments,
-            };
-            return (r.handler)(&mut ctx);
+            let mut ctx = Ctx::new(app, req, peer, params, segments);
+            let response = (r.handler)(&mut ctx);
+            return ctx.finish(response);
         }
         allowed.push(r.method);
         if r.method == "GET" {

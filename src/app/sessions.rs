@@ -1,0 +1,272 @@
+//! The signed-session lessons: Flask's "magic dictionary".
+//!
+//! `GET /some-route` puts 42 in the session and `GET /my-route` reads it
+//! back — exactly the lecture's Flask code. `GET /session` takes the
+//! visitor's own cookie apart; `GET,POST /responses` keeps a growing list.
+
+use super::Ctx;
+use super::pages::{self, Page};
+use crate::http::date::{imf_fixdate, unix_seconds};
+use crate::http::{Response, Status};
+use crate::session::signer::{self, timestamp_to_time};
+use crate::session::{LoadOutcome, SignError, Value};
+use crate::template::{Vars, escape};
+
+/// `GET /some-route` — `session['fav_number'] = 42`.
+pub fn some_route(ctx: &mut Ctx) -> Response {
+    ctx.session().insert("fav_number", 42);
+    Response::html(Status::OK, "Ok, I put that in the session.")
+}
+
+/// `GET /my-route` — `return f"Favorite number is {session['fav_number']}"`.
+pub fn my_route(ctx: &mut Ctx) -> Response {
+    match ctx.session().get("fav_number") {
+        Some(n) => Response::html(
+            Status::OK,
+            format!("Favorite number is {}", escape(&n.to_string())),
+        ),
+        None => pages::error(
+            ctx.req,
+            Status::BAD_REQUEST,
+            "There is no fav_number in your session yet. Visit /some-route first: it puts 42 in \
+             the session, and your browser brings it back here inside the signed session cookie. \
+             (With curl, keep the cookie: curl -c jar -b jar ...)",
+        ),
+    }
+}
+
+/// Explains a refused cookie in one sentence for the lesson page.
+fn rejection(e: &SignError) -> String {
+    let mut s = e.to_string();
+    if let Some(payload) = e.payload() {
+        s.push_str(&format!(
+            " The payload it carried (unverified, so worth nothing): {}",
+            String::from_utf8_lossy(payload)
+        ));
+    }
+    s
+}
+
+/// The session cookie value taken apart, as an HTML table.
+fn anatomy(value: &str, now: std::time::SystemTime) -> String {
+    match signer::split(value) {
+        Err(e) => format!(
+            "<p class=\"card bad\">This value cannot even be taken apart: {}</p>",
+            escape(&e.to_string())
+        ),
+        Ok(parts) => {
+            let signed_at = timestamp_to_time(parts.timestamp);
+            let age = unix_seconds(now) - unix_seconds(signed_at);
+            let hex: String = parts.signature.iter().map(|b| format!("{b:02x}")).collect();
+            format!(
+                "<table class=\"anatomy\"><tr><th>part</th><th>as sent (base64url)</th><th>decoded</th></tr>\
+                 <tr><td>payload</td><td><code>{}</code></td><td><code>{}</code></td></tr>\
+                 <tr><td>timestamp</td><td><code>{}</code></td><td>{} = {} ({} seconds ago)</td></tr>\
+                 <tr><td>signature</td><td><code>{}</code></td><td><code>{}</code> ({} bytes of HMAC-SHA256)</td></tr></table>",
+                escape(&parts.payload_b64),
+                escape(&String::from_utf8_lossy(&parts.payload)),
+                escape(&parts.timestamp_b64),
+                parts.timestamp,
+                imf_fixdate(signed_at),
+                age,
+                escape(&parts.signature_b64),
+                hex,
+                parts.signature.len()
+            )
+        }
+    }
+}
+
+/// `GET /session` — your session cookie, taken apart.
+pub fn inspect(ctx: &mut Ctx) -> Response {
+    session_page(ctx, None)
+}
+
+/// `POST /session` — tamper, check, make permanent, or clear.
+pub fn act(ctx: &mut Ctx) -> Response {
+    let form = match ctx.req.form() {
+        Ok(f) => f,
+        Err(e) => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!("The form could not be read: {e}."),
+            );
+        }
+    };
+    let action = form.get("action").unwrap_or("");
+    let submitted = form.get("cookie").unwrap_or("").trim().to_string();
+    let message = match action {
+        "check" => {
+            let now = ctx.now;
+            let lifetime = ctx.app.config.session_lifetime;
+            match ctx.app.signer.unsign(&submitted, Some(lifetime), now) {
+                Ok(u) => format!(
+                    "Accepted: the signature matches ({}), so the server would trust this payload.",
+                    u.key
+                ),
+                Err(e) => format!(
+                    "Rejected: {} The server would start an empty session instead.",
+                    rejection(&e)
+                ),
+            }
+        }
+        "install" => {
+            let name = ctx.app.config.session_cookie.clone();
+            let cookie = crate::cookie::SetCookie::new(name, submitted)
+                .path("/")
+                .http_only(true);
+            match ctx.set_cookie(&cookie) {
+                Ok(_) => {
+                    "Sent to your browser as your session cookie. Now visit /my-route or reload \
+                          this page: the server checks the signature and ignores the cookie if it \
+                          does not match."
+                        .to_string()
+                }
+                Err(e) => format!("That value cannot be a cookie at all: {e}"),
+            }
+        }
+        "permanent" => {
+            ctx.session().set_permanent(true);
+            "Your session is now permanent: its cookie carries an Expires date, so it survives \
+             closing the browser."
+                .to_string()
+        }
+        "browser-session" => {
+            ctx.session().set_permanent(false);
+            "Your session is a browser-session cookie again: no Expires, so the browser drops it \
+             when it closes."
+                .to_string()
+        }
+        "clear" => {
+            ctx.session().clear();
+            "session.clear(): the session is empty, so goldfish deletes the cookie.".to_string()
+        }
+        other => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!(
+                    "Unknown action {other:?}: use check, install, permanent, browser-session or clear."
+                ),
+            );
+        }
+    };
+    session_page(ctx, Some(message))
+}
+
+fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
+    let name = ctx.app.config.session_cookie.clone();
+    let value = ctx.cookies().get(&name).map(str::to_string);
+    let now = ctx.now;
+    let status = match ctx.session_outcome().clone() {
+        LoadOutcome::Fresh => {
+            "Your browser sent no session cookie: this is a fresh, empty session.".to_string()
+        }
+        LoadOutcome::Loaded { key, .. } => {
+            format!("Valid: the signature matches, checked with {key}.")
+        }
+        LoadOutcome::Rejected(e) => format!(
+            "Rejected: {} goldfish uses an empty session instead.",
+            rejection(&e)
+        ),
+    };
+    let (anatomy_html, cookie_value) = match &value {
+        Some(v) => (anatomy(v, now), v.clone()),
+        None => (
+            "<p>No session cookie yet. <a href=\"/some-route\">Visit /some-route</a> to put a number \
+             in the session, then come back.</p>"
+                .to_string(),
+            String::new(),
+        ),
+    };
+    let session = ctx.session();
+    let mut rows = String::new();
+    for (k, v) in session.iter() {
+        rows.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+            escape(k),
+            escape(&crate::session::to_json(v)),
+            v.type_name()
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"3\"><em>empty</em></td></tr>");
+    }
+    let permanent = if session.permanent() {
+        "permanent (has Expires)"
+    } else {
+        "browser-session (no Expires)"
+    };
+    let message_html = message
+        .map(|m| format!("<div class=\"card\">{}</div>", escape(&m)))
+        .unwrap_or_default();
+    let mark = value
+        .as_ref()
+        .map(|v| format!("{name}={v}"))
+        .unwrap_or_default();
+    Page::new("Your session, taken apart", "session.html")
+        .mark(&mark)
+        .render(
+            ctx,
+            Vars::new()
+                .html("message", message_html)
+                .text("status", status)
+                .html("anatomy", anatomy_html)
+                .html("rows", rows)
+                .text("permanent", permanent)
+                .text("cookie_value", cookie_value)
+                .text("cookie_name", name.as_str()),
+        )
+}
+
+/// `GET /responses` — the list in the session.
+pub fn responses(ctx: &mut Ctx) -> Response {
+    let list: Vec<String> = match ctx.session().get("responses") {
+        Some(Value::List(items)) => items.iter().map(|v| v.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    let mut items = String::new();
+    for (i, r) in list.iter().enumerate() {
+        items.push_str(&format!("<li>{}. {}</li>", i + 1, escape(r)));
+    }
+    if items.is_empty() {
+        items.push_str("<li><em>No answers yet.</em></li>");
+    }
+    Page::new("A list in the session", "responses.html").render(
+        ctx,
+        Vars::new()
+            .html("items", items)
+            .text("count", list.len().to_string()),
+    )
+}
+
+/// `POST /responses` — `session['responses'].append(answer)`, then back to
+/// the list (a 303 redirect, so reloading does not post again).
+pub fn add_response(ctx: &mut Ctx) -> Response {
+    let form = match ctx.req.form() {
+        Ok(f) => f,
+        Err(e) => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!("The form could not be read: {e}."),
+            );
+        }
+    };
+    if form.get("action") == Some("reset") {
+        ctx.session().remove("responses");
+        return Response::see_other("/responses");
+    }
+    let Some(answer) = form.get("answer").map(str::trim).filter(|a| !a.is_empty()) else {
+        return pages::error(
+            ctx.req,
+            Status::BAD_REQUEST,
+            "The form field answer is missing or empty: send answer=Yes.",
+        );
+    };
+    if let Err(e) = ctx.session().push("responses", answer) {
+        return pages::error(ctx.req, Status::BAD_REQUEST, &e.to_string());
+    }
+    Response::see_other("/responses")
+}

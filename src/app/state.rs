@@ -1,0 +1,200 @@
+//! `Ctx`: what a handler gets, and the end of every request.
+//!
+//! A handler reads the request and its cookies, may use the session, may ask
+//! for cookies to be set, and returns a response. [`Ctx::finish`] then does
+//! the bookkeeping Flask does after a view function returns:
+//!
+//! 1. add the `Set-Cookie` lines the handler asked for;
+//! 2. save the session — only if it was modified: a new signed cookie, or a
+//!    deletion when the session was emptied;
+//! 3. add `Vary: Cookie` when the session was read at all, so no cache
+//!    serves one visitor's page to another;
+//! 4. fill the X-ray with the `Set-Cookie` lines really being sent.
+//!
+//! The session is loaded lazily, on first use: a page that never touches it
+//! never checks a signature.
+
+use std::net::SocketAddr;
+use std::time::SystemTime;
+
+use super::{App, xray};
+use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
+use crate::http::{Request, Response};
+use crate::session::{LoadOutcome, Session};
+use crate::template::{self, Object, Vars};
+
+/// Browsers silently drop a cookie bigger than 4096 bytes; like Werkzeug,
+/// goldfish refuses to send a `Set-Cookie` value over 4093 bytes and warns.
+pub const MAX_SESSION_COOKIE: usize = 4093;
+
+/// What a handler gets: the request, its captured path segments, the app,
+/// the session (lazily) and the cookies it wants set.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub req: &'a Request,
+    pub peer: SocketAddr,
+    /// Captured `{name}` segments, decoded.
+    params: Vec<(&'static str, String)>,
+    /// The decoded path segments.
+    pub segments: Vec<String>,
+    /// The request's cookies, parsed on first use.
+    cookies: Option<RequestCookies>,
+    /// The signed-cookie session, loaded on first use, and what became of
+    /// the cookie it came from.
+    session: Option<(Session, LoadOutcome)>,
+    /// `Set-Cookie` values the handler asked for, already validated.
+    set_cookies: Vec<String>,
+    /// The time this request is handled at (injectable in tests).
+    pub now: SystemTime,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(
+        app: &'a App,
+        req: &'a Request,
+        peer: SocketAddr,
+        params: Vec<(&'static str, String)>,
+        segments: Vec<String>,
+    ) -> Ctx<'a> {
+        Ctx {
+            app,
+            req,
+            peer,
+            params,
+            segments,
+            cookies: None,
+            session: None,
+            set_cookies: Vec::new(),
+            now: SystemTime::now(),
+        }
+    }
+
+    /// A captured path segment, e.g. `color` in `/fav-color/{color}/step-zero`.
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The request's cookies (all `Cookie` lines joined).
+    pub fn cookies(&mut self) -> &RequestCookies {
+        let req = self.req;
+        self.cookies
+            .get_or_insert_with(|| RequestCookies::parse(req.headers_named("cookie")))
+    }
+
+    /// The session, loaded from its signed cookie on first use. A missing,
+    /// tampered or expired cookie gives an empty session, never an error.
+    pub fn session(&mut self) -> &mut Session {
+        &mut self.load_session().0
+    }
+
+    /// What happened to the session cookie this request sent.
+    pub fn session_outcome(&mut self) -> &LoadOutcome {
+        &self.load_session().1
+    }
+
+    fn load_session(&mut self) -> &mut (Session, LoadOutcome) {
+        if self.session.is_none() {
+            let name = self.app.config.session_cookie.clone();
+            let value = self.cookies().get(&name).map(str::to_string);
+            let loaded = Session::decode_cookie(
+                value.as_deref(),
+                &self.app.signer,
+                Some(self.app.config.session_lifetime),
+                self.now,
+            );
+            self.session = Some(loaded);
+        }
+        self.session.as_mut().expect("loaded just above")
+    }
+
+    /// Asks for a cookie to be set on the response.
+    ///
+    /// # Errors
+    /// The builder's refusal (a value with `;`, `SameSite=None` without
+    /// `Secure`, …), with its explanation.
+    pub fn set_cookie(&mut self, cookie: &SetCookie) -> Result<String, CookieError> {
+        let line = cookie.to_header_value()?;
+        self.set_cookies.push(line.clone());
+        Ok(line)
+    }
+
+    /// Renders `templates/<name>` with `vars`.
+    pub fn render(&self, name: &str, vars: &Vars) -> Result<String, String> {
+        let text = self
+            .app
+            .config
+            .www
+            .template(name)
+            .map_err(|e| format!("template {name}: {e}"))?;
+        template::render(&text, vars).map_err(|e| format!("template {name}: {e}"))
+    }
+
+    /// The end of the request: cookies, session, `Vary`, X-ray. See the
+    /// module docs.
+    pub(super) fn finish(mut self, mut resp: Response) -> Response {
+        for line in self.set_cookies.drain(..) {
+            resp.headers.append("Set-Cookie", line);
+        }
+        if let Some((session, _)) = &self.session {
+            if session.accessed() {
+                resp.headers.append("Vary", "Cookie");
+            }
+            let line = session.modified().then(|| self.session_cookie_line(session));
+            if let Some(Some(line)) = line {
+                resp.headers.append("Set-Cookie", line);
+            }
+        }
+        xray::fill_response(&mut resp);
+        resp
+    }
+
+    /// The `Set-Cookie` value that saves (or deletes) the session.
+    fn session_cookie_line(&self, session: &Session) -> Option<String> {
+        let config = &self.app.config;
+        let name = config.session_cookie.as_str();
+        let sent_one = self.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
+        // `HttpOnly; Path=/; SameSite=Lax`, plus `Secure` when configured.
+        let base = |value: String| {
+            SetCookie::new(name, value)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(config.secure_cookies)
+        };
+        if session.is_empty() {
+            // Emptied: delete the cookie — if the browser has one.
+            return sent_one.then(|| base(String::new()).removal().to_string());
+        }
+        let mut cookie = base(session.encode_cookie(&self.app.signer, self.now));
+        if session.permanent() {
+            // A permanent session outlives the browser session: it gets an
+            // expiry date. Otherwise it is a browser-session cookie.
+            cookie = cookie.expires(self.now + config.session_lifetime);
+        }
+        // The value is base64url and dots, always a valid cookie value.
+        let line = cookie.to_string();
+        if line.len() > MAX_SESSION_COOKIE {
+            config.log.write(&format!(
+                "goldfish: warning: the session cookie for {} {} would be {} bytes, more than \
+                 the {MAX_SESSION_COOKIE} browsers reliably keep; it was NOT sent, so this \
+                 change to the session is lost. Keep less in the session, or use a \
+                 server-side session.\n",
+                self.req.method(),
+                crate::server::log::printable(self.req.path()),
+                line.len()
+            ));
+            return None;
+        }
+        Some(line)
+    }
+}
+
+/// `{{ session['key'] }}` and `{{ session.key }}` in templates.
+impl Object for Session {
+    fn field(&self, key: &str) -> Option<String> {
+        self.get(key).map(|v| v.to_string())
+    }
+}
