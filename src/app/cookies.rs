@@ -22,7 +22,9 @@ use crate::template::{Vars, escape};
 
 /// `GET /cookie-form` — asks for your favourite colour.
 pub fn form(ctx: &mut Ctx) -> Response {
-    Page::new("A cookie round trip", "cookie-form.html").render(ctx, Vars::new())
+    Page::new("A cookie round trip", "cookie-form.html")
+        .facts("cookie")
+        .render(ctx, Vars::new())
 }
 
 /// The cookie value for a colour: as typed when the cookie grammar allows
@@ -78,6 +80,7 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
     };
     let raw_query = ctx.req.query_string().unwrap_or("");
     Page::new("Cookie set", "response-cookie.html")
+        .facts("cookie")
         .mark(raw_query)
         .render(
             ctx,
@@ -109,6 +112,7 @@ pub fn later(ctx: &mut Ctx) -> Response {
         .map(|v| format!("fav_color={v}"))
         .unwrap_or_default();
     Page::new("Cookie read", "later-cookie.html")
+        .facts("cookie")
         .mark(&mark)
         .render(
             ctx,
@@ -358,15 +362,17 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
     } else {
         result.check_url.clone()
     };
-    Page::new("The cookie lab", "cookie-lab.html").render_status(
-        ctx,
-        status,
-        Vars::new()
-            .html("cookie_rows", rows)
-            .text("received", received)
-            .html("outcome", outcome)
-            .html("report", report)
-            .text("check_line", check_line)
-            .text("check_url", check_url),
-    )
+    Page::new("The cookie lab", "cookie-lab.html")
+        .facts("cookie")
+        .render_status(
+            ctx,
+            status,
+            Vars::new()
+                .html("cookie_rows", rows)
+                .text("received", received)
+                .html("outcome", outcome)
+                .html("report", report)
+                .text("check_line", check_line)
+                .text("check_url", check_url),
+        )
 }

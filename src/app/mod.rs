@@ -13,11 +13,14 @@
 //! - a method goldfish does not implement at all: 501 (§9.1).
 
 mod basics;
+mod carry;
 mod cookies;
 mod pages;
 mod sessions;
 mod state;
 mod statics;
+mod storage;
+mod strategies;
 mod xray;
 
 use std::fmt;
@@ -161,6 +164,78 @@ pub static ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        pattern: "/step-zero",
+        handler: carry::query_zero,
+        about: "state in the query string: ?fav-color=blue rides along…",
+    },
+    Route {
+        method: "GET",
+        pattern: "/step-one",
+        handler: carry::query_one,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/step-two",
+        handler: carry::query_two,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/form/step-zero",
+        handler: carry::hidden_start,
+        about: "state in hidden form fields, POSTed from page to page",
+    },
+    Route {
+        method: "POST",
+        pattern: "/form/step-zero",
+        handler: carry::hidden_zero,
+        about: "",
+    },
+    Route {
+        method: "POST",
+        pattern: "/form/step-one",
+        handler: carry::hidden_one,
+        about: "",
+    },
+    Route {
+        method: "POST",
+        pattern: "/form/step-two",
+        handler: carry::hidden_two,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/fav-color",
+        handler: carry::path_start,
+        about: "state in the URL path: /fav-color/blue/step-zero",
+    },
+    Route {
+        method: "GET",
+        pattern: "/fav-color/{color}/step-zero",
+        handler: carry::path_zero,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/fav-color/{color}/step-one",
+        handler: carry::path_one,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/fav-color/{color}/step-two",
+        handler: carry::path_two,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/storage",
+        handler: storage::storage,
+        about: "localStorage vs sessionStorage: state the server never sees",
+    },
+    Route {
+        method: "GET",
         pattern: "/cookie-form",
         handler: cookies::form,
         about: "the lecture's cookie round trip: pick a colour…",
@@ -236,6 +311,12 @@ pub static ROUTES: &[Route] = &[
         pattern: "/responses",
         handler: sessions::add_response,
         about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/compare",
+        handler: storage::compare,
+        about: "every strategy side by side: who reads it, is it sent, size, lifetime, tamper-proof",
     },
     Route {
         method: "GET",

@@ -5,7 +5,7 @@
 //! `text/html`) gets a small HTML page with links back to the lessons; curl,
 //! telnet and nc get one or two plain sentences.
 
-use super::{Ctx, xray};
+use super::{Ctx, strategies, xray};
 use crate::http::{Request, Response, Status};
 use crate::template::{Vars, escape};
 
@@ -18,6 +18,8 @@ pub struct Page<'a> {
     /// Strings to mark in the X-ray (the state this page relies on, as it
     /// appears in the raw request).
     pub marks: Vec<&'a str>,
+    /// The strategy whose facts box ends the page (see `strategies`).
+    pub facts: Option<&'a str>,
 }
 
 impl<'a> Page<'a> {
@@ -27,7 +29,14 @@ impl<'a> Page<'a> {
             title,
             template,
             marks: Vec::new(),
+            facts: None,
         }
+    }
+
+    /// Ends the page with the facts box of a strategy.
+    pub fn facts(mut self, key: &'a str) -> Page<'a> {
+        self.facts = Some(key);
+        self
     }
 
     /// Marks `s` wherever it appears in the X-ray of the request.
@@ -51,6 +60,10 @@ impl<'a> Page<'a> {
         let layout_vars = Vars::new()
             .text("title", self.title)
             .html("content", content)
+            .html(
+                "facts",
+                self.facts.map(strategies::facts_html).unwrap_or_default(),
+            )
             .html("xray_request", xray::request_html(ctx.req, &self.marks))
             .html("xray_response", xray::RESPONSE_MARK);
         match ctx.render("layout.html", &layout_vars) {

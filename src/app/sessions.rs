@@ -206,6 +206,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         .map(|v| format!("{name}={v}"))
         .unwrap_or_default();
     Page::new("Your session, taken apart", "session.html")
+        .facts("signed")
         .mark(&mark)
         .render(
             ctx,
@@ -233,12 +234,14 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     if items.is_empty() {
         items.push_str("<li><em>No answers yet.</em></li>");
     }
-    Page::new("A list in the session", "responses.html").render(
-        ctx,
-        Vars::new()
-            .html("items", items)
-            .text("count", list.len().to_string()),
-    )
+    Page::new("A list in the session", "responses.html")
+        .facts("signed")
+        .render(
+            ctx,
+            Vars::new()
+                .html("items", items)
+                .text("count", list.len().to_string()),
+        )
 }
 
 /// `POST /responses` — `session['responses'].append(answer)`, then back to

@@ -142,7 +142,9 @@ impl<'a> Ctx<'a> {
             if session.accessed() {
                 resp.headers.append("Vary", "Cookie");
             }
-            let line = session.modified().then(|| self.session_cookie_line(session));
+            let line = session
+                .modified()
+                .then(|| self.session_cookie_line(session));
             if let Some(Some(line)) = line {
                 resp.headers.append("Set-Cookie", line);
             }

@@ -14,10 +14,22 @@ use crate::template::escape;
 /// Placeholder the layout puts where the response's Set-Cookie lines go.
 pub const RESPONSE_MARK: &str = "<!--goldfish:xray-response-->";
 
+/// Form bodies up to this size are shown in the X-ray after the head.
+const MAX_SHOWN_BODY: usize = 4096;
+
 /// The request head as HTML: escaped, one line per line, `Cookie` lines
 /// highlighted, and every occurrence of each string in `marks` wrapped in
-/// `<mark>` (the state this page depends on).
+/// `<mark>` (the state this page depends on). A small form body follows
+/// the head, because that is where hidden fields travel.
 pub fn request_html(req: &Request, marks: &[&str]) -> String {
+    let mark = |text: &str| {
+        let mut html = escape(text).into_owned();
+        for m in marks.iter().filter(|m| !m.is_empty()) {
+            let m = escape(m);
+            html = html.replace(m.as_ref(), &format!("<mark>{m}</mark>"));
+        }
+        html
+    };
     let mut out = String::with_capacity(req.head().len() * 2);
     for line in req.head().split_inclusive('\n') {
         let line = line.trim_end_matches(['\r', '\n']);
@@ -27,18 +39,21 @@ pub fn request_html(req: &Request, marks: &[&str]) -> String {
         let is_cookie = line
             .get(..7)
             .is_some_and(|n| n.eq_ignore_ascii_case("cookie:"));
-        let mut html = escape(line).into_owned();
-        for mark in marks.iter().filter(|m| !m.is_empty()) {
-            let m = escape(mark);
-            html = html.replace(m.as_ref(), &format!("<mark>{m}</mark>"));
-        }
         if is_cookie {
             out.push_str("<span class=\"hl-cookie\">");
-            out.push_str(&html);
+            out.push_str(&mark(line));
             out.push_str("</span>");
         } else {
-            out.push_str(&html);
+            out.push_str(&mark(line));
         }
+        out.push('\n');
+    }
+    let is_form = req
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if is_form && !req.body().is_empty() && req.body().len() <= MAX_SHOWN_BODY {
+        out.push('\n');
+        out.push_str(&mark(&String::from_utf8_lossy(req.body())));
         out.push('\n');
     }
     out
@@ -92,11 +107,24 @@ mod tests {
     fn request_panel_escapes_marks_and_highlights() {
         let r = req("GET /step-one?fav-color=%3Cb%3E HTTP/1.1\r\nHost: a\r\nCookie: x=<y>\r\n\r\n");
         let html = request_html(&r, &["fav-color=%3Cb%3E"]);
+        // The head only: a GET has no body to show.
         assert_eq!(
             html,
             "GET /step-one?<mark>fav-color=%3Cb%3E</mark> HTTP/1.1\n\
              Host: a\n\
              <span class=\"hl-cookie\">Cookie: x=&lt;y&gt;</span>\n"
+        );
+    }
+
+    #[test]
+    fn a_form_body_follows_the_head() {
+        let r = req("POST /form/step-one HTTP/1.1\r\nHost: a\r\n\
+                     Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\n\r\n\
+                     fav-color=blue");
+        let html = request_html(&r, &["fav-color=blue"]);
+        assert!(
+            html.ends_with("Content-Length: 14\n\n<mark>fav-color=blue</mark>\n"),
+            "{html}"
         );
     }
 

@@ -1,0 +1,286 @@
+//! Carrying state yourself: in the query string, in hidden form fields, in
+//! the URL path.
+//!
+//! Three chains of three steps each carry your favourite colour from page
+//! to page. The server remembers nothing between the steps: each page
+//! writes the colour into the *next* request — into its link, its hidden
+//! field, or its path — and the browser sends it back. Break the chain
+//! (edit the URL, open the link in a new tab without it, press Back) and
+//! the state is gone or changed, and the server cannot tell.
+
+use super::Ctx;
+use super::pages::{self, Page};
+use crate::http::url::percent_encode;
+use crate::http::{Response, Status};
+use crate::template::{Vars, escape};
+
+/// The steps of every chain, in order.
+const STEPS: [&str; 3] = ["step-zero", "step-one", "step-two"];
+
+/// What each step says about the chain so far.
+const STEP_TEXT: [&str; 3] = [
+    "This is the first page that knows your colour. It knows it only because this very request carried it.",
+    "A new request, a new page — and the server still knows your colour. Not because it remembered: the previous page wrote it into this request.",
+    "The end of the chain. Three requests, one colour, zero memory on the server.",
+];
+
+/// Which way the colour travels.
+#[derive(Clone, Copy)]
+enum Carrier {
+    Query,
+    Hidden,
+    Path,
+}
+
+impl Carrier {
+    fn facts_key(self) -> &'static str {
+        match self {
+            Carrier::Query => "query",
+            Carrier::Hidden => "hidden",
+            Carrier::Path => "path",
+        }
+    }
+
+    fn title(self, step: usize) -> String {
+        let kind = match self {
+            Carrier::Query => "State in the query string",
+            Carrier::Hidden => "State in hidden form fields",
+            Carrier::Path => "State in the URL path",
+        };
+        format!("{kind}: {}", STEPS[step])
+    }
+
+    /// How to reach the next step with `color`, as HTML.
+    fn next(self, step: usize, color: &str) -> String {
+        let Some(next) = STEPS.get(step + 1) else {
+            return String::new();
+        };
+        match self {
+            Carrier::Query => format!(
+                "<p><a class=\"button\" href=\"/{next}?fav-color={}\">Continue to {next}</a></p>\
+                 <p class=\"note\">The link above is <code>/{next}?fav-color={}</code>: this page wrote your colour into it.</p>",
+                escape(&percent_encode(color)),
+                escape(&percent_encode(color))
+            ),
+            Carrier::Hidden => format!(
+                "<form method=\"post\" action=\"/form/{next}\" class=\"inline\">\
+                 <input type=\"hidden\" name=\"fav-color\" value=\"{}\">\
+                 <button type=\"submit\">Continue to {next}</button></form>\
+                 <p class=\"note\">View the page source: the form above holds \
+                 <code>&lt;input type=\"hidden\" name=\"fav-color\" value=\"{}\"&gt;</code>.</p>",
+                escape(color),
+                escape(color)
+            ),
+            Carrier::Path => format!(
+                "<p><a class=\"button\" href=\"/fav-color/{}/{next}\">Continue to {next}</a></p>\
+                 <p class=\"note\">The link is <code>/fav-color/{}/{next}</code>: the colour is part of the address.</p>",
+                escape(&percent_encode(color)),
+                escape(&percent_encode(color))
+            ),
+        }
+    }
+
+    /// How the learner can break the chain, as HTML.
+    fn tamper_tip(self) -> &'static str {
+        match self {
+            Carrier::Query => {
+                "Edit <code>fav-color=</code> in the address bar and press Enter: the server believes whatever the URL says. Delete it, and the state is gone."
+            }
+            Carrier::Hidden => {
+                "Open the dev tools, change the hidden field's value, then press Continue: the server believes the form. Or send any value with <code>curl -d fav-color=anything</code>."
+            }
+            Carrier::Path => {
+                "Edit the colour in the address bar: <code>/fav-color/green/step-one</code>. The server cannot tell a link it wrote from one you typed."
+            }
+        }
+    }
+}
+
+/// A step page for `color` (already decoded).
+fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &str) -> Response {
+    let title = carrier.title(step);
+    Page::new(&title, "carry-step.html")
+        .mark(mark)
+        .facts(carrier.facts_key())
+        .render(
+            ctx,
+            Vars::new()
+                .text("color", color)
+                .text("step_text", STEP_TEXT[step])
+                .html("next", carrier.next(step, color))
+                .html("tamper_tip", carrier.tamper_tip())
+                .html(
+                    "finished",
+                    if step + 1 == STEPS.len() {
+                        "<p><strong>Next lesson:</strong> <a href=\"/form/step-zero\">hidden form fields</a>, \
+                         <a href=\"/fav-color\">the URL path</a>, \
+                         <a href=\"/storage\">browser storage</a>, or \
+                         <a href=\"/cookie-form\">cookies</a>.</p>"
+                    } else {
+                        ""
+                    },
+                ),
+        )
+}
+
+/// The request's raw `fav-color=…` piece, to mark in the X-ray.
+fn raw_pair<'r>(raw: &'r str) -> &'r str {
+    raw.split('&')
+        .find(|p| p.starts_with("fav-color="))
+        .unwrap_or("")
+}
+
+/// The page for a step reached without the colour.
+fn lost(ctx: &Ctx, start: &str, how: &str) -> Response {
+    pages::error(
+        ctx.req,
+        Status::BAD_REQUEST,
+        &format!(
+            "This step needs your colour, and this request does not carry it ({how}). \
+             That is the weakness of carrying state yourself: one link or form that forgets it, \
+             and it is gone. Start again at {start}."
+        ),
+    )
+}
+
+// --- the query string: /step-zero?fav-color=blue ---
+
+fn query_step(ctx: &mut Ctx, step: usize) -> Response {
+    let query = match ctx.req.query() {
+        Ok(q) => q,
+        Err(e) => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!("The query string cannot be decoded: {e}."),
+            );
+        }
+    };
+    let color = query.get("fav-color").map(str::to_string);
+    let mark = raw_pair(ctx.req.query_string().unwrap_or("")).to_string();
+    match color {
+        Some(c) if !c.trim().is_empty() => step_page(ctx, Carrier::Query, step, c.trim(), &mark),
+        _ if step == 0 => Page::new("State in the query string", "carry-start-query.html")
+            .facts("query")
+            .render(ctx, Vars::new()),
+        _ => lost(ctx, "/step-zero", "no ?fav-color= in the URL"),
+    }
+}
+
+/// `GET /step-zero?fav-color=blue` (without the parameter: a form asking for it).
+pub fn query_zero(ctx: &mut Ctx) -> Response {
+    query_step(ctx, 0)
+}
+
+/// `GET /step-one?fav-color=blue`
+pub fn query_one(ctx: &mut Ctx) -> Response {
+    query_step(ctx, 1)
+}
+
+/// `GET /step-two?fav-color=blue`
+pub fn query_two(ctx: &mut Ctx) -> Response {
+    query_step(ctx, 2)
+}
+
+// --- hidden form fields: POST /form/step-zero with fav-color=blue ---
+
+/// `GET /form/step-zero` — the form that starts the chain.
+pub fn hidden_start(ctx: &mut Ctx) -> Response {
+    Page::new("State in hidden form fields", "carry-start-hidden.html")
+        .facts("hidden")
+        .render(ctx, Vars::new())
+}
+
+fn hidden_step(ctx: &mut Ctx, step: usize) -> Response {
+    let form = match ctx.req.form() {
+        Ok(f) => f,
+        Err(e) => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!("The form could not be read: {e}."),
+            );
+        }
+    };
+    let body = String::from_utf8_lossy(ctx.req.body()).into_owned();
+    match form
+        .get("fav-color")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        Some(c) => {
+            let c = c.to_string();
+            step_page(ctx, Carrier::Hidden, step, &c, raw_pair(&body))
+        }
+        None => lost(
+            ctx,
+            "GET /form/step-zero",
+            "no fav-color field in the form body",
+        ),
+    }
+}
+
+/// `POST /form/step-zero`
+pub fn hidden_zero(ctx: &mut Ctx) -> Response {
+    hidden_step(ctx, 0)
+}
+
+/// `POST /form/step-one`
+pub fn hidden_one(ctx: &mut Ctx) -> Response {
+    hidden_step(ctx, 1)
+}
+
+/// `POST /form/step-two`
+pub fn hidden_two(ctx: &mut Ctx) -> Response {
+    hidden_step(ctx, 2)
+}
+
+// --- the URL path: /fav-color/blue/step-zero ---
+
+/// `GET /fav-color` — a form; with `?color=…`, a redirect into the path.
+pub fn path_start(ctx: &mut Ctx) -> Response {
+    let query = match ctx.req.query() {
+        Ok(q) => q,
+        Err(e) => {
+            return pages::error(
+                ctx.req,
+                Status::BAD_REQUEST,
+                &format!("The query string cannot be decoded: {e}."),
+            );
+        }
+    };
+    match query.get("color").map(str::trim).filter(|c| !c.is_empty()) {
+        // A form can only put fields in a query string; a 303 redirect
+        // moves the colour into the path.
+        Some(c) => Response::see_other(&format!("/fav-color/{}/step-zero", percent_encode(c))),
+        None => Page::new("State in the URL path", "carry-start-path.html")
+            .facts("path")
+            .render(ctx, Vars::new()),
+    }
+}
+
+fn path_step(ctx: &mut Ctx, step: usize) -> Response {
+    let color = ctx.param("color").trim().to_string();
+    if color.is_empty() {
+        return lost(ctx, "/fav-color", "the colour segment of the path is empty");
+    }
+    // Mark the raw (still percent-encoded) segment as it appears in the request line.
+    let raw = ctx.req.path().split('/').nth(2).unwrap_or("");
+    let mark = format!("/fav-color/{raw}/");
+    step_page(ctx, Carrier::Path, step, &color, &mark)
+}
+
+/// `GET /fav-color/{color}/step-zero`
+pub fn path_zero(ctx: &mut Ctx) -> Response {
+    path_step(ctx, 0)
+}
+
+/// `GET /fav-color/{color}/step-one`
+pub fn path_one(ctx: &mut Ctx) -> Response {
+    path_step(ctx, 1)
+}
+
+/// `GET /fav-color/{color}/step-two`
+pub fn path_two(ctx: &mut Ctx) -> Response {
+    path_step(ctx, 2)
+}

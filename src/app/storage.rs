@@ -1,0 +1,24 @@
+//! `GET /storage` and `GET /compare`: state the server never sees, and all
+//! the strategies side by side.
+
+use super::Ctx;
+use super::pages::Page;
+use super::strategies;
+use crate::http::Response;
+use crate::template::Vars;
+
+/// `GET /storage` — localStorage vs sessionStorage, in `www/static/storage.js`.
+pub fn storage(ctx: &mut Ctx) -> Response {
+    Page::new("Browser storage", "storage.html")
+        .facts("local")
+        .render(
+            ctx,
+            Vars::new().html("facts_session", strategies::facts_html("session-storage")),
+        )
+}
+
+/// `GET /compare` — every strategy, the same five questions.
+pub fn compare(ctx: &mut Ctx) -> Response {
+    Page::new("Every way to remember, compared", "compare.html")
+        .render(ctx, Vars::new().html("table", strategies::compare_html()))
+}

@@ -1,0 +1,200 @@
+//! The ways to keep state, and the same five questions about each.
+//!
+//! Every lesson page ends with a facts box answering them for its strategy,
+//! and `/compare` puts all of them in one table. One table of data feeds
+//! both, so they can never disagree.
+
+use crate::template::escape;
+
+/// One way to keep state across requests.
+pub struct Strategy {
+    /// Short key used by lesson pages (`Page::facts`).
+    pub key: &'static str,
+    /// Its name in the table.
+    pub name: &'static str,
+    /// The lesson that shows it.
+    pub href: &'static str,
+    /// Who can read the state.
+    pub who_reads: &'static str,
+    /// Whether, and when, it reaches the server.
+    pub reaches_server: &'static str,
+    /// How much it can hold.
+    pub size: &'static str,
+    /// How long it lives.
+    pub lifetime: &'static str,
+    /// Whether the user can change it (and whether the server would notice).
+    pub user_can_change: &'static str,
+}
+
+/// The questions, in column order.
+pub const QUESTIONS: [&str; 5] = [
+    "who can read it",
+    "does it reach the server?",
+    "how big can it be",
+    "how long does it live",
+    "can the user change it?",
+];
+
+/// All strategies, in lesson order.
+pub static STRATEGIES: &[Strategy] = &[
+    Strategy {
+        key: "query",
+        name: "query parameter",
+        href: "/step-zero?fav-color=blue",
+        who_reads: "anyone who sees the URL: the address bar, browser history, server and proxy logs, the Referer header sent to other sites",
+        reaches_server: "only on requests whose URL carries it: every link and form must pass it on, or it is gone",
+        size: "URL length: 8 KiB for goldfish's whole request line, a few KB in practice",
+        lifetime: "as long as the URL: a bookmark keeps it forever, the next link without it loses it",
+        user_can_change: "yes: edit the URL; the server cannot tell",
+    },
+    Strategy {
+        key: "hidden",
+        name: "hidden form field",
+        href: "/form/step-zero",
+        who_reads: "whoever views the page source; not shown in the address bar, history or logs",
+        reaches_server: "only when that form is submitted, in the POST body",
+        size: "large: it travels in the body (goldfish accepts 1 MiB)",
+        lifetime: "one page: every page must write it into its next form again; Back and a new tab lose the thread",
+        user_can_change: "yes: dev tools or curl can post any value; the server cannot tell",
+    },
+    Strategy {
+        key: "path",
+        name: "URL path segment",
+        href: "/fav-color/blue/step-zero",
+        who_reads: "anyone who sees the URL, like a query parameter",
+        reaches_server: "on requests for URLs under that path: relative links carry it automatically",
+        size: "URL length, like a query parameter",
+        lifetime: "as long as the URL; bookmarkable and cacheable",
+        user_can_change: "yes: edit the URL; the server cannot tell",
+    },
+    Strategy {
+        key: "local",
+        name: "localStorage",
+        href: "/storage",
+        who_reads: "JavaScript from the same origin (scheme, host and port): every script on the page, including injected ones",
+        reaches_server: "never by itself: only if JavaScript sends it",
+        size: "about 5 MB per origin",
+        lifetime: "until cleared by the page or the user: survives reloads, new tabs and restarts",
+        user_can_change: "yes: dev tools → Application → Local Storage",
+    },
+    Strategy {
+        key: "session-storage",
+        name: "sessionStorage",
+        href: "/storage",
+        who_reads: "JavaScript from the same origin, in the same tab only",
+        reaches_server: "never by itself: only if JavaScript sends it",
+        size: "about 5 MB per origin",
+        lifetime: "as long as the tab: survives reloads, not closing the tab; a new tab starts empty",
+        user_can_change: "yes: dev tools → Application → Session Storage",
+    },
+    Strategy {
+        key: "cookie",
+        name: "cookie",
+        href: "/cookie-form",
+        who_reads: "the browser, the server, JavaScript unless HttpOnly, anyone on the network unless Secure and HTTPS",
+        reaches_server: "yes: automatically with every request to its site and path",
+        size: "about 4 KB per cookie, and a limited number per site",
+        lifetime: "the browser session, or until Expires/Max-Age (at most 400 days)",
+        user_can_change: "yes: it is text in the browser; the server cannot tell",
+    },
+    Strategy {
+        key: "signed",
+        name: "signed session cookie",
+        href: "/session",
+        who_reads: "anyone with the cookie: the payload is only base64url-encoded JSON (signed, not encrypted)",
+        reaches_server: "yes: with every request, as a cookie",
+        size: "under 4 KB in all, signature included",
+        lifetime: "the browser session, or 31 days when permanent; the signed timestamp caps it too",
+        user_can_change: "no: any change breaks the HMAC signature and the server starts an empty session",
+    },
+    Strategy {
+        key: "server",
+        name: "server-side session",
+        href: "/server-session",
+        who_reads: "only the server: the cookie holds an opaque random id",
+        reaches_server: "the id does, with every request; the data stays in the server's store",
+        size: "as big as the store allows (megabytes)",
+        lifetime: "the store's expiry; the server can end it at any time (log out everywhere)",
+        user_can_change: "no: only swap the id for another, and ids are too random to guess",
+    },
+];
+
+fn find(key: &str) -> Option<&'static Strategy> {
+    STRATEGIES.iter().find(|s| s.key == key)
+}
+
+fn answers(s: &Strategy) -> [&'static str; 5] {
+    [
+        s.who_reads,
+        s.reaches_server,
+        s.size,
+        s.lifetime,
+        s.user_can_change,
+    ]
+}
+
+/// The facts box of one strategy, as HTML.
+pub fn facts_html(key: &str) -> String {
+    let Some(s) = find(key) else {
+        return String::new();
+    };
+    let mut out = format!(
+        "<h2>The facts: {}</h2>\n<table class=\"facts\">\n",
+        escape(s.name)
+    );
+    for (q, a) in QUESTIONS.iter().zip(answers(s)) {
+        out.push_str(&format!(
+            "<tr><th>{}</th><td>{}</td></tr>\n",
+            escape(q),
+            escape(a)
+        ));
+    }
+    out.push_str(&format!(
+        "</table>\n<p class=\"note\">All the strategies side by side: <a href=\"/compare\">/compare</a>.</p>\n"
+    ));
+    out
+}
+
+/// Every strategy in one table, as HTML.
+pub fn compare_html() -> String {
+    let mut out = String::from("<table class=\"compare\">\n<tr><th>strategy</th>");
+    for q in QUESTIONS {
+        out.push_str(&format!("<th>{}</th>", escape(q)));
+    }
+    out.push_str("</tr>\n");
+    for s in STRATEGIES {
+        out.push_str(&format!(
+            "<tr><th><a href=\"{}\">{}</a></th>",
+            escape(s.href),
+            escape(s.name)
+        ));
+        for a in answers(s) {
+            out.push_str(&format!("<td>{}</td>", escape(a)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_strategy_answers_every_question() {
+        for s in STRATEGIES {
+            for (q, a) in QUESTIONS.iter().zip(answers(s)) {
+                assert!(!a.is_empty(), "{} does not answer {q:?}", s.name);
+            }
+            assert!(facts_html(s.key).contains(s.name), "{}", s.key);
+        }
+        assert_eq!(facts_html("nope"), "");
+    }
+
+    #[test]
+    fn compare_has_a_row_per_strategy() {
+        let html = compare_html();
+        assert_eq!(html.matches("<tr>").count(), STRATEGIES.len() + 1);
+    }
+}
