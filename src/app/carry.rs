@@ -124,7 +124,7 @@ fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &s
 }
 
 /// The request's raw `fav-color=…` piece, to mark in the X-ray.
-fn raw_pair<'r>(raw: &'r str) -> &'r str {
+fn raw_pair(raw: &str) -> &str {
     raw.split('&')
         .find(|p| p.starts_with("fav-color="))
         .unwrap_or("")

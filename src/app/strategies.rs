@@ -149,9 +149,9 @@ pub fn facts_html(key: &str) -> String {
             escape(a)
         ));
     }
-    out.push_str(&format!(
-        "</table>\n<p class=\"note\">All the strategies side by side: <a href=\"/compare\">/compare</a>.</p>\n"
-    ));
+    out.push_str(
+        "</table>\n<p class=\"note\">All the strategies side by side: <a href=\"/compare\">/compare</a>.</p>\n",
+    );
     out
 }
 
