@@ -341,11 +341,13 @@ fn decode_segments(path: &str) -> Result<Vec<String>, UrlError> {
     }
 }
 
-/// Matches a pattern against segments, returning the captures.
+/// Matches a pattern against segments, returning the captures. (Runs for
+/// every route on every request, so it walks the pattern without
+/// allocating until something matches.)
 fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
-    let parts: Vec<&'static str> = pattern[1..].split('/').filter(|p| !p.is_empty()).collect();
     let mut captures = Vec::new();
-    for (i, part) in parts.iter().enumerate() {
+    let mut i = 0;
+    for part in pattern[1..].split('/').filter(|p| !p.is_empty()) {
         if let Some(name) = part.strip_prefix("{*").and_then(|p| p.strip_suffix('}')) {
             if i >= segments.len() {
                 return None;
@@ -359,8 +361,9 @@ fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static s
             None if seg == part => {}
             None => return None,
         }
+        i += 1;
     }
-    (parts.len() == segments.len()).then_some(captures)
+    (i == segments.len()).then_some(captures)
 }
 
 /// Finds and runs the handler for a request.

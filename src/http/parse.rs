@@ -105,13 +105,19 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Parsed<Request>, ParseE
         check_partial_request_line(rest, limits)?;
         return Ok(Parsed::Partial);
     };
+    // The same checks as for an unfinished line (CR included), so that a
+    // line refused in pieces is refused for the same reason in one piece.
+    check_partial_request_line(&rest[..line_end], limits)?;
     let line = strip_cr(&rest[..line_end])?;
     if line.len() > limits.request_line {
         return Err(ParseError::RequestLineTooLong {
             limit: limits.request_line,
         });
     }
-    check_partial_request_line(line, limits)?;
+    // Check the whole request line now, before any header line: otherwise
+    // what is reported (a 505 for the version, or a 400 for a later header
+    // line) would depend on how the bytes happened to arrive.
+    parse_request_line(line)?;
     let line_len = line.len();
 
     // 3. Header fields, one line at a time, until the empty line. Each
@@ -126,18 +132,18 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Parsed<Request>, ParseE
                     limit: limits.header_section,
                 });
             }
-            // The request line may already be wrong in ways we can tell.
-            parse_request_line(&rest[..line_len])?;
             return Ok(Parsed::Partial);
         };
-        let line = strip_cr(&rest[pos..pos + nl])?;
         let line_start = pos;
         pos += nl + 1;
+        // Size first, as for an unfinished line above: a line that is both
+        // too long and malformed gets the same answer in one read or many.
         if pos - section_start > limits.header_section {
             return Err(ParseError::HeadersTooLarge {
                 limit: limits.header_section,
             });
         }
+        let line = strip_cr(&rest[line_start..line_start + nl])?;
         if line.is_empty() {
             break pos;
         }
@@ -229,15 +235,21 @@ fn strip_cr(line: &[u8]) -> Result<&[u8], ParseError> {
 
 /// Checks the bytes of a (possibly unfinished) request line for things that
 /// can never become valid, so garbage is refused without waiting for a LF.
+///
+/// The bytes are checked in order, and the first mistake is the one
+/// reported, so the answer is the same however the line was cut into
+/// reads: a line that is too long *and* has a bad byte early on is refused
+/// for that byte whether it arrives in one piece or byte by byte.
 fn check_partial_request_line(line: &[u8], limits: &Limits) -> Result<(), ParseError> {
-    if line.len() > limits.request_line + 1 {
-        // + 1: the CR of a CRLF that has not been followed by its LF yet.
-        return Err(ParseError::RequestLineTooLong {
-            limit: limits.request_line,
-        });
-    }
     let last = line.len().saturating_sub(1);
     for (i, &b) in line.iter().enumerate() {
+        // Byte `request_line + 1` (counting from 0) is one too many even if
+        // it is the CR of a CRLF whose LF has not arrived yet.
+        if i > limits.request_line {
+            return Err(ParseError::RequestLineTooLong {
+                limit: limits.request_line,
+            });
+        }
         if b == b'\r' && i != last {
             return Err(ParseError::BareCr);
         }
@@ -263,14 +275,17 @@ struct RequestLine {
 /// `request-line = method SP request-target SP HTTP-version` (RFC 9112 §3).
 /// `line` is ASCII without its line ending.
 fn parse_request_line(line: &[u8]) -> Result<RequestLine, ParseError> {
-    let text = String::from_utf8_lossy(line);
-    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
-        let found = text.split_whitespace().count();
-        // `GET / HTTP/2.0` is well-formed but not for us; check that first.
-        return Err(ParseError::RequestLineParts { found });
+    // Exactly two single spaces; `splitn` would hide a third part, so the
+    // count is checked on the whole line.
+    let mut parts = line.split(|&b| b == b' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(request_line_parts(line));
+    };
+    if method.is_empty() || target.is_empty() || version.is_empty() {
+        return Err(request_line_parts(line));
     }
-    let (method, target, version) = (parts[0], parts[1], parts[2]);
     if !method.iter().all(|&b| is_tchar(b)) {
         return Err(ParseError::MethodNotToken {
             method: String::from_utf8_lossy(method).into_owned(),
@@ -285,6 +300,14 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine, ParseError> {
         target: (t_start, t_end),
         version,
     })
+}
+
+/// The error for a request line that is not three space-separated parts,
+/// counting the words a learner typed.
+fn request_line_parts(line: &[u8]) -> ParseError {
+    ParseError::RequestLineParts {
+        found: line.split(|&b| b == b' ').filter(|p| !p.is_empty()).count(),
+    }
 }
 
 /// `HTTP-version = "HTTP" "/" DIGIT "." DIGIT` (RFC 9112 §2.3), case-sensitive.

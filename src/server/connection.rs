@@ -198,7 +198,9 @@ impl Conn<'_> {
         if req.method() != "HEAD" && !response.status.forbids_body() {
             self.out.extend_from_slice(&response.body);
         }
-        log.access(&self.peer, req.request_line(), response.status.0);
+        if log.enabled() {
+            log.access(&self.peer, req.request_line(), response.status.0);
+        }
         if close {
             self.flush()?;
             self.linger();
