@@ -53,6 +53,12 @@ impl<'a> Page<'a> {
 
     /// As [`Page::render`], with another status.
     pub fn render_status(self, ctx: &Ctx, status: Status, vars: Vars) -> Response {
+        // A handler that used the session lets its template read it too:
+        // `{{ session['fav_number'] }}` or `{{ session.fav_number }}`.
+        let vars = match ctx.loaded_session() {
+            Some(session) => vars.object("session", session),
+            None => vars,
+        };
         let content = match ctx.render(self.template, &vars) {
             Ok(c) => c,
             Err(e) => return template_bug(&e),

@@ -217,7 +217,8 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
                 .html("rows", rows)
                 .text("permanent", permanent)
                 .text("cookie_value", cookie_value)
-                .text("cookie_name", name.as_str()),
+                .text("cookie_name", name.as_str())
+            .text("template_example", "{{ session['fav_number'] }}"),
         )
 }
 

@@ -90,6 +90,12 @@ impl<'a> Ctx<'a> {
         &mut self.load_session().0
     }
 
+    /// The session if this request has loaded it (for templates, which may
+    /// then read `{{ session['key'] }}`).
+    pub fn loaded_session(&self) -> Option<&Session> {
+        self.session.as_ref().map(|(s, _)| s)
+    }
+
     /// What happened to the session cookie this request sent.
     pub fn session_outcome(&mut self) -> &LoadOutcome {
         &self.load_session().1
