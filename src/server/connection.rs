@@ -113,7 +113,8 @@ impl Conn<'_> {
                 }
                 Ok(Parsed::Partial) => {}
                 Err(e) => {
-                    self.fail(&e.to_string(), e.status());
+                    let first_line = self.first_unparsed_line();
+                    self.fail(&first_line, &e.to_string(), e.status());
                     return Ok(false);
                 }
             }
@@ -127,6 +128,15 @@ impl Conn<'_> {
             // The rest of a pipelined batch: its clock starts now.
             self.head_started = Some(Instant::now());
         }
+        // Empty lines before a request line are ignored (RFC 9112 §2.2; some
+        // clients send a CRLF after a POST body). A connection holding only
+        // those is idle, not slow: it waits at most `idle_timeout` and is then
+        // closed quietly, without a 408. The head clock still bounds it, so
+        // trickling empty lines cannot hold the connection open.
+        let only_empty_lines = self.buf[self.start..self.filled]
+            .iter()
+            .all(|&b| b == b'\r' || b == b'\n');
+        let slow_head = waiting && !only_empty_lines;
         let timeout = match self.head_started {
             Some(t0) if waiting => {
                 let left = self
@@ -135,10 +145,16 @@ impl Conn<'_> {
                     .header_timeout
                     .saturating_sub(t0.elapsed());
                 if left.is_zero() {
-                    self.timeout_408();
+                    if slow_head {
+                        self.timeout_408(Waited::Head);
+                    }
                     return Ok(false);
                 }
-                left
+                if slow_head {
+                    left
+                } else {
+                    left.min(self.shared.config.idle_timeout)
+                }
             }
             _ => self.shared.config.idle_timeout,
         };
@@ -159,8 +175,8 @@ impl Conn<'_> {
                 Ok(true)
             }
             Filled::Eof => Ok(false),
-            Filled::TimedOut if waiting => {
-                self.timeout_408();
+            Filled::TimedOut if slow_head => {
+                self.timeout_408(Waited::Head);
                 Ok(false)
             }
             // Idle keep-alive connection: close quietly.
@@ -243,7 +259,7 @@ impl Conn<'_> {
                         Ok(k) => got += k,
                         Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                         Err(e) if is_timeout(&e) => {
-                            self.timeout_408();
+                            self.timeout_408(Waited::Body);
                             return Ok(false);
                         }
                         Err(e) => return Err(e),
@@ -264,7 +280,8 @@ impl Conn<'_> {
                             }
                         }
                         Err(e) => {
-                            self.fail(&e.to_string(), e.status());
+                            // Log the request, not the chunk line that broke.
+                            self.fail(req.request_line(), &e.to_string(), e.status());
                             return Ok(false);
                         }
                     }
@@ -273,7 +290,7 @@ impl Conn<'_> {
                         Filled::Bytes(_) => {}
                         Filled::Eof => return Ok(false),
                         Filled::TimedOut => {
-                            self.timeout_408();
+                            self.timeout_408(Waited::Body);
                             return Ok(false);
                         }
                     }
@@ -346,38 +363,38 @@ impl Conn<'_> {
         Ok(())
     }
 
-    /// Answers a request we could not parse, then closes.
-    fn fail(&mut self, message: &str, status: Status) {
-        let first_line = {
-            let rest = &self.buf[self.start..self.filled];
-            let end = rest
-                .iter()
-                .position(|&b| b == b'\n')
-                .unwrap_or(rest.len())
-                .min(200);
-            String::from_utf8_lossy(&rest[..end]).trim_end().to_string()
-        };
+    /// The first line of the unparsed input (at most 200 bytes), for the
+    /// log of a request that could not be parsed.
+    fn first_unparsed_line(&self) -> String {
+        let rest = &self.buf[self.start..self.filled];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(rest.len())
+            .min(200);
+        String::from_utf8_lossy(&rest[..end]).trim_end().to_string()
+    }
+
+    /// Answers a request we could not read, then closes. `log_line` is what
+    /// the access log shows as the request.
+    fn fail(&mut self, log_line: &str, message: &str, status: Status) {
         self.shared
             .config
             .log
-            .access(&self.peer, &first_line, status.0);
+            .access(&self.peer, log_line, status.0);
         self.close_with(status, format!("{message}\n"));
     }
 
-    fn timeout_408(&mut self) {
-        let secs = self.shared.config.header_timeout.as_secs();
-        self.shared
-            .config
-            .log
-            .access(&self.peer, "(incomplete request)", 408);
-        self.close_with(
-            Status::REQUEST_TIMEOUT,
-            format!(
-                "the request did not arrive in time: goldfish waits {secs} seconds for a \
-                 request head (and for each part of a body), then gives up, so that slow \
-                 clients cannot tie it up. Type faster, or paste the whole request at once.\n"
-            ),
-        );
+    /// Answers 408 and closes. `Waited::Head` or `Waited::Body` says which
+    /// timeout ran out, so the sentence names the right number of seconds.
+    fn timeout_408(&mut self, waited: Waited) {
+        let config = &self.shared.config;
+        let (secs, what) = match waited {
+            Waited::Head => (config.header_timeout.as_secs(), "a request head"),
+            Waited::Body => (config.body_timeout.as_secs(), "each part of a request body"),
+        };
+        config.log.access(&self.peer, "(incomplete request)", 408);
+        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(secs, what));
     }
 
     fn close_with(&mut self, status: Status, body: String) {
@@ -413,6 +430,22 @@ impl Conn<'_> {
     }
 }
 
+/// Which wait ran out (see [`Conn::timeout_408`]).
+#[derive(Debug, Clone, Copy)]
+enum Waited {
+    Head,
+    Body,
+}
+
+/// The body of a 408.
+fn timeout_message(secs: u64, what: &str) -> String {
+    format!(
+        "the request did not arrive in time: goldfish waits {secs} seconds for {what}, \
+         then gives up, so that slow clients cannot tie it up. Type faster, or paste the \
+         whole request at once.\n"
+    )
+}
+
 fn is_timeout(e: &io::Error) -> bool {
     matches!(
         e.kind(),
@@ -423,4 +456,135 @@ fn is_timeout(e: &io::Error) -> bool {
 /// No valid head is longer than this (empty lines, request line, fields).
 fn max_head_bytes(limits: &crate::http::Limits) -> usize {
     2 * limits.request_line + limits.header_section + 4
+}
+
+#[cfg(test)]
+mod tests {
+    //! The connection loop over a real loopback socket: one connection,
+    //! served on a thread, with a handler that always says "hi".
+
+    use std::net::TcpListener;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::server::ServerConfig;
+    use crate::server::log::{Log, Sink};
+
+    /// Serves one connection with `config`; `client` talks to it. Returns
+    /// what `client` returns and the log lines.
+    fn with_connection<T>(
+        mut config: ServerConfig,
+        client: impl FnOnce(TcpStream) -> T,
+    ) -> (T, Vec<String>) {
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        config.log = Log {
+            sink: Sink::Memory(Arc::clone(&lines)),
+            trace: false,
+        };
+        let shared = Shared {
+            config,
+            handler: Box::new(|_: &Request, _: SocketAddr| Response::text(Status::OK, "hi")),
+            stopping: AtomicBool::new(false),
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let out = std::thread::scope(|s| {
+            s.spawn(|| serve(listener.accept().unwrap().0, &shared));
+            let stream = TcpStream::connect(addr).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            client(stream)
+        });
+        let lines = lines.lock().unwrap().clone();
+        (out, lines)
+    }
+
+    /// Sends `raw`, then reads until the server closes; returns the text
+    /// and how long the close took after the last byte was sent.
+    fn send_and_read_to_close(mut stream: TcpStream, raw: &[u8]) -> (String, Duration) {
+        stream.write_all(raw).unwrap();
+        let t0 = Instant::now();
+        let mut out = Vec::new();
+        stream.read_to_end(&mut out).unwrap();
+        (String::from_utf8_lossy(&out).into_owned(), t0.elapsed())
+    }
+
+    #[test]
+    fn a_broken_chunked_body_logs_its_request_line() {
+        let ((out, _), log) = with_connection(ServerConfig::default(), |s| {
+            send_and_read_to_close(
+                s,
+                b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            )
+        });
+        assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert!(
+            log[0].ends_with("] \"POST /x HTTP/1.1\" 400 -"),
+            "the log shows the chunk line instead of the request: {log:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_line_after_a_request_is_idle_not_a_slow_head() {
+        // RFC 9112 §2.2: a CRLF after a request is ignored. Waiting for more
+        // after it is being idle: a quiet close after idle_timeout, no 408.
+        let config = ServerConfig {
+            idle_timeout: Duration::from_millis(200),
+            header_timeout: Duration::from_secs(5),
+            ..ServerConfig::default()
+        };
+        let ((out, took), log) = with_connection(config, |s| {
+            send_and_read_to_close(s, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n")
+        });
+        assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
+        assert!(!out.contains("408"), "{out}");
+        assert!(took < Duration::from_secs(3), "closed after {took:?}");
+        assert_eq!(log.len(), 1, "{log:?}");
+    }
+
+    #[test]
+    fn a_slow_body_408_names_the_body_timeout() {
+        let config = ServerConfig {
+            header_timeout: Duration::from_secs(7),
+            body_timeout: Duration::from_secs(1),
+            ..ServerConfig::default()
+        };
+        let ((out, _), _) = with_connection(config, |s| {
+            send_and_read_to_close(
+                s,
+                b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
+            )
+        });
+        assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
+        assert!(
+            out.contains("waits 1 seconds for each part of a request body"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn timeout_messages() {
+        let cases: &[(u64, &str, &str)] = &[
+            (
+                10,
+                "a request head",
+                "goldfish waits 10 seconds for a request head,",
+            ),
+            (
+                3,
+                "each part of a request body",
+                "goldfish waits 3 seconds for each part of a request body,",
+            ),
+        ];
+        for (secs, what, want) in cases {
+            let got = timeout_message(*secs, what);
+            assert!(
+                got.contains(want),
+                "timeout_message({secs}, {what:?}) = {got:?}"
+            );
+        }
+    }
 }

@@ -1,0 +1,265 @@
+//! Time and crowds: the head timeout (408), the idle keep-alive timeout,
+//! slow clients that must not starve a fast one, and the connection cap
+//! (503).
+//!
+//! Timed behaviour is checked with generous bounds only: these tests share
+//! a small CI machine with every other test, so they pin *what* happens
+//! (408, a quiet close, a 503) and only roughly *when*. Nothing here
+//! measures performance.
+
+mod common;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{Client, config, start_with};
+
+/// A client that starts a request head and never finishes it gets 408 once
+/// `header_timeout` has passed since its first byte, and is disconnected.
+/// That is what ends a slowloris attack.
+#[test]
+fn unfinished_head_gets_408_after_header_timeout() {
+    let mut cfg = config();
+    cfg.header_timeout = Duration::from_secs(1);
+    let server = start_with(cfg);
+    let mut c = server.connect();
+
+    // Half a head: the request line and Host, but no empty line.
+    let t0 = Instant::now();
+    c.send(
+        b"GET /hello HTTP/1.1\r\n\
+          Host: localhost\r\n",
+    );
+    let r = c.read_response();
+    let waited = t0.elapsed();
+    assert_eq!(r.status, 408, "{}", r.head);
+    assert_eq!(r.header("connection"), Some("close"));
+    assert!(
+        r.text()
+            .contains("goldfish waits 1 seconds for a request head"),
+        "{}",
+        r.text()
+    );
+    assert!(c.read_to_close().is_empty());
+    // Not before the timeout, and not much after it.
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "408 after {waited:?}"
+    );
+}
+
+/// Trickling bytes does not reset the head timeout: the clock starts at the
+/// first byte of the request, not the last.
+#[test]
+fn trickling_a_head_does_not_extend_the_header_timeout() {
+    let mut cfg = config();
+    cfg.header_timeout = Duration::from_secs(1);
+    let server = start_with(cfg);
+    let mut c = server.connect();
+
+    // One byte every 100 ms, each well within any read timeout, from
+    // another thread until the server hangs up (or 3 s have passed).
+    let t0 = Instant::now();
+    let stop = Arc::new(AtomicBool::new(false));
+    let trickler = {
+        let mut stream = c.stream.try_clone().unwrap();
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            let head = b"GET /hello HTTP/1.1\r\nX-Slow: ";
+            for i in 0..30 {
+                let byte = head.get(i).copied().unwrap_or(b'a');
+                if stop.load(Ordering::SeqCst) || stream.write_all(&[byte]).is_err() {
+                    break;
+                }
+                thread::sleep(Duration::from_millis(100));
+            }
+        })
+    };
+    let r = c.read_response();
+    assert_eq!(r.status, 408, "{}", r.head);
+    let waited = t0.elapsed();
+    stop.store(true, Ordering::SeqCst);
+    trickler.join().unwrap();
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(3),
+        "408 after {waited:?}"
+    );
+}
+
+/// A keep-alive connection that stays silent for `idle_timeout` after a
+/// response is closed without a word (RFC 9112 §9.5): no 408, no bytes.
+#[test]
+fn idle_keep_alive_connection_is_closed_quietly() {
+    let mut cfg = config();
+    cfg.idle_timeout = Duration::from_secs(1);
+    let server = start_with(cfg);
+    let mut c = server.connect();
+
+    // One request, answered, connection kept open...
+    c.send(
+        b"GET /hello HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          \r\n",
+    );
+    assert_eq!(c.read_response().status, 200);
+    // ... then silence from us, and a close with no bytes from it.
+    let t0 = Instant::now();
+    let rest = c.read_to_close();
+    let waited = t0.elapsed();
+    assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(5),
+        "closed after {waited:?}"
+    );
+    assert!(
+        !server.log_lines().iter().any(|l| l.contains(" 408 ")),
+        "an idle close is not a 408: {:#?}",
+        server.log_lines()
+    );
+}
+
+/// An empty line after a request (some clients send a CRLF after a POST
+/// body) is ignored (RFC 9112 §2.2): the connection is idle, not a slow
+/// request, so it is closed quietly — no 408.
+#[test]
+fn stray_crlf_after_a_body_is_idle_not_a_slow_head() {
+    let mut cfg = config();
+    cfg.idle_timeout = Duration::from_secs(1);
+    let server = start_with(cfg);
+    let mut c = server.connect();
+
+    // A form POST followed by an extra CRLF.
+    c.send(
+        b"POST /goldfish HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 8\r\n\
+          \r\n\
+          name=Ada\r\n",
+    );
+    assert_eq!(c.read_response().status, 200);
+    let t0 = Instant::now();
+    let rest = c.read_to_close();
+    assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+}
+
+/// A freshly opened connection on which nothing is ever sent is also just
+/// closed after `idle_timeout`.
+#[test]
+fn silent_new_connection_is_closed_quietly() {
+    let mut cfg = config();
+    cfg.idle_timeout = Duration::from_secs(1);
+    let server = start_with(cfg);
+    let mut c = server.connect();
+
+    // Not one byte.
+    assert!(c.read_to_close().is_empty());
+}
+
+/// Fifty clients trickling a request head one byte at a time each hold only
+/// their own thread: a normal client is still answered at once.
+#[test]
+fn slow_clients_do_not_starve_a_fast_one() {
+    let server = start_with(config());
+    let slow: Vec<Client> = (0..50).map(|_| server.connect()).collect();
+
+    // One thread feeds every slow client a byte of its head every 50 ms.
+    let stop = Arc::new(AtomicBool::new(false));
+    let feeder = {
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            let mut slow = slow;
+            let head = b"GET /hello HTTP/1.1\r\nX-Slow: ";
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let byte = head.get(i).copied().unwrap_or(b'a');
+                for c in &mut slow {
+                    c.send(&[byte]);
+                }
+                i += 1;
+                thread::sleep(Duration::from_millis(50));
+            }
+            slow
+        })
+    };
+    server.wait_for_open_connections(50);
+
+    // Meanwhile, a normal client: a few requests, each answered promptly.
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let mut c = server.connect();
+        c.send(
+            b"GET /hello HTTP/1.1\r\n\
+              Host: localhost\r\n\
+              Connection: close\r\n\
+              \r\n",
+        );
+        let r = c.read_response();
+        let took = t0.elapsed();
+        assert_eq!(r.text(), "Hello, World!");
+        assert!(
+            took < Duration::from_secs(2),
+            "a fast client waited {took:?} behind 50 slow ones"
+        );
+    }
+
+    stop.store(true, Ordering::SeqCst);
+    let slow = feeder.join().unwrap();
+    // They were all still being served (and still unanswered).
+    assert!(server.open_connections() >= 50);
+    drop(slow);
+}
+
+/// Past `max_connections`, a new connection gets 503 with `Retry-After`
+/// and is closed — not queued. Once the others leave, it is served again.
+#[test]
+fn connections_past_the_cap_get_503_then_service_resumes() {
+    let mut cfg = config();
+    cfg.max_connections = 2;
+    let server = start_with(cfg);
+
+    // Two clients hold the two connections (each served once, so the
+    // server has certainly accepted them).
+    let mut held: Vec<Client> = (0..2).map(|_| server.connect()).collect();
+    for c in &mut held {
+        c.send(
+            b"GET /hello HTTP/1.1\r\n\
+              Host: localhost\r\n\
+              \r\n",
+        );
+        assert_eq!(c.read_response().status, 200);
+    }
+    assert_eq!(server.open_connections(), 2);
+
+    // A third is turned away at once, before it sends anything.
+    let mut third = server.connect();
+    let r = third.read_response();
+    assert_eq!(r.status, 503, "{}", r.head);
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.header("connection"), Some("close"));
+    assert!(r.text().contains("limit of 2 connections"), "{}", r.text());
+    assert!(third.read_to_close().is_empty());
+
+    // The two leave; the server notices; a newcomer is served.
+    drop(held);
+    server.wait_for_open_connections(0);
+    let mut c = server.connect();
+    c.send(
+        b"GET /hello HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          \r\n",
+    );
+    assert_eq!(c.read_response().text(), "Hello, World!");
+    assert!(
+        server
+            .log_lines()
+            .iter()
+            .any(|l| l.ends_with("\"(over the connection limit)\" 503 -")),
+        "{:#?}",
+        server.log_lines()
+    );
+}
