@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::app::{AppConfig, Secret};
 use crate::server::ServerConfig;
 use crate::server::log::{Log, Sink};
+use crate::session::store::StoreConfig;
 use crate::www::Www;
 
 /// Everything `goldfish` (serving) needs.
@@ -87,6 +88,11 @@ OPTIONS:
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
+    --session-store STORE  where server-side sessions live      [default memory]
+                           memory            a map in this process (lost on restart,
+                                             not shared with a second goldfish)
+                           file:DIR          one file per session in DIR
+                           redis://HOST:PORT a Redis server, shared by every goldfish
     -h, --help             this text
     -V, --version          the version
 
@@ -161,6 +167,9 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--trace" => config.server.log.trace = true,
             "--quiet" => config.server.log.sink = Sink::Off,
             "--secure-cookies" => config.app.secure_cookies = true,
+            "--session-store" => {
+                config.app.session_store = StoreConfig::parse(&value(flag)?).map_err(CliError)?;
+            }
             "--max-connections" => {
                 config.server.max_connections =
                     parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
@@ -277,6 +286,29 @@ mod tests {
     }
 
     #[test]
+    fn session_store_flag() {
+        let cases: &[(&[&str], StoreConfig)] = &[
+            (&[], StoreConfig::Memory),
+            (&["--session-store", "memory"], StoreConfig::Memory),
+            (
+                &["--session-store=file:/tmp/gf"],
+                StoreConfig::File("/tmp/gf".into()),
+            ),
+            (
+                &["--session-store", "redis://127.0.0.1:6380"],
+                StoreConfig::Redis {
+                    host: "127.0.0.1".into(),
+                    port: 6380,
+                },
+            ),
+        ];
+        for (args, want) in cases {
+            let c = run(args, &[]).unwrap();
+            assert_eq!(&c.app.session_store, want, "{args:?}");
+        }
+    }
+
+    #[test]
     fn secrets_come_from_the_environment() {
         let c = run(
             &[],
@@ -331,6 +363,12 @@ mod tests {
                 "PORT must be a whole number from 0 to 65535, not \"x\"",
             ),
             (&["--colour"], &[], "unknown option \"--colour\""),
+            (&["--session-store"], &[], "--session-store needs a value"),
+            (
+                &["--session-store", "mysql://db"],
+                &[],
+                "--session-store must be memory, file:DIR or redis://HOST:PORT, not \"mysql://db\"",
+            ),
             (
                 &["--idle-timeout", "0"],
                 &[],

@@ -45,11 +45,20 @@ fn main() -> ExitCode {
     let app = match App::new(config.app.clone()) {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("goldfish: cannot read /dev/urandom to make a SECRET_KEY: {e}");
+            eprintln!("goldfish: {e}");
             return ExitCode::FAILURE;
         }
     };
     let generated_key = app.generated_key;
+    // Ask the session store once now, so a Redis that is down is news at
+    // start-up rather than at the first visitor's 503.
+    let store_note = match app.store.ping() {
+        Ok(()) => format!(" * Server-side sessions: {}\n", app.store.name()),
+        Err(e) => format!(
+            " * WARNING: {e}.\n   {}\n   Until then /server-session answers 503; every other lesson works.\n",
+            e.advice()
+        ),
+    };
     let server = match Server::bind(
         (config.host.as_str(), config.port),
         config.server.clone(),
@@ -72,6 +81,7 @@ fn main() -> ExitCode {
         }
     };
     eprint!("{}", banner(&addr.to_string()));
+    eprint!("{store_note}");
     if generated_key {
         eprintln!(
             " * WARNING: no SECRET_KEY is set, so goldfish made a random one for this process.\n   \

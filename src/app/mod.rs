@@ -16,6 +16,7 @@ mod basics;
 mod carry;
 mod cookies;
 mod pages;
+mod server_session;
 mod sessions;
 mod state;
 mod statics;
@@ -31,6 +32,7 @@ use crate::http::url::{self, UrlError};
 use crate::http::{Request, Response, Status};
 use crate::server::Handler;
 use crate::server::log::Log;
+use crate::session::store::{SessionStore, StoreConfig};
 use crate::session::{PERMANENT_SESSION_LIFETIME, Signer, random};
 
 use crate::www::Www;
@@ -66,6 +68,10 @@ pub struct AppConfig {
     /// How long a session cookie is valid, and how long a permanent one
     /// lives in the browser (Flask's `PERMANENT_SESSION_LIFETIME`).
     pub session_lifetime: Duration,
+    /// `--session-store`: where server-side sessions are kept.
+    pub session_store: StoreConfig,
+    /// The server-side session's cookie name (it holds only the id).
+    pub sid_cookie: String,
     /// Where the application's warnings go.
     pub log: Log,
 }
@@ -79,6 +85,8 @@ impl Default for AppConfig {
             secure_cookies: false,
             session_cookie: "session".into(),
             session_lifetime: PERMANENT_SESSION_LIFETIME,
+            session_store: StoreConfig::Memory,
+            sid_cookie: "sid".into(),
             log: Log::default(),
         }
     }
@@ -91,6 +99,8 @@ pub struct App {
     pub signer: Signer,
     /// Whether the key was generated at start-up (no `SECRET_KEY`).
     pub generated_key: bool,
+    /// Where server-side sessions live (`--session-store`).
+    pub store: Box<dyn SessionStore>,
 }
 
 impl App {
@@ -99,12 +109,24 @@ impl App {
     /// process, since the next one cannot check their signatures.
     ///
     /// # Errors
-    /// `/dev/urandom` cannot be read (only when no key is configured).
+    /// `/dev/urandom` cannot be read (only when no key is configured), or
+    /// the session store cannot be set up (a `file:DIR` that cannot be
+    /// created). The error's text says which.
     pub fn new(config: AppConfig) -> std::io::Result<App> {
         let (key, generated_key) = match &config.secret_key {
             Some(k) => (k.0.clone(), false),
-            None => (random::random_bytes(32)?, true),
+            None => match random::random_bytes(32) {
+                Ok(key) => (key, true),
+                Err(e) => {
+                    let why = format!("cannot read /dev/urandom to make a SECRET_KEY: {e}");
+                    return Err(std::io::Error::new(e.kind(), why));
+                }
+            },
         };
+        let store = config
+            .session_store
+            .open()
+            .map_err(|e| std::io::Error::other(format!("{e}. {}", e.advice())))?;
         let fallbacks: Vec<Vec<u8>> = config
             .secret_key_fallbacks
             .iter()
@@ -113,6 +135,7 @@ impl App {
         Ok(App {
             signer: Signer::new(&key, &fallbacks),
             generated_key,
+            store,
             config,
         })
     }
@@ -310,6 +333,18 @@ pub static ROUTES: &[Route] = &[
         method: "POST",
         pattern: "/responses",
         handler: sessions::add_response,
+        about: "",
+    },
+    Route {
+        method: "GET",
+        pattern: "/server-session",
+        handler: server_session::page,
+        about: "server-side session: the cookie holds only an id; the data lives in the store",
+    },
+    Route {
+        method: "POST",
+        pattern: "/server-session",
+        handler: server_session::act,
         about: "",
     },
     Route {

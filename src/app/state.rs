@@ -6,7 +6,8 @@
 //!
 //! 1. add the `Set-Cookie` lines the handler asked for;
 //! 2. save the session — only if it was modified: a new signed cookie, or a
-//!    deletion when the session was emptied;
+//!    deletion when the session was emptied; likewise the server-side
+//!    session, in its store (`server_session.rs`), with a 503 if that fails;
 //! 3. add `Vary: Cookie` when the session was read at all, so no cache
 //!    serves one visitor's page to another;
 //! 4. fill the X-ray with the `Set-Cookie` lines really being sent.
@@ -20,6 +21,7 @@ use std::time::SystemTime;
 use super::{App, xray};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
 use crate::http::{Request, Response};
+use crate::session::store::{ServerSession, StoreError};
 use crate::session::{LoadOutcome, Session};
 use crate::template::{self, Object, Vars};
 
@@ -42,6 +44,9 @@ pub struct Ctx<'a> {
     /// The signed-cookie session, loaded on first use, and what became of
     /// the cookie it came from.
     session: Option<(Session, LoadOutcome)>,
+    /// The server-side session (`sid` cookie + store), loaded on first
+    /// use; `Err` if the store failed then (and then it is never saved).
+    server_session: Option<Result<ServerSession, StoreError>>,
     /// `Set-Cookie` values the handler asked for, already validated.
     set_cookies: Vec<String>,
     /// The time this request is handled at (injectable in tests).
@@ -64,6 +69,7 @@ impl<'a> Ctx<'a> {
             segments,
             cookies: None,
             session: None,
+            server_session: None,
             set_cookies: Vec::new(),
             now: SystemTime::now(),
         }
@@ -116,6 +122,25 @@ impl<'a> Ctx<'a> {
         self.session.as_mut().expect("loaded just above")
     }
 
+    /// The server-side session: the `sid` cookie's id, looked up in the
+    /// store on first use. A missing, malformed or unknown id gives an
+    /// empty session (with a new id once something is stored).
+    ///
+    /// # Errors
+    /// The store is down; answer with `server_session::store_down`.
+    pub fn server_session(&mut self) -> Result<&mut ServerSession, StoreError> {
+        if self.server_session.is_none() {
+            let name = self.app.config.sid_cookie.clone();
+            let sid = self.cookies().get(&name).map(str::to_string);
+            let loaded = ServerSession::load(self.app.store.as_ref(), sid.as_deref(), self.now);
+            self.server_session = Some(loaded);
+        }
+        match self.server_session.as_mut().expect("loaded just above") {
+            Ok(s) => Ok(s),
+            Err(e) => Err(e.clone()),
+        }
+    }
+
     /// Asks for a cookie to be set on the response.
     ///
     /// # Errors
@@ -154,6 +179,12 @@ impl<'a> Ctx<'a> {
             if let Some(Some(line)) = line {
                 resp.headers.append("Set-Cookie", line);
             }
+        }
+        if let Some(Ok(server)) = self.server_session.as_mut() {
+            let name = self.app.config.sid_cookie.as_str();
+            let sent_sid = self.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
+            resp =
+                super::server_session::finish(self.app, self.req, self.now, sent_sid, server, resp);
         }
         xray::fill_response(&mut resp);
         resp

@@ -59,6 +59,8 @@
 //! - `session`: `Session`, the dictionary with modified/accessed tracking.
 //! - [`random`]: bytes from `/dev/urandom` for keys and session ids.
 //! - [`inspect`]: `goldfish session decode|sign` for the command line.
+//! - [`store`]: server-side sessions: the cookie holds an id, a store
+//!   (memory, files or Redis) holds the dictionary.
 //!
 //! Start reading at `Session` (what handlers use), then `signer.rs`.
 
@@ -71,6 +73,7 @@ pub mod random;
 #[allow(clippy::module_inception)]
 mod session;
 pub mod signer;
+pub mod store;
 pub mod value;
 
 pub use json::{JsonError, from_json, to_json};

@@ -1,0 +1,364 @@
+//! `redis://HOST:PORT`: sessions in Redis, shared by every server.
+//!
+//! This is the realistic layout: several goldfish processes, on one machine
+//! or many, all reading and writing one Redis. Whichever process a visitor's
+//! request reaches, it finds the same session.
+//!
+//! The client is small on purpose: four commands, one reply each.
+//!
+//! | operation | command | reply |
+//! | --- | --- | --- |
+//! | load | `GET goldfish:session:ID` | the JSON, or null |
+//! | save | `SET goldfish:session:ID JSON EX SECONDS` | `+OK` (Redis expires the key itself) |
+//! | delete | `DEL goldfish:session:ID` | `:1` or `:0` |
+//! | ping | `PING` | `+PONG` |
+//!
+//! ## Failure is normal: timeouts, reconnects, 503
+//! A network store can be down, slow, or restarted under us. The rules:
+//! - **Every wait is bounded.** Connecting may take [`CONNECT_TIMEOUT`]
+//!   (300 ms); a whole command, send and reply, [`IO_TIMEOUT`] (1 s) — a
+//!   deadline, not a per-read timeout, so a Redis that trickles one byte a
+//!   second cannot stretch it. A dead Redis costs a worker at most ~1.3 s;
+//!   a refused connection (nothing listening) fails at once.
+//! - **Connections are pooled, the lock is not held on the network.** Up to
+//!   [`MAX_IDLE`] open connections wait in a `Vec` behind a `Mutex`; a
+//!   request pops one (or connects a new one), does its round trip with no
+//!   lock held, and pushes it back. So requests for different sessions talk
+//!   to Redis in parallel.
+//! - **After a restart, reconnect.** A pooled connection to a Redis that
+//!   has restarted is dead, and using it fails with a reset or an
+//!   end-of-file. That one failure on a *reused* connection is retried once
+//!   on a fresh connection (all four commands are idempotent). Any other
+//!   failure is reported: the app answers 503 and the next request tries
+//!   again, so goldfish recovers by itself the moment Redis is back.
+//! - A connection that failed in any way, or got a reply out of step, is
+//!   closed, never reused: its next bytes could belong to an old command.
+//!
+//! Left out: AUTH, TLS, SELECT, pipelining, RESP3, Sentinel and Cluster.
+//! Production clients (redis-rs, Jedis, redis-py) have all of it; the round
+//! trip at their heart is this one.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use super::resp::{Reply, RespError, encode_command, parse_reply};
+use super::{SessionId, SessionStore, StoreConfig, StoreError};
+use crate::http::Parsed;
+
+/// How long connecting may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// How long one command may take, from the first byte sent to the last
+/// byte of the reply.
+pub const IO_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Open connections kept for reuse; more are closed after use.
+pub const MAX_IDLE: usize = 16;
+
+/// Every key goldfish writes starts with this, so a shared Redis can hold
+/// other applications' keys too.
+pub const KEY_PREFIX: &str = "goldfish:session:";
+
+/// Sessions in Redis. See the module docs.
+pub struct RedisStore {
+    host: String,
+    port: u16,
+    /// `redis://HOST:PORT`, for messages.
+    name: String,
+    connect_timeout: Duration,
+    io_timeout: Duration,
+    /// Idle connections, most recently used last. The lock is held only to
+    /// push or pop, never across a network round trip.
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// One TCP connection to Redis, with its read buffer.
+struct Connection {
+    stream: TcpStream,
+    buf: Vec<u8>,
+}
+
+/// Why a round trip failed.
+enum TripError {
+    /// The connection broke, or the deadline passed.
+    Io(io::Error),
+    /// The bytes were not RESP, or more came than one reply.
+    Protocol(String),
+}
+
+impl From<io::Error> for TripError {
+    fn from(e: io::Error) -> TripError {
+        TripError::Io(e)
+    }
+}
+
+impl From<RespError> for TripError {
+    fn from(e: RespError) -> TripError {
+        TripError::Protocol(e.to_string())
+    }
+}
+
+impl Connection {
+    /// Sends one command and reads its one reply, all within `timeout`.
+    fn round_trip(&mut self, command: &[u8], timeout: Duration) -> Result<Reply, TripError> {
+        let deadline = Instant::now() + timeout;
+        self.stream.set_write_timeout(Some(timeout))?;
+        self.stream.write_all(command)?;
+        self.buf.clear();
+        let mut chunk = [0u8; 4096];
+        loop {
+            if let Parsed::Complete { value, used } = parse_reply(&self.buf)? {
+                if used != self.buf.len() {
+                    return Err(TripError::Protocol(format!(
+                        "{} bytes more than one reply arrived",
+                        self.buf.len() - used
+                    )));
+                }
+                return Ok(value);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(io::Error::from(io::ErrorKind::TimedOut).into());
+            }
+            self.stream.set_read_timeout(Some(left))?;
+            let n = self.stream.read(&mut chunk)?;
+            if n == 0 {
+                return Err(io::Error::from(io::ErrorKind::UnexpectedEof).into());
+            }
+            self.buf.extend_from_slice(&chunk[..n]);
+        }
+    }
+}
+
+/// Errors that mean "this connection was already dead when we picked it",
+/// typically because Redis restarted or closed it while it sat idle.
+fn is_stale(e: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof | NotConnected
+    )
+}
+
+impl RedisStore {
+    /// A store for the Redis at `host:port`. Nothing is contacted yet.
+    pub fn new(host: &str, port: u16) -> RedisStore {
+        let name = StoreConfig::Redis {
+            host: host.to_owned(),
+            port,
+        }
+        .to_string();
+        RedisStore {
+            host: host.to_owned(),
+            port,
+            name,
+            connect_timeout: CONNECT_TIMEOUT,
+            io_timeout: IO_TIMEOUT,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The same store with other timeouts (tests use short ones).
+    pub fn with_timeouts(mut self, connect: Duration, io: Duration) -> RedisStore {
+        self.connect_timeout = connect;
+        self.io_timeout = io;
+        self
+    }
+
+    /// How many idle connections wait in the pool.
+    pub fn idle_connections(&self) -> usize {
+        self.lock_idle().len()
+    }
+
+    fn lock_idle(&self) -> MutexGuard<'_, Vec<Connection>> {
+        // The Vec is only pushed and popped under the lock: never half-changed.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self.lock_idle();
+        if idle.len() < MAX_IDLE {
+            idle.push(conn);
+        }
+    }
+
+    fn connect(&self) -> Result<Connection, StoreError> {
+        let addrs = (self.host.as_str(), self.port)
+            .to_socket_addrs()
+            .map_err(|e| self.unreachable(format!("cannot resolve the host {}: {e}", self.host)))?;
+        let mut last = None;
+        for addr in addrs {
+            match TcpStream::connect_timeout(&addr, self.connect_timeout) {
+                Ok(stream) => {
+                    // Commands are small and we wait for each reply: send at once.
+                    let _ = stream.set_nodelay(true);
+                    return Ok(Connection {
+                        stream,
+                        buf: Vec::new(),
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        // Nothing answers: the idle connections are surely dead too.
+        let dead = std::mem::take(&mut *self.lock_idle());
+        drop(dead);
+        Err(match last {
+            Some(e) if e.kind() == io::ErrorKind::ConnectionRefused => self.unreachable(format!(
+                "connection refused: nothing is listening on {}:{} (is redis-server running?)",
+                self.host, self.port
+            )),
+            Some(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                self.unreachable(format!(
+                    "no connection within {} ms",
+                    self.connect_timeout.as_millis()
+                ))
+            }
+            Some(e) => self.unreachable(format!("cannot connect: {e}")),
+            None => self.unreachable(format!("the host {} has no address", self.host)),
+        })
+    }
+
+    fn unreachable(&self, reason: String) -> StoreError {
+        StoreError::Unreachable {
+            store: self.name.clone(),
+            reason,
+        }
+    }
+
+    fn trip_error(&self, e: TripError) -> StoreError {
+        match e {
+            TripError::Io(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+                ) =>
+            {
+                self.unreachable(format!(
+                    "no answer within {} ms (is Redis overloaded, or paused?)",
+                    self.io_timeout.as_millis()
+                ))
+            }
+            TripError::Io(e) if is_stale(&e) => {
+                self.unreachable("Redis closed the connection (is it shutting down?)".into())
+            }
+            TripError::Io(e) => self.unreachable(e.to_string()),
+            TripError::Protocol(detail) => self.bad_reply(detail),
+        }
+    }
+
+    fn bad_reply(&self, detail: String) -> StoreError {
+        StoreError::BadReply {
+            store: self.name.clone(),
+            detail,
+        }
+    }
+
+    /// One command, one reply: from the pool if possible, retried once on a
+    /// fresh connection if the pooled one turns out to be dead.
+    fn call(&self, args: &[&[u8]]) -> Result<Reply, StoreError> {
+        let command = encode_command(args);
+        let pooled = self.lock_idle().pop();
+        if let Some(mut conn) = pooled {
+            match conn.round_trip(&command, self.io_timeout) {
+                Ok(reply) => {
+                    self.give_back(conn);
+                    return self.refused(reply);
+                }
+                // Redis restarted, or dropped an idle client: try a new connection.
+                Err(TripError::Io(e)) if is_stale(&e) => {}
+                Err(e) => return Err(self.trip_error(e)),
+            }
+        }
+        let mut conn = self.connect()?;
+        match conn.round_trip(&command, self.io_timeout) {
+            Ok(reply) => {
+                self.give_back(conn);
+                self.refused(reply)
+            }
+            Err(e) => Err(self.trip_error(e)),
+        }
+    }
+
+    /// An error reply (`-ERR …`) becomes a `StoreError`; the connection was
+    /// fine, so it went back to the pool.
+    fn refused(&self, reply: Reply) -> Result<Reply, StoreError> {
+        match reply {
+            Reply::Error(message) => Err(self.bad_reply(format!("Redis said: {message}"))),
+            other => Ok(other),
+        }
+    }
+
+    fn key(id: &SessionId) -> String {
+        format!("{KEY_PREFIX}{id}")
+    }
+}
+
+impl SessionStore for RedisStore {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn location(&self, id: &SessionId) -> String {
+        format!("the Redis key {} on {}", RedisStore::key(id), self.name)
+    }
+
+    fn load(&self, id: &SessionId, _now: SystemTime) -> Result<Option<String>, StoreError> {
+        match self.call(&[b"GET", RedisStore::key(id).as_bytes()])? {
+            Reply::Bulk(None) => Ok(None),
+            Reply::Bulk(Some(bytes)) => match String::from_utf8(bytes) {
+                Ok(json) => Ok(Some(json)),
+                // Not something goldfish wrote: no session, as for a bad cookie.
+                Err(_) => Ok(None),
+            },
+            other => Err(self.bad_reply(format!("GET answered {other:?}, not a bulk string"))),
+        }
+    }
+
+    fn save(
+        &self,
+        id: &SessionId,
+        json: &str,
+        ttl: Duration,
+        _now: SystemTime,
+    ) -> Result<(), StoreError> {
+        // Redis keeps its own clock: `EX` makes the key vanish after that
+        // many seconds (at least 1; `EX 0` is an error).
+        let seconds = ttl.as_secs().max(1).to_string();
+        let key = RedisStore::key(id);
+        match self.call(&[
+            b"SET",
+            key.as_bytes(),
+            json.as_bytes(),
+            b"EX",
+            seconds.as_bytes(),
+        ])? {
+            Reply::Simple(ok) if ok == "OK" => Ok(()),
+            other => Err(self.bad_reply(format!("SET answered {other:?}, not +OK"))),
+        }
+    }
+
+    fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+        match self.call(&[b"DEL", RedisStore::key(id).as_bytes()])? {
+            Reply::Integer(_) => Ok(()),
+            other => Err(self.bad_reply(format!("DEL answered {other:?}, not an integer"))),
+        }
+    }
+
+    fn ping(&self) -> Result<(), StoreError> {
+        match self.call(&[b"PING"])? {
+            Reply::Simple(pong) if pong == "PONG" => Ok(()),
+            other => Err(self.bad_reply(format!("PING answered {other:?}, not +PONG"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
