@@ -29,10 +29,15 @@ pub fn form(ctx: &mut Ctx) -> Response {
 
 /// The cookie value for a colour: as typed when the cookie grammar allows
 /// it, percent-encoded otherwise. The second item says whether it changed.
+///
+/// A `%` is encoded too, even though the grammar allows it: `/later-cookie`
+/// decodes what it reads, so a colour typed as `a%20b` must travel as
+/// `a%2520b`, or it would come back as `a b` (and share a cookie value with
+/// the colour `a b`).
 fn cookie_value(color: &str) -> (String, bool) {
     match SetCookie::new("fav_color", color).validate() {
-        Ok(()) => (color.to_string(), false),
-        Err(_) => (percent_encode_value(color), true),
+        Ok(()) if !color.contains('%') => (color.to_string(), false),
+        _ => (percent_encode_value(color), true),
     }
 }
 
@@ -70,7 +75,8 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
     let note = if encoded {
         format!(
             "<p class=\"note\">A cookie value cannot contain spaces, <code>;</code>, <code>,</code>, \
-             quotes, backslashes, control characters or non-ASCII text, so goldfish \
+             quotes, backslashes, control characters or non-ASCII text (and a <code>%</code> \
+             must be encoded too, so the value decodes to what you typed), so goldfish \
              percent-encoded your colour to <code>{}</code>. Without that, a value like \
              <code>a; HttpOnly</code> would have added an attribute.</p>",
             escape(&value)
@@ -375,4 +381,33 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
                 .text("check_line", check_line)
                 .text("check_url", check_url),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_value_encodes_what_the_grammar_or_decoding_cannot_take() {
+        let cases: &[(&str, &str, &str, bool)] = &[
+            ("a plain colour goes as typed", "blue", "blue", false),
+            ("';' would add an attribute", "a; HttpOnly", "a%3B%20HttpOnly", true),
+            ("CR LF would add a header line", "x\r\ny", "x%0D%0Ay", true),
+            ("'%' would be decoded later", "a%20b", "a%2520b", true),
+            ("a lone '%' too", "100%", "100%25", true),
+        ];
+        for (why, color, want, want_changed) in cases {
+            let got = cookie_value(color);
+            assert_eq!(
+                got,
+                (want.to_string(), *want_changed),
+                "{why}: cookie_value({color:?}) = {got:?}; want ({want:?}, {want_changed})"
+            );
+            assert_eq!(
+                percent_decode_value(&got.0).as_deref(),
+                Some(*color),
+                "{why}: the value must decode to the colour"
+            );
+        }
+    }
 }
