@@ -391,7 +391,12 @@ mod tests {
     fn cookie_value_encodes_what_the_grammar_or_decoding_cannot_take() {
         let cases: &[(&str, &str, &str, bool)] = &[
             ("a plain colour goes as typed", "blue", "blue", false),
-            ("';' would add an attribute", "a; HttpOnly", "a%3B%20HttpOnly", true),
+            (
+                "';' would add an attribute",
+                "a; HttpOnly",
+                "a%3B%20HttpOnly",
+                true,
+            ),
             ("CR LF would add a header line", "x\r\ny", "x%0D%0Ay", true),
             ("'%' would be decoded later", "a%20b", "a%2520b", true),
             ("a lone '%' too", "100%", "100%25", true),

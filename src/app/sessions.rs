@@ -218,7 +218,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
                 .text("permanent", permanent)
                 .text("cookie_value", cookie_value)
                 .text("cookie_name", name.as_str())
-            .text("template_example", "{{ session['fav_number'] }}"),
+                .text("template_example", "{{ session['fav_number'] }}"),
         )
 }
 
