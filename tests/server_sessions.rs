@@ -1,0 +1,573 @@
+//! More than one server: which sessions survive a load balancer?
+//!
+//! Each test starts the real `goldfish` binary twice, on two free loopback
+//! ports, with the same `SECRET_KEY`, and plays a browser whose requests a
+//! round-robin load balancer sends to one, then the other. (A browser
+//! keeps cookies per *host*, not per port — RFC 6265 §8.5 — so one cookie
+//! jar for both ports is exactly what a real browser would do.)
+//!
+//! | session kept in | survives the switch? |
+//! | --- | --- |
+//! | a signed cookie (same SECRET_KEY) | yes: the data travels with the request |
+//! | `--session-store memory` | **no**: each process has its own map |
+//! | `--session-store file:DIR` (same machine) | yes: both read the same files |
+//! | `--session-store redis://…` | yes: both ask the same Redis |
+//!
+//! The Redis tests start their own `redis-server` on a free port (no
+//! persistence, in a temporary directory) and stop it at the end, also when
+//! a test fails. `.ci/run` installs `redis-server`; if it is missing here,
+//! those tests say so loudly and skip (and fail when `CI` is set).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Both instances get this key, as two servers behind one load balancer must.
+const SECRET: &str = "the same key on every server";
+
+/// No single read may take longer (a server that hangs fails the test).
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+// ---------------------------------------------------------------------------
+// A goldfish process
+// ---------------------------------------------------------------------------
+
+/// A running `goldfish` binary; killed when dropped.
+struct Goldfish {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Goldfish {
+    /// `goldfish --port 0 --quiet --session-store STORE`, with `SECRET_KEY`.
+    /// Returns once the banner's `Serving on http://ADDR/` line appeared.
+    fn start(store: &str) -> Goldfish {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_goldfish"))
+            .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
+            .args(["--session-store", store])
+            .env("SECRET_KEY", SECRET)
+            .env_remove("PORT")
+            .env_remove("HOST")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the goldfish binary");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let (tx, rx) = mpsc::channel();
+        // Keep draining stderr for the process's whole life, so it never
+        // blocks on a full pipe.
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Serving on http://").nth(1) {
+                    let addr = rest.split('/').next().unwrap_or("").to_string();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let addr = match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(a) => a.parse().expect("an address in the banner"),
+            Err(_) => {
+                let _ = child.kill();
+                panic!("goldfish --session-store {store} printed no 'Serving on' line");
+            }
+        };
+        Goldfish { child, addr }
+    }
+}
+
+impl Drop for Goldfish {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A browser with a cookie jar, speaking raw HTTP/1.1
+// ---------------------------------------------------------------------------
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One browser: a cookie jar shared by every server it talks to.
+#[derive(Default)]
+struct Browser {
+    jar: BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn get(&mut self, server: &Goldfish, path: &str) -> Reply {
+        self.send(server, "GET", path, "")
+    }
+
+    fn post(&mut self, server: &Goldfish, path: &str, form: &str) -> Reply {
+        self.send(server, "POST", path, form)
+    }
+
+    fn send(&mut self, server: &Goldfish, method: &str, path: &str, form: &str) -> Reply {
+        let cookie = if self.jar.is_empty() {
+            String::new()
+        } else {
+            let pairs: Vec<String> = self.jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            format!("Cookie: {}\r\n", pairs.join("; "))
+        };
+        let body = if method == "POST" {
+            format!(
+                "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+                form.len()
+            )
+        } else {
+            "\r\n".to_string()
+        };
+        let raw = format!(
+            "{method} {path} HTTP/1.1\r\n\
+             Host: 127.0.0.1\r\n\
+             Connection: close\r\n\
+             {cookie}{body}"
+        );
+        let reply = exchange(server.addr, &raw);
+        // Store what the server set, as a browser does (RFC 6265 §5.3):
+        // `Max-Age=0` deletes.
+        for (name, value) in &reply.headers {
+            if !name.eq_ignore_ascii_case("set-cookie") {
+                continue;
+            }
+            let pair = value.split(';').next().unwrap_or("");
+            let (n, v) = pair.split_once('=').unwrap_or((pair, ""));
+            if value.contains("Max-Age=0") {
+                self.jar.remove(n);
+            } else {
+                self.jar.insert(n.to_string(), v.to_string());
+            }
+        }
+        reply
+    }
+
+    fn sid(&self) -> Option<String> {
+        self.jar.get("sid").cloned()
+    }
+}
+
+/// Sends `raw` on a new connection and reads the reply to the end.
+fn exchange(addr: SocketAddr, raw: &str) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect to goldfish");
+    stream.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    stream.write_all(raw.as_bytes()).expect("send the request");
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).expect("read the reply");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a complete head");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(": "))
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// What the lesson page says when the store remembers the colour.
+fn remembers(colour: &str) -> String {
+    format!("Your favourite colour, as the store remembers it: {colour}.")
+}
+
+/// What it says when the store has nothing under the browser's id.
+const STRANGER: &str = "this server&#39;s store has nothing under it";
+
+// ---------------------------------------------------------------------------
+// A redis-server of our own
+// ---------------------------------------------------------------------------
+
+/// A `redis-server` on a free loopback port, without persistence, in a
+/// temporary directory; stopped and cleaned up when dropped.
+struct Redis {
+    child: Option<Child>,
+    port: u16,
+    dir: PathBuf,
+}
+
+static REDIS_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+impl Redis {
+    /// Starts one, or returns `None` (after saying so loudly) if
+    /// `redis-server` is not installed.
+    fn start() -> Option<Redis> {
+        let installed = Command::new("redis-server")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            let msg = "redis-server is not installed, so the Redis half of the two-server \
+                       tests DID NOT RUN. Install it (sudo apt-get install redis-server; \
+                       .ci/run does this) and run cargo test again.";
+            assert!(std::env::var_os("CI").is_none(), "{msg}");
+            eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+            eprintln!("!!! SKIPPED: {msg}");
+            eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+            return None;
+        }
+        let port = free_port();
+        let n = REDIS_COUNT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("goldfish-redis-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary directory for Redis");
+        let mut redis = Redis {
+            child: None,
+            port,
+            dir,
+        };
+        redis.restart();
+        Some(redis)
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// (Re)starts redis-server on the same port and waits until it answers PING.
+    fn restart(&mut self) {
+        assert!(self.child.is_none(), "stop it first");
+        let child = Command::new("redis-server")
+            .args(["--port", &self.port.to_string()])
+            .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args(["--daemonize", "no", "--loglevel", "warning"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start redis-server");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.command(&["PING"]).as_deref() != Some("+PONG\r\n") {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not answer PING"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kills redis-server (SIGKILL: no goodbye to its clients).
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Sends SIGSTOP or SIGCONT: a Redis that is running but not answering.
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("running").id().to_string();
+        let ok = Command::new("kill").args([signal, &pid]).status();
+        assert!(ok.is_ok_and(|s| s.success()), "kill {signal} {pid}");
+    }
+
+    /// One command as RESP, the raw reply as text (`None`: no answer).
+    fn command(&self, args: &[&str]) -> Option<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        let mut cmd = format!("*{}\r\n", args.len());
+        for a in args {
+            cmd.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+        }
+        stream.write_all(cmd.as_bytes()).ok()?;
+        let mut buf = [0u8; 4096];
+        let n = stream.read(&mut buf).ok()?;
+        (n > 0).then(|| String::from_utf8_lossy(&buf[..n]).into_owned())
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        if self.child.is_some() {
+            self.signal("-CONT"); // in case a test stopped it and then failed
+        }
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A loopback port nothing listens on right now.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+// ---------------------------------------------------------------------------
+// The survive/lose matrix
+// ---------------------------------------------------------------------------
+
+/// Stores a colour through server A, then reads it through A and B in turn.
+/// Returns whether B knew it.
+fn colour_survives_the_switch(a: &Goldfish, b: &Goldfish) -> bool {
+    let mut browser = Browser::default();
+    let posted = browser.post(a, "/server-session", "fav_color=teal");
+    assert_eq!(posted.status, 303, "{}", posted.body);
+    let sid = browser.sid().expect("server A issued a sid cookie");
+    assert_eq!(sid.len(), 43, "256 bits as base64url: {sid}");
+    let on_a = browser.get(a, "/server-session");
+    assert_eq!(on_a.status, 200);
+    assert!(
+        on_a.body.contains(&remembers("teal")),
+        "A forgot its own session"
+    );
+    let on_b = browser.get(b, "/server-session");
+    assert_eq!(on_b.status, 200);
+    // Reading never swaps the id, so A still knows the browser afterwards.
+    assert_eq!(browser.sid(), Some(sid));
+    let again_a = browser.get(a, "/server-session");
+    assert!(again_a.body.contains(&remembers("teal")));
+    if on_b.body.contains(&remembers("teal")) {
+        true
+    } else {
+        assert!(on_b.body.contains(STRANGER), "{}", on_b.body);
+        false
+    }
+}
+
+#[test]
+fn signed_cookie_sessions_survive_the_switch() {
+    let (a, b) = (Goldfish::start("memory"), Goldfish::start("memory"));
+    let mut browser = Browser::default();
+    // /some-route on A puts 42 in the signed cookie…
+    let set = browser.get(&a, "/some-route");
+    assert_eq!(set.status, 200);
+    assert!(browser.jar.contains_key("session"));
+    // …and B, which has never seen this browser, reads it: same SECRET_KEY.
+    let read = browser.get(&b, "/my-route");
+    assert_eq!(
+        (read.status, read.body.as_str()),
+        (200, "Favorite number is 42")
+    );
+}
+
+#[test]
+fn memory_store_sessions_are_lost_on_the_other_server() {
+    let (a, b) = (Goldfish::start("memory"), Goldfish::start("memory"));
+    assert!(
+        !colour_survives_the_switch(&a, &b),
+        "B cannot see A's memory"
+    );
+    // Round robin makes it worse: telling B the colour gives the browser a
+    // *new* id from B, and now A has never heard of that one.
+    let mut browser = Browser::default();
+    browser.post(&a, "/server-session", "fav_color=teal");
+    let from_a = browser.sid();
+    browser.post(&b, "/server-session", "fav_color=plum");
+    assert_ne!(browser.sid(), from_a, "B issued its own id");
+    assert!(browser.get(&a, "/server-session").body.contains(STRANGER));
+    assert!(
+        browser
+            .get(&b, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+}
+
+#[test]
+fn file_store_sessions_survive_between_processes_on_one_machine() {
+    let dir = std::env::temp_dir().join(format!("goldfish-two-servers-{}", std::process::id()));
+    let store = format!("file:{}", dir.display());
+    let (a, b) = (Goldfish::start(&store), Goldfish::start(&store));
+    assert!(
+        colour_survives_the_switch(&a, &b),
+        "both read the same files"
+    );
+    drop((a, b));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn redis_store_sessions_survive_the_switch() {
+    let Some(redis) = Redis::start() else { return };
+    let (a, b) = (Goldfish::start(&redis.url()), Goldfish::start(&redis.url()));
+    assert!(
+        colour_survives_the_switch(&a, &b),
+        "both ask the same Redis"
+    );
+
+    // Change it on B, read it on A.
+    let mut browser = Browser::default();
+    browser.post(&a, "/server-session", "fav_color=teal");
+    let first = browser.sid().unwrap();
+    let changed = browser.post(&b, "/server-session", "fav_color=plum");
+    assert_eq!(changed.header("set-cookie"), None, "same id: no new cookie");
+    assert!(
+        browser
+            .get(&a, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+
+    // Redis holds the JSON under goldfish's key, with the session lifetime
+    // (31 days) as its time to live.
+    let key = format!("goldfish:session:{first}");
+    assert_eq!(
+        redis.command(&["GET", &key]).as_deref(),
+        Some("$20\r\n{\"fav_color\":\"plum\"}\r\n")
+    );
+    let ttl: u64 = redis
+        .command(&["TTL", &key])
+        .and_then(|r| r.trim().strip_prefix(':').and_then(|n| n.parse().ok()))
+        .expect("a TTL");
+    assert!((31 * 86_400 - 60..=31 * 86_400).contains(&ttl), "TTL {ttl}");
+
+    // "Log in" on B: a new id; the old one is dead on both servers.
+    browser.post(&b, "/server-session", "action=regenerate");
+    let second = browser.sid().unwrap();
+    assert_ne!(first, second);
+    assert!(
+        browser
+            .get(&a, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+    let mut thief = Browser::default();
+    thief.jar.insert("sid".into(), first.clone());
+    assert!(thief.get(&a, "/server-session").body.contains(STRANGER));
+    assert_eq!(redis.command(&["EXISTS", &key]).as_deref(), Some(":0\r\n"));
+
+    // "Log out" on A: gone everywhere.
+    let out = browser.post(&a, "/server-session", "action=clear");
+    assert!(out.header("set-cookie").unwrap_or("").contains("Max-Age=0"));
+    thief.jar.insert("sid".into(), second);
+    assert!(thief.get(&b, "/server-session").body.contains(STRANGER));
+}
+
+// ---------------------------------------------------------------------------
+// Redis goes away, and comes back
+// ---------------------------------------------------------------------------
+
+#[test]
+fn redis_down_is_a_503_and_goldfish_recovers_by_itself() {
+    let Some(mut redis) = Redis::start() else {
+        return;
+    };
+    let gf = Goldfish::start(&redis.url());
+    let mut browser = Browser::default();
+    browser.post(&gf, "/server-session", "fav_color=teal");
+    assert!(
+        browser
+            .get(&gf, "/server-session")
+            .body
+            .contains(&remembers("teal"))
+    );
+
+    // Redis dies. The session page says which store is down and what to
+    // do, at once (nothing listens: the connection is refused).
+    redis.kill();
+    let started = Instant::now();
+    let down = browser.get(&gf, "/server-session");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(down.status, 503, "{}", down.body);
+    assert_eq!(down.header("retry-after"), Some("5"));
+    let want = format!(
+        "the session store {} is unreachable: connection refused",
+        redis.url()
+    );
+    assert!(down.body.contains(&want), "{}", down.body);
+    assert!(
+        down.body
+            .contains("Start Redis (for example: redis-server --port"),
+        "{}",
+        down.body
+    );
+    // A change cannot be saved either, and nobody is told it was.
+    let lost = browser.post(&gf, "/server-session", "fav_color=plum");
+    assert_eq!(lost.status, 503);
+    assert_eq!(lost.header("set-cookie"), None);
+    // Lessons that do not use the store do not care.
+    assert_eq!(browser.get(&gf, "/hello").status, 200);
+    assert_eq!(browser.get(&gf, "/some-route").status, 200);
+
+    // Redis comes back (empty: it kept nothing on disk). goldfish needs no
+    // restart: the very next request works, a stranger's page at first…
+    redis.restart();
+    let back = browser.get(&gf, "/server-session");
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert!(back.body.contains(STRANGER), "{}", back.body);
+    // …and storing works again.
+    assert_eq!(
+        browser
+            .post(&gf, "/server-session", "fav_color=plum")
+            .status,
+        303
+    );
+    assert!(
+        browser
+            .get(&gf, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+
+    // A restart *between* two requests leaves goldfish holding a dead
+    // pooled connection; it is retried on a fresh one, without a 503.
+    redis.kill();
+    redis.restart();
+    let retried = browser.get(&gf, "/server-session");
+    assert_eq!(retried.status, 200, "{}", retried.body);
+}
+
+#[test]
+fn a_paused_redis_costs_a_worker_about_a_second_not_forever() {
+    let Some(redis) = Redis::start() else { return };
+    let gf = Goldfish::start(&redis.url());
+    let mut browser = Browser::default();
+    browser.post(&gf, "/server-session", "fav_color=teal");
+
+    // SIGSTOP: the port is open, the kernel accepts connections, nobody answers.
+    redis.signal("-STOP");
+    let started = Instant::now();
+    let slow = browser.get(&gf, "/server-session");
+    let took = started.elapsed();
+    redis.signal("-CONT");
+    assert_eq!(slow.status, 503, "{}", slow.body);
+    assert!(
+        slow.body.contains("no answer within 1000 ms"),
+        "{}",
+        slow.body
+    );
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "the store's deadline is 1 s; the request took {took:?}"
+    );
+    // Awake again: the session is still there.
+    let back = browser.get(&gf, "/server-session");
+    assert!(back.body.contains(&remembers("teal")), "{}", back.body);
+}
