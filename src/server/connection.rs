@@ -168,9 +168,15 @@ impl Conn<'_> {
                 let unparsed = self.filled - self.start;
                 // Re-parse only when it can change the answer: a line ended,
                 // this is the start of a request (to refuse garbage at once),
-                // or the buffer has outgrown any valid head.
+                // or the bytes just crossed a limit (so 414/431 come at once).
+                // Parsing on every read would cost O(n²) for a client that
+                // sends a long head one byte at a time.
+                let was = unparsed - n;
+                let crossed = |limit: usize| was <= limit && unparsed > limit;
                 self.parse_needed = before == self.start
                     || new.contains(&b'\n')
+                    || crossed(limits.request_line + 1)
+                    || crossed(limits.header_section)
                     || unparsed > max_head_bytes(limits);
                 Ok(true)
             }
@@ -439,8 +445,9 @@ enum Waited {
 
 /// The body of a 408.
 fn timeout_message(secs: u64, what: &str) -> String {
+    let unit = if secs == 1 { "second" } else { "seconds" };
     format!(
-        "the request did not arrive in time: goldfish waits {secs} seconds for {what}, \
+        "the request did not arrive in time: goldfish waits {secs} {unit} for {what}, \
          then gives up, so that slow clients cannot tie it up. Type faster, or paste the \
          whole request at once.\n"
     )
@@ -560,7 +567,7 @@ mod tests {
         });
         assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
         assert!(
-            out.contains("waits 1 seconds for each part of a request body"),
+            out.contains("waits 1 second for each part of a request body"),
             "{out}"
         );
     }
