@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The browser test: build goldfish, start it on a free loopback port, walk
+# Debian's headless Chromium through the lessons (check.mjs), stop goldfish.
+# Exits with the checks' status: 0 when every check passed.
+#
+#   tests/browser/run.sh                      # the checks
+#   tests/browser/run.sh --screenshots docs   # also write docs/{index,cookies,session}.png
+#
+# Needs: cargo, node >= 20 with npm, and Chromium at /usr/bin/chromium
+# (Debian's `chromium` package; set CHROMIUM=/path to use another).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+caller="$PWD"
+
+chromium="${CHROMIUM:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  echo "browser: no Chromium at $chromium (apt-get install chromium, or set CHROMIUM)" >&2
+  exit 1
+fi
+
+node_major="$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)"
+if [ "$node_major" -lt 20 ]; then
+  echo "browser: playwright-core needs Node.js 20 or newer (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+echo "browser: cargo build"
+(cd "$root" && cargo build --quiet --bin goldfish)
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+bin="$target/debug/goldfish"
+
+if [ ! -d "$here/node_modules/playwright-core" ]; then
+  echo "browser: npm ci"
+  (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --port 0: the OS picks a free port, and goldfish's banner says which, so
+# no other process can take it between choosing and binding.
+log="$(mktemp)"
+"$bin" --host 127.0.0.1 --port 0 --quiet 2>"$log" &
+pid=$!
+stop() {
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$log"
+}
+trap stop EXIT
+url=""
+for _ in $(seq 100); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)"
+  [ -n "$url" ] && break
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "browser: goldfish did not start:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$url" ]; then
+  echo "browser: goldfish printed no address within 10 s" >&2
+  exit 1
+fi
+echo "browser: goldfish at $url/, Chromium at $chromium"
+
+rc=0
+(cd "$caller" && CHROMIUM="$chromium" node "$here/check.mjs" "$url" "$@") || rc=$?
+exit "$rc"
