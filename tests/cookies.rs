@@ -140,8 +140,9 @@ fn handle_form_cookie_without_fav_color_is_400_naming_the_parameter() {
 // ---------------------------------------------------------------------------
 
 /// The lab sets `lab=v1`, then the same cookie with `Max-Age=0`: curl drops
-/// it from its jar (RFC 6265 §5.3 step 11: an expired cookie is evicted),
-/// and stops sending it. A second cookie in the jar stays, which also
+/// it from its jar and stops sending it (RFC 6265 §5.2.2: a Max-Age of 0
+/// expires "the earliest representable date and time"; §5.3: expired
+/// cookies are evicted). A second cookie in the jar stays, which also
 /// proves curl rewrote the jar file.
 #[test]
 fn lab_max_age_0_makes_curl_drop_the_cookie() {
