@@ -39,7 +39,7 @@ fn unfinished_head_gets_408_after_header_timeout() {
     assert_eq!(r.header("connection"), Some("close"));
     assert!(
         r.text()
-            .contains("goldfish waits 1 seconds for a request head"),
+            .contains("goldfish waits 1 second for a request head"),
         "{}",
         r.text()
     );

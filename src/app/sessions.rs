@@ -38,6 +38,9 @@ pub fn my_route(ctx: &mut Ctx) -> Response {
 /// Explains a refused cookie in one sentence for the lesson page.
 fn rejection(e: &SignError) -> String {
     let mut s = e.to_string();
+    if !s.ends_with('.') {
+        s.push('.');
+    }
     if let Some(payload) = e.payload() {
         s.push_str(&format!(
             " The payload it carried (unverified, so worth nothing): {}",
