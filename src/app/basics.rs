@@ -9,8 +9,12 @@ use crate::template::{Vars, escape};
 pub fn index(ctx: &mut Ctx) -> Response {
     let mut lessons = String::new();
     for r in ROUTES.iter().filter(|r| !r.about.is_empty()) {
-        // Patterns with captures get an example value, so every link works.
-        let href = r.pattern.replace("{color}", "blue");
+        // Patterns with captures, and routes that need a parameter, get an
+        // example value, so every link on the index works.
+        let href = match r.pattern {
+            "/handle-form-cookie" => "/handle-form-cookie?fav_color=blue".to_string(),
+            pattern => pattern.replace("{color}", "blue"),
+        };
         lessons.push_str(&format!(
             "<li><a href=\"{href}\"><code>{} {}</code></a> — {}</li>\n",
             r.method,
