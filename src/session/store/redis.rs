@@ -38,6 +38,9 @@
 //!   closed, never reused: its next bytes could belong to an old command.
 //!
 //! Left out: AUTH, TLS, SELECT, pipelining, RESP3, Sentinel and Cluster.
+//! And one wait is *not* bounded: turning a host name into an address
+//! (`ToSocketAddrs`, i.e. `getaddrinfo`) has no timeout in `std`, so give an
+//! IP address, or a name in `/etc/hosts` such as `localhost`.
 //! Production clients (redis-rs, Jedis, redis-py) have all of it; the round
 //! trip at their heart is this one.
 
