@@ -25,7 +25,9 @@
 //!    and if that frees nothing, evicts the entry that expires soonest —
 //!    the one written longest ago, since every entry lives as long. (A
 //!    production cache such as Redis's `volatile-ttl` policy samples instead
-//!    of scanning; scanning 10 000 entries takes tens of microseconds.)
+//!    of scanning; scanning 10 000 entries takes tens of microseconds.) The
+//!    price: a flood of new sessions pushes out the oldest real ones, so a
+//!    production server would also limit how fast one client makes them.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
