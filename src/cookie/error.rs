@@ -40,12 +40,19 @@ pub enum CookieError {
     /// `Domain` has a character that cannot appear in a host name
     /// (RFC 6265 §4.1.2.3, RFC 1034 §3.5): only letters, digits, `-`, `.`.
     DomainInvalid { domain: String, found: char },
+    /// `Domain` ends in an all-digit label, so browsers read it as an IPv4
+    /// address, and it is not one (`0.0.1`, `1.2.3.4.5`): no page can have
+    /// that host, so no browser would ever store the cookie.
+    DomainNotAnAddress { domain: String },
     /// `Path` has a `;`, a control character or non-ASCII text
     /// (RFC 6265 §4.1.1: `path-value = <any CHAR except CTLs or ";">`).
     PathInvalid { path: String, found: char },
     /// `Path` does not start with `/`; browsers would replace it with the
     /// default path (RFC 6265 §5.2.4).
     PathNotAbsolute { path: String },
+    /// `Path` ends in a space, which browsers trim (RFC 6265bis §5.6), so
+    /// the cookie would get another path than the one written.
+    PathTrailingSpace { path: String },
     /// `SameSite=None` without `Secure` (RFC 6265bis §5.7 step 19).
     SameSiteNoneWithoutSecure,
     /// `Partitioned` without `Secure` (CHIPS, draft-cutler-httpbis-partitioned-cookies).
@@ -115,6 +122,14 @@ impl fmt::Display for CookieError {
                 Excerpt(domain, SHOWN),
                 found,
             ),
+            CookieError::DomainNotAnAddress { domain } => write!(
+                f,
+                "the Domain {} ends in a number, so browsers read it as an IP address, and it is \
+                 not one; no page has that host, so the cookie would never be stored; write a \
+                 whole address, e.g. Domain=127.0.0.1, or a host name, e.g. Domain=example.com \
+                 (RFC 6265 §4.1.2.3)",
+                Excerpt(domain, SHOWN),
+            ),
             CookieError::PathInvalid { path, found } => write!(
                 f,
                 "the Path {} contains {:?}; a Path may use visible ASCII and spaces but no ';' or \
@@ -122,6 +137,14 @@ impl fmt::Display for CookieError {
                  would smuggle extra attributes into the Set-Cookie line",
                 Excerpt(path, SHOWN),
                 found,
+            ),
+            CookieError::PathTrailingSpace { path } => write!(
+                f,
+                "the Path {} ends in a space, and browsers trim spaces around attribute values \
+                 (RFC 6265bis §5.6), so the cookie would get the path {} instead; remove the \
+                 space, e.g. Path=/lessons",
+                Excerpt(path, SHOWN),
+                Excerpt(path.trim_end(), SHOWN),
             ),
             CookieError::PathNotAbsolute { path } => write!(
                 f,
@@ -220,11 +243,15 @@ mod tests {
                 domain: "a;b".into(),
                 found: ';',
             },
+            CookieError::DomainNotAnAddress {
+                domain: "0.0.1".into(),
+            },
             CookieError::PathInvalid {
                 path: "/a;b".into(),
                 found: ';',
             },
             CookieError::PathNotAbsolute { path: "a".into() },
+            CookieError::PathTrailingSpace { path: "/a ".into() },
             CookieError::SameSiteNoneWithoutSecure,
             CookieError::PartitionedWithoutSecure,
             CookieError::SecurePrefixWithoutSecure {

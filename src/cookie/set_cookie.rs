@@ -214,10 +214,14 @@ impl SetCookie {
     /// to modern browsers (RFC 6265 §5.2.3), so it is dropped here, as Go
     /// does. The browser rejects the cookie unless the request host is this
     /// domain or a subdomain of it.
+    ///
+    /// All leading dots go, not just one: a browser drops only one, so
+    /// `..example.com` written as `Domain=.example.com` would reach it as
+    /// `.example.com`, which no host matches. (Found by fuzzing.)
     pub fn domain(mut self, domain: impl Into<String>) -> SetCookie {
         let domain = domain.into();
         self.domain = Some(match domain.strip_prefix('.') {
-            Some(rest) => rest.to_owned(),
+            Some(rest) => rest.trim_start_matches('.').to_owned(),
             None => domain,
         });
         self

@@ -55,6 +55,11 @@ fn writes_the_exact_header_value() {
             "a=b; Domain=example.com",
         ),
         (
+            "every leading dot is dropped, or the browser would keep one (fuzz)",
+            SetCookie::new("a", "b").domain("..example.com"),
+            "a=b; Domain=example.com",
+        ),
+        (
             "Secure",
             SetCookie::new("a", "b").secure(true),
             "a=b; Secure",
@@ -339,6 +344,20 @@ fn refusals() {
                 found: ':',
             },
         ),
+        (
+            "a Domain that ends in a number is an IP address, and 0.0.1 is not one (fuzz)",
+            SetCookie::new("a", "b").domain("0.0.1"),
+            E::DomainNotAnAddress {
+                domain: "0.0.1".into(),
+            },
+        ),
+        (
+            "the same with a trailing dot (fuzz)",
+            SetCookie::new("a", "b").domain("127..0."),
+            E::DomainNotAnAddress {
+                domain: "127..0.".into(),
+            },
+        ),
         // Path.
         (
             "';' in Path",
@@ -362,6 +381,13 @@ fn refusals() {
             E::PathInvalid {
                 path: "/café".into(),
                 found: 'é',
+            },
+        ),
+        (
+            "a trailing space in Path would be trimmed by the browser (fuzz)",
+            SetCookie::new("a", "b").path("/ap "),
+            E::PathTrailingSpace {
+                path: "/ap ".into(),
             },
         ),
         (

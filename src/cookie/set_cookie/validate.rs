@@ -123,6 +123,21 @@ fn check_domain(domain: &str) -> Result<(), CookieError> {
         let domain = domain.to_owned();
         return Err(CookieError::DomainInvalid { domain, found });
     }
+    // A host whose last label is all digits is an IPv4 address to a browser
+    // (the URL Standard's host parser), so `0.0.1` is not a name but a
+    // broken address that no page can have. (Found by fuzzing: the builder
+    // accepted lines that the checker could never store.)
+    let last_label = domain
+        .strip_suffix('.')
+        .unwrap_or(domain)
+        .rsplit('.')
+        .next()
+        .unwrap_or("");
+    let numeric = !last_label.is_empty() && last_label.bytes().all(|b| b.is_ascii_digit());
+    if numeric && domain.parse::<std::net::Ipv4Addr>().is_err() {
+        let domain = domain.to_owned();
+        return Err(CookieError::DomainNotAnAddress { domain });
+    }
     Ok(())
 }
 
@@ -143,6 +158,12 @@ fn check_path(path: &str) -> Result<(), CookieError> {
     if !path.starts_with('/') {
         let path = path.to_owned();
         return Err(CookieError::PathNotAbsolute { path });
+    }
+    // Browsers trim the value (6265bis §5.6), so `/a ` would be stored as
+    // `/a`. (Found by fuzzing: the checker stored another path than built.)
+    if path.ends_with(' ') {
+        let path = path.to_owned();
+        return Err(CookieError::PathTrailingSpace { path });
     }
     Ok(())
 }

@@ -175,6 +175,15 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("a CR waiting for its LF", b"GET / HTTP/1.1\r", d, Expect::Partial),
         ("headers without the final empty line", b"GET / HTTP/1.1\r\nHost: a\r\n", d, Expect::Partial),
         ("only empty lines", b"\r\n\r\n", d, Expect::Partial),
+
+        // --- found by fuzzing: the answer must not depend on how the bytes arrive ---
+        // (`byte_at_a_time_equals_one_shot` replays these; each used to get
+        // one error in one read and another when split.)
+        ("the request line is judged before any header line", b"GET / HTTP/2.0\r\nbad\r\n\r\n", d, Expect::Err(UnsupportedVersion { version: "HTTP/2.0".into() })),
+        ("fuzz input: four parts, and a header line without colon", b"POST / H HTTP/1.1\r\nHost: a\r\nTran\nTransfe a\r\nHost: b\r\n\r\n", d, Expect::Err(RequestLineParts { found: 4 })),
+        ("a control byte comes before the bare CR after it", b"GET /\x12HTTP/ET /\x12HTTP/z0.1\r1e309\n", d, Expect::Err(RequestLineByte { byte: 0x12, looks_like_tls: false })),
+        ("a control byte early in a too-long request line", b"GET /\x01aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa HTTP/1.1\r\n", s, Expect::Err(RequestLineByte { byte: 1, looks_like_tls: false })),
+        ("a too-large header section before a bare CR in its last line", b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r; Secure; HttpOnly; SamSameSit%00e=None; Partitioned\n", s, Expect::Err(HeadersTooLarge { limit: 64 })),
     ]
 }
 
