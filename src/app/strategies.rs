@@ -113,7 +113,7 @@ pub static STRATEGIES: &[Strategy] = &[
         href: "/server-session",
         who_reads: "only the server: the cookie holds an opaque random id",
         reaches_server: "the id does, with every request; the data stays in the server's store",
-        size: "as big as the store allows (megabytes)",
+        size: "as big as the store allows: far more than a cookie (goldfish caps one session at 64 KiB of JSON)",
         lifetime: "the store's expiry; the server can end it at any time (log out everywhere)",
         user_can_change: "no: only swap the id for another, and ids are too random to guess",
     },
