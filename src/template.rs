@@ -24,7 +24,7 @@ use std::fmt;
 /// assert_eq!(goldfish::template::escape("<b title='x'>&"), "&lt;b title=&#39;x&#39;&gt;&amp;");
 /// ```
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
+    if !s.bytes().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -32,18 +32,29 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'')
+}
+
 /// Appends `s`, escaped, to `out`.
 pub fn escape_into(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&#34;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Copy runs of harmless text whole; every escaped character is ASCII,
+    // so splitting at its byte offset never cuts a UTF-8 character.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&#34;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
 }
 
 /// Something with named fields a template can read, like the session.
@@ -165,12 +176,21 @@ fn object_path(expr: &str) -> Option<(&str, &str)> {
 /// # Errors
 /// See [`TemplateError`].
 pub fn render(template: &str, vars: &Vars) -> Result<String, TemplateError> {
-    let mut out = String::with_capacity(template.len() + 256);
+    // Room for the template and every variable once: no regrowth on the
+    // usual page, where each variable appears once.
+    let vars_len: usize = vars
+        .vars
+        .iter()
+        .map(|(_, v)| match v {
+            Var::Text(t) | Var::Html(t) => t.len(),
+        })
+        .sum();
+    let mut out = String::with_capacity(template.len() + vars_len + vars_len / 8);
     let mut rest = template;
-    while let Some(open) = rest.find("{{") {
+    while let Some(open) = find2(rest, b'{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        let close = after.find("}}").ok_or(TemplateError::Unclosed {
+        let close = find2(after, b'}').ok_or(TemplateError::Unclosed {
             at: template.len() - rest.len() + open,
         })?;
         let expr = after[..close].trim();
@@ -216,6 +236,21 @@ pub fn render(template: &str, vars: &Vars) -> Result<String, TemplateError> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The byte offset of the first doubled `b` (`{{` or `}}`) in `s`.
+fn find2(s: &str, b: u8) -> Option<usize> {
+    let c = char::from(b);
+    let mut from = 0;
+    // `str::find` with a char searches with memchr, a word at a time.
+    while let Some(i) = s[from..].find(c) {
+        let at = from + i;
+        if s.as_bytes().get(at + 1) == Some(&b) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -71,13 +71,17 @@ impl Www {
     /// # Errors
     /// The template does not exist or is not UTF-8.
     pub fn template(&self, name: &str) -> io::Result<Cow<'static, str>> {
-        let rel = format!("templates/{name}");
         match self {
-            Www::Embedded => embedded(&rel)
-                .and_then(|b| std::str::from_utf8(b).ok())
+            // Looked up on every page view: compare without building the path.
+            Www::Embedded => embedded::FILES
+                .iter()
+                .find(|(n, _)| n.strip_prefix("templates/") == Some(name))
+                .and_then(|(_, b)| std::str::from_utf8(b).ok())
                 .map(Cow::Borrowed)
-                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, rel)),
-            Www::Disk(dir) => fs::read_to_string(dir.join(rel)).map(Cow::Owned),
+                .ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::NotFound, format!("templates/{name}"))
+                }),
+            Www::Disk(dir) => fs::read_to_string(dir.join("templates").join(name)).map(Cow::Owned),
         }
     }
 

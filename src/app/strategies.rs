@@ -4,6 +4,8 @@
 //! and `/compare` puts all of them in one table. One table of data feeds
 //! both, so they can never disagree.
 
+use std::sync::OnceLock;
+
 use crate::template::escape;
 
 /// One way to keep state across requests.
@@ -119,10 +121,6 @@ pub static STRATEGIES: &[Strategy] = &[
     },
 ];
 
-fn find(key: &str) -> Option<&'static Strategy> {
-    STRATEGIES.iter().find(|s| s.key == key)
-}
-
 fn answers(s: &Strategy) -> [&'static str; 5] {
     [
         s.who_reads,
@@ -133,11 +131,19 @@ fn answers(s: &Strategy) -> [&'static str; 5] {
     ]
 }
 
-/// The facts box of one strategy, as HTML.
+/// The facts box of one strategy, as HTML. Built once per strategy: the
+/// table never changes, and lesson pages ask for it on every request.
 pub fn facts_html(key: &str) -> String {
-    let Some(s) = find(key) else {
-        return String::new();
-    };
+    static BUILT: OnceLock<Vec<String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| STRATEGIES.iter().map(build_facts).collect());
+    STRATEGIES
+        .iter()
+        .position(|s| s.key == key)
+        .map(|i| built[i].clone())
+        .unwrap_or_default()
+}
+
+fn build_facts(s: &Strategy) -> String {
     let mut out = format!(
         "<h2>The facts: {}</h2>\n<table class=\"facts\">\n",
         escape(s.name)

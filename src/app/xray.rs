@@ -22,11 +22,22 @@ const MAX_SHOWN_BODY: usize = 4096;
 /// `<mark>` (the state this page depends on). A small form body follows
 /// the head, because that is where hidden fields travel.
 pub fn request_html(req: &Request, marks: &[&str]) -> String {
+    // Escape each mark once; a line is only rebuilt if it holds one.
+    let marks: Vec<(String, String)> = marks
+        .iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let m = escape(m).into_owned();
+            let marked = format!("<mark>{m}</mark>");
+            (m, marked)
+        })
+        .collect();
     let mark = |text: &str| {
         let mut html = escape(text).into_owned();
-        for m in marks.iter().filter(|m| !m.is_empty()) {
-            let m = escape(m);
-            html = html.replace(m.as_ref(), &format!("<mark>{m}</mark>"));
+        for (m, marked) in &marks {
+            if html.contains(m.as_str()) {
+                html = html.replace(m.as_str(), marked);
+            }
         }
         html
     };
@@ -83,8 +94,15 @@ pub fn fill_response(resp: &mut Response) {
     if !is_html {
         return;
     }
+    // The panel sits at the end of the page: look for the placeholder's
+    // `<` from the end, instead of comparing at every offset from the start.
     let mark = RESPONSE_MARK.as_bytes();
-    let Some(at) = resp.body.windows(mark.len()).position(|w| w == mark) else {
+    let body = &resp.body;
+    let Some(at) = (0..body.len())
+        .rev()
+        .filter(|&i| body[i] == b'<')
+        .find(|&i| body[i..].starts_with(mark))
+    else {
         return;
     };
     let lines = response_html(resp);
