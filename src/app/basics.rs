@@ -37,15 +37,9 @@ pub fn goldfish_form(ctx: &mut Ctx) -> Response {
 
 /// `POST /goldfish` — the server greets you by name, once.
 pub fn goldfish_answer(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let Some(name) = form.get("name").map(str::trim) else {
         return pages::error(

@@ -146,15 +146,9 @@ fn lost(ctx: &Ctx, start: &str, how: &str) -> Response {
 // --- the query string: /step-zero?fav-color=blue ---
 
 fn query_step(ctx: &mut Ctx, step: usize) -> Response {
-    let query = match ctx.req.query() {
+    let query = match ctx.query() {
         Ok(q) => q,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The query string cannot be decoded: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let color = query.get("fav-color").map(str::to_string);
     let mark = raw_pair(ctx.req.query_string().unwrap_or("")).to_string();
@@ -192,15 +186,9 @@ pub fn hidden_start(ctx: &mut Ctx) -> Response {
 }
 
 fn hidden_step(ctx: &mut Ctx, step: usize) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let body = String::from_utf8_lossy(ctx.req.body()).into_owned();
     match form
@@ -239,15 +227,9 @@ pub fn hidden_two(ctx: &mut Ctx) -> Response {
 
 /// `GET /fav-color` — a form; with `?color=…`, a redirect into the path.
 pub fn path_start(ctx: &mut Ctx) -> Response {
-    let query = match ctx.req.query() {
+    let query = match ctx.query() {
         Ok(q) => q,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The query string cannot be decoded: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     match query.get("color").map(str::trim).filter(|c| !c.is_empty()) {
         // A form can only put fields in a query string; a 303 redirect

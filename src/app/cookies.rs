@@ -43,15 +43,9 @@ fn cookie_value(color: &str) -> (String, bool) {
 
 /// `GET /handle-form-cookie?fav_color=blue` — sets the `fav_color` cookie.
 pub fn handle_form(ctx: &mut Ctx) -> Response {
-    let query = match ctx.req.query() {
+    let query = match ctx.query() {
         Ok(q) => q,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The query string cannot be decoded: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let Some(color) = query.get("fav_color") else {
         return pages::error(
@@ -149,15 +143,9 @@ pub fn lab(ctx: &mut Ctx) -> Response {
 
 /// `POST /cookies` — sets the cookie described by the form.
 pub fn lab_set(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     match cookie_from_form(&form, ctx.now) {
         Ok(cookie) => match ctx.set_cookie(&cookie) {
@@ -238,15 +226,9 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
 
 /// `POST /cookies/delete` — asks the browser to drop a cookie.
 pub fn lab_delete(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let field = |name: &str| form.get(name).map(str::trim).unwrap_or("").to_string();
     let mut cookie = SetCookie::new(field("name"), "").path(if field("path").is_empty() {
@@ -273,15 +255,9 @@ pub fn lab_delete(ctx: &mut Ctx) -> Response {
 
 /// `POST /cookies/check` — "why doesn't my cookie stick?"
 pub fn lab_check(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let line = form.get("line").unwrap_or("").trim().to_string();
     let url_text = form

@@ -7,6 +7,7 @@
 
 use super::{Ctx, strategies, xray};
 use crate::http::{Request, Response, Status};
+use crate::session::Session;
 use crate::template::{Vars, escape};
 
 /// A lesson page under construction.
@@ -84,6 +85,23 @@ fn template_bug(e: &str) -> Response {
         Status::INTERNAL_SERVER_ERROR,
         format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),
     )
+}
+
+/// A session's keys, values (as JSON) and types, as table rows.
+pub fn session_rows(session: &Session) -> String {
+    let mut rows = String::new();
+    for (k, v) in session.iter() {
+        rows.push_str(&format!(
+            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+            escape(k),
+            escape(&crate::session::to_json(v)),
+            v.type_name()
+        ));
+    }
+    if rows.is_empty() {
+        rows.push_str("<tr><td colspan=\"3\"><em>empty</em></td></tr>");
+    }
+    rows
 }
 
 /// Whether the client asked for HTML (browsers do; curl does not).

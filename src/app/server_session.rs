@@ -80,18 +80,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
             "(nothing: no session under this id)".to_string(),
         ),
     };
-    let mut rows = String::new();
-    for (k, v) in server.iter() {
-        rows.push_str(&format!(
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(k),
-            escape(&crate::session::to_json(v)),
-            v.type_name()
-        ));
-    }
-    if rows.is_empty() {
-        rows.push_str("<tr><td colspan=\"3\"><em>empty</em></td></tr>");
-    }
+    let rows = pages::session_rows(server);
     let color = server
         .get("fav_color")
         .map(ToString::to_string)
@@ -138,15 +127,9 @@ pub fn page(ctx: &mut Ctx) -> Response {
 
 /// `POST /server-session` — `fav_color=teal`, or `action=regenerate|clear`.
 pub fn act(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let server = match ctx.server_session() {
         Ok(s) => s,

@@ -87,15 +87,9 @@ pub fn inspect(ctx: &mut Ctx) -> Response {
 
 /// `POST /session` — tamper, check, make permanent, or clear.
 pub fn act(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     let action = form.get("action").unwrap_or("");
     let submitted = form.get("cookie").unwrap_or("").trim().to_string();
@@ -184,18 +178,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         ),
     };
     let session = ctx.session();
-    let mut rows = String::new();
-    for (k, v) in session.iter() {
-        rows.push_str(&format!(
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(k),
-            escape(&crate::session::to_json(v)),
-            v.type_name()
-        ));
-    }
-    if rows.is_empty() {
-        rows.push_str("<tr><td colspan=\"3\"><em>empty</em></td></tr>");
-    }
+    let rows = pages::session_rows(session);
     let permanent = if session.permanent() {
         "permanent (has Expires)"
     } else {
@@ -251,15 +234,9 @@ pub fn responses(ctx: &mut Ctx) -> Response {
 /// `POST /responses` — `session['responses'].append(answer)`, then back to
 /// the list (a 303 redirect, so reloading does not post again).
 pub fn add_response(ctx: &mut Ctx) -> Response {
-    let form = match ctx.req.form() {
+    let form = match ctx.form() {
         Ok(f) => f,
-        Err(e) => {
-            return pages::error(
-                ctx.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            );
-        }
+        Err(bad) => return bad,
     };
     if form.get("action") == Some("reset") {
         ctx.session().remove("responses");

@@ -18,9 +18,10 @@
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
-use super::{App, xray};
+use super::{App, pages, xray};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
-use crate::http::{Request, Response};
+use crate::http::url::Query;
+use crate::http::{Request, Response, Status};
 use crate::session::store::{ServerSession, StoreError};
 use crate::session::{LoadOutcome, Session};
 use crate::template::{self, Object, Vars};
@@ -139,6 +140,30 @@ impl<'a> Ctx<'a> {
             Ok(s) => Ok(s),
             Err(e) => Err(e.clone()),
         }
+    }
+
+    /// The request's form body, or the 400 page that explains why it cannot
+    /// be read (wrong Content-Type, a bad percent-escape, not UTF-8).
+    pub fn form(&self) -> Result<Query, Response> {
+        self.req.form().map_err(|e| {
+            pages::error(
+                self.req,
+                Status::BAD_REQUEST,
+                &format!("The form could not be read: {e}."),
+            )
+        })
+    }
+
+    /// The request's query parameters, or the 400 page that explains why
+    /// they cannot be decoded.
+    pub fn query(&self) -> Result<Query, Response> {
+        self.req.query().map_err(|e| {
+            pages::error(
+                self.req,
+                Status::BAD_REQUEST,
+                &format!("The query string cannot be decoded: {e}."),
+            )
+        })
     }
 
     /// Asks for a cookie to be set on the response.
