@@ -159,207 +159,59 @@ pub struct Route {
     pub about: &'static str,
 }
 
-/// The site map. Order matters only for reading.
+/// The site map, in lesson order: method, path pattern, handler, and the
+/// one line the index, the banner and the README show (empty: not listed).
+#[rustfmt::skip]
 pub static ROUTES: &[Route] = &[
-    Route {
-        method: "GET",
-        pattern: "/",
-        handler: basics::index,
-        about: "HTTP is stateless: what that means, and your raw request",
-    },
-    Route {
-        method: "GET",
-        pattern: "/hello",
-        handler: basics::hello,
-        about: "plain text Hello, World! — the smallest thing to type in telnet",
-    },
-    Route {
-        method: "GET",
-        pattern: "/goldfish",
-        handler: basics::goldfish_form,
-        about: "tell the server your name; ask again: it has forgotten",
-    },
-    Route {
-        method: "POST",
-        pattern: "/goldfish",
-        handler: basics::goldfish_answer,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/step-zero",
-        handler: carry::query_zero,
-        about: "state in the query string: ?fav-color=blue rides along…",
-    },
-    Route {
-        method: "GET",
-        pattern: "/step-one",
-        handler: carry::query_one,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/step-two",
-        handler: carry::query_two,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/form/step-zero",
-        handler: carry::hidden_start,
-        about: "state in hidden form fields, POSTed from page to page",
-    },
-    Route {
-        method: "POST",
-        pattern: "/form/step-zero",
-        handler: carry::hidden_zero,
-        about: "",
-    },
-    Route {
-        method: "POST",
-        pattern: "/form/step-one",
-        handler: carry::hidden_one,
-        about: "",
-    },
-    Route {
-        method: "POST",
-        pattern: "/form/step-two",
-        handler: carry::hidden_two,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/fav-color",
-        handler: carry::path_start,
-        about: "state in the URL path: /fav-color/blue/step-zero",
-    },
-    Route {
-        method: "GET",
-        pattern: "/fav-color/{color}/step-zero",
-        handler: carry::path_zero,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/fav-color/{color}/step-one",
-        handler: carry::path_one,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/fav-color/{color}/step-two",
-        handler: carry::path_two,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/storage",
-        handler: storage::storage,
-        about: "localStorage vs sessionStorage: state the server never sees",
-    },
-    Route {
-        method: "GET",
-        pattern: "/cookie-form",
-        handler: cookies::form,
-        about: "the lecture's cookie round trip: pick a colour…",
-    },
-    Route {
-        method: "GET",
-        pattern: "/handle-form-cookie",
-        handler: cookies::handle_form,
-        about: "…the response sets a fav_color cookie…",
-    },
-    Route {
-        method: "GET",
-        pattern: "/later-cookie",
-        handler: cookies::later,
-        about: "…and the browser brings it back",
-    },
-    Route {
-        method: "GET",
-        pattern: "/cookies",
-        handler: cookies::lab,
-        about: "cookie lab: set any cookie with any attributes, see what the server and JS see",
-    },
-    Route {
-        method: "POST",
-        pattern: "/cookies",
-        handler: cookies::lab_set,
-        about: "",
-    },
-    Route {
-        method: "POST",
-        pattern: "/cookies/delete",
-        handler: cookies::lab_delete,
-        about: "",
-    },
-    Route {
-        method: "POST",
-        pattern: "/cookies/check",
-        handler: cookies::lab_check,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/some-route",
-        handler: sessions::some_route,
-        about: "signed session: session['fav_number'] = 42…",
-    },
-    Route {
-        method: "GET",
-        pattern: "/my-route",
-        handler: sessions::my_route,
-        about: "…and back: Favorite number is 42",
-    },
-    Route {
-        method: "GET",
-        pattern: "/session",
-        handler: sessions::inspect,
-        about: "your session cookie taken apart; tamper with it and watch it be rejected",
-    },
-    Route {
-        method: "POST",
-        pattern: "/session",
-        handler: sessions::act,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/responses",
-        handler: sessions::responses,
-        about: "a list in the session that grows (and Flask's reassign-to-save gotcha)",
-    },
-    Route {
-        method: "POST",
-        pattern: "/responses",
-        handler: sessions::add_response,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/server-session",
-        handler: server_session::page,
-        about: "server-side session: the cookie holds only an id; the data lives in the store",
-    },
-    Route {
-        method: "POST",
-        pattern: "/server-session",
-        handler: server_session::act,
-        about: "",
-    },
-    Route {
-        method: "GET",
-        pattern: "/compare",
-        handler: storage::compare,
-        about: "every strategy side by side: who reads it, is it sent, size, lifetime, tamper-proof",
-    },
-    Route {
-        method: "GET",
-        pattern: "/static/{*file}",
-        handler: statics::serve,
-        about: "",
-    },
+    route("GET",  "/",                            basics::index,           "HTTP is stateless: what that means, and your raw request"),
+    route("GET",  "/hello",                       basics::hello,           "plain text Hello, World! — the smallest thing to type in telnet"),
+    route("GET",  "/goldfish",                    basics::goldfish_form,   "tell the server your name; ask again: it has forgotten"),
+    route("POST", "/goldfish",                    basics::goldfish_answer, ""),
+    route("GET",  "/step-zero",                   carry::query_zero,       "state in the query string: ?fav-color=blue rides along…"),
+    route("GET",  "/step-one",                    carry::query_one,        ""),
+    route("GET",  "/step-two",                    carry::query_two,        ""),
+    route("GET",  "/form/step-zero",              carry::hidden_start,     "state in hidden form fields, POSTed from page to page"),
+    route("POST", "/form/step-zero",              carry::hidden_zero,      ""),
+    route("POST", "/form/step-one",               carry::hidden_one,       ""),
+    route("POST", "/form/step-two",               carry::hidden_two,       ""),
+    route("GET",  "/fav-color",                   carry::path_start,       "state in the URL path: /fav-color/blue/step-zero"),
+    route("GET",  "/fav-color/{color}/step-zero", carry::path_zero,        ""),
+    route("GET",  "/fav-color/{color}/step-one",  carry::path_one,         ""),
+    route("GET",  "/fav-color/{color}/step-two",  carry::path_two,         ""),
+    route("GET",  "/storage",                     storage::storage,        "localStorage vs sessionStorage: state the server never sees"),
+    route("GET",  "/cookie-form",                 cookies::form,           "the lecture's cookie round trip: pick a colour…"),
+    route("GET",  "/handle-form-cookie",          cookies::handle_form,    "…the response sets a fav_color cookie…"),
+    route("GET",  "/later-cookie",                cookies::later,          "…and the browser brings it back"),
+    route("GET",  "/cookies",                     cookies::lab,            "cookie lab: set any cookie with any attributes, see what the server and JS see"),
+    route("POST", "/cookies",                     cookies::lab_set,        ""),
+    route("POST", "/cookies/delete",              cookies::lab_delete,     ""),
+    route("POST", "/cookies/check",               cookies::lab_check,      ""),
+    route("GET",  "/some-route",                  sessions::some_route,    "signed session: session['fav_number'] = 42…"),
+    route("GET",  "/my-route",                    sessions::my_route,      "…and back: Favorite number is 42"),
+    route("GET",  "/session",                     sessions::inspect,       "your session cookie taken apart; tamper with it and watch it be rejected"),
+    route("POST", "/session",                     sessions::act,           ""),
+    route("GET",  "/responses",                   sessions::responses,     "a list in the session that grows (and Flask's reassign-to-save gotcha)"),
+    route("POST", "/responses",                   sessions::add_response,  ""),
+    route("GET",  "/server-session",              server_session::page,    "server-side session: the cookie holds only an id; the data lives in the store"),
+    route("POST", "/server-session",              server_session::act,     ""),
+    route("GET",  "/compare",                     storage::compare,        "every strategy side by side: who reads it, is it sent, size, lifetime, tamper-proof"),
+    route("GET",  "/static/{*file}",              statics::serve,          ""),
 ];
+
+/// One row of [`ROUTES`].
+const fn route(
+    method: &'static str,
+    pattern: &'static str,
+    handler: HandlerFn,
+    about: &'static str,
+) -> Route {
+    Route {
+        method,
+        pattern,
+        handler,
+        about,
+    }
+}
 
 /// Methods RFC 9110 defines (plus PATCH, RFC 5789). Anything else is 501.
 const KNOWN_METHODS: &[&str] = &[
