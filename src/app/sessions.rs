@@ -221,8 +221,16 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     if items.is_empty() {
         items.push_str("<li><em>No answers yet.</em></li>");
     }
+    // The list travels inside the session cookie: mark it in the X-ray.
+    let name = ctx.app.config.session_cookie.clone();
+    let mark = ctx
+        .cookies()
+        .get(&name)
+        .map(|v| format!("{name}={v}"))
+        .unwrap_or_default();
     Page::new("A list in the session", "responses.html")
         .facts("signed")
+        .mark(&mark)
         .render(
             ctx,
             Vars::new()
