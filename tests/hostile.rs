@@ -930,6 +930,72 @@ fn random_garbage_gets_an_error_status_never_a_hang_or_panic() {
     garbage("garbage", &server, 500, 0x9e37_79b9_7f4a_7c15);
 }
 
+/// Slow body: a client announces a body and then drips it, one byte every
+/// 200 ms, so that no single read ever times out. The per-read body
+/// timeout alone would let it hold a worker forever; the overall allowance
+/// (the per-read timeout, plus a second per 500 bytes received) ends it
+/// with 408 soon after the per-read timeout, while a normal client is
+/// served throughout.
+#[test]
+fn a_body_dripped_one_byte_at_a_time_gets_408_and_frees_its_worker() {
+    let _turn = shared_turn();
+    let cfg = ServerConfig {
+        body_timeout: Duration::from_secs(1),
+        ..hostile_config()
+    };
+    let server = start_with(cfg);
+    let mut drip = TcpStream::connect(server.addr()).expect("connect");
+    drip.set_read_timeout(Some(Duration::from_millis(1)))
+        .unwrap();
+    // A POST that promises 100 000 bytes of body.
+    drip.write_all(
+        b"POST /goldfish HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\n\
+          Content-Length: 100000\r\n\
+          \r\n",
+    )
+    .unwrap();
+    let t0 = Instant::now();
+    let mut sent = 0;
+    let mut answer = Vec::new();
+    while t0.elapsed() < Duration::from_secs(6) {
+        // One byte per 200 ms: every read succeeds well within its 1 s.
+        if drip.write_all(b"n").is_ok() {
+            sent += 1;
+        }
+        hello(server.addr());
+        thread::sleep(Duration::from_millis(200));
+        let mut buf = [0u8; 1024];
+        match drip.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                answer.extend_from_slice(&buf[..n]);
+                break;
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
+    let took = t0.elapsed();
+    eprintln!(
+        "slow body: cut off after {} ms and {sent} bytes",
+        took.as_millis()
+    );
+    assert!(
+        answer.starts_with(b"HTTP/1.1 408 "),
+        "a dripping body was not answered with 408 within {took:?}: {:?}",
+        String::from_utf8_lossy(&answer)
+    );
+    assert!(took < Duration::from_secs(3), "cut off only after {took:?}");
+    wait_until_no_connections(&server, "slow body");
+    assert_no_server_panics();
+}
+
 /// Memory: every attack above in sequence (at a smaller scale, with 1 s
 /// timeouts) against one server, then resident memory must be back near
 /// where it started once the connections are closed — twice.

@@ -248,7 +248,8 @@ impl Conn<'_> {
             self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
             self.flush()?;
         }
-        let body_timeout = self.shared.config.body_timeout;
+        let per_read = self.shared.config.body_timeout;
+        let started = Instant::now();
         match kind {
             BodyKind::None => Ok(true),
             BodyKind::Length(n) => {
@@ -259,7 +260,12 @@ impl Conn<'_> {
                 self.start += have;
                 let mut got = have;
                 while got < n {
-                    self.set_read_timeout(body_timeout)?;
+                    let Some(timeout) = body_read_timeout(per_read, started.elapsed(), got - have)
+                    else {
+                        self.timeout_408(Waited::Body);
+                        return Ok(false);
+                    };
+                    self.set_read_timeout(timeout)?;
                     match self.stream.read(&mut body[got..]) {
                         Ok(0) => return Ok(false),
                         Ok(k) => got += k,
@@ -277,6 +283,7 @@ impl Conn<'_> {
             BodyKind::Chunked => {
                 let mut decoder = ChunkedDecoder::new(&self.shared.config.limits);
                 let mut body = Vec::new();
+                let mut received = 0;
                 loop {
                     match decoder.decode(&self.buf[self.start..self.filled], &mut body) {
                         Ok(p) => {
@@ -292,8 +299,13 @@ impl Conn<'_> {
                         }
                     }
                     self.compact();
-                    match self.fill(body_timeout)? {
-                        Filled::Bytes(_) => {}
+                    let Some(timeout) = body_read_timeout(per_read, started.elapsed(), received)
+                    else {
+                        self.timeout_408(Waited::Body);
+                        return Ok(false);
+                    };
+                    match self.fill(timeout)? {
+                        Filled::Bytes(n) => received += n,
                         Filled::Eof => return Ok(false),
                         Filled::TimedOut => {
                             self.timeout_408(Waited::Body);
@@ -436,6 +448,25 @@ impl Conn<'_> {
     }
 }
 
+/// Bytes per second a body must average, beyond its first `body_timeout`.
+/// Apache's mod_reqtimeout uses the same rule and number (`MinRate=500`).
+const MIN_BODY_RATE: u64 = 500;
+
+/// How long the next read of a body may wait: `per_read`, but never past
+/// the body's overall allowance of `per_read` plus one second for every
+/// [`MIN_BODY_RATE`] bytes received so far. `None`: the allowance is spent.
+///
+/// Why both: a per-read timeout alone lets a client drip one byte every few
+/// seconds and hold a worker for as long as it likes (2048 such clients
+/// would fill every slot); an overall deadline alone would cut off an honest
+/// upload on a slow link. At 500 B/s the largest body (1 MiB) may take
+/// about 35 minutes — and a dripping client is gone after about 10 seconds.
+fn body_read_timeout(per_read: Duration, elapsed: Duration, received: usize) -> Option<Duration> {
+    let allowance = per_read + Duration::from_secs(received as u64 / MIN_BODY_RATE);
+    let left = allowance.checked_sub(elapsed).filter(|d| !d.is_zero())?;
+    Some(left.min(per_read))
+}
+
 /// Which wait ran out (see [`Conn::timeout_408`]).
 #[derive(Debug, Clone, Copy)]
 enum Waited {
@@ -570,6 +601,35 @@ mod tests {
             out.contains("waits 1 second for each part of a request body"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn body_reads_get_a_per_read_timeout_and_an_overall_allowance() {
+        let s = Duration::from_secs;
+        let cases: &[(&str, u64, u64, usize, Option<Duration>)] = &[
+            (
+                "a fresh body waits the full per-read time",
+                10,
+                0,
+                0,
+                Some(s(10)),
+            ),
+            ("after 4 s without data, 6 s are left", 10, 4, 0, Some(s(6))),
+            ("after 10 s without data, nothing is left", 10, 10, 0, None),
+            ("each 500 bytes buy a second", 10, 12, 1500, Some(s(1))),
+            (
+                "a fast upload keeps the per-read limit",
+                10,
+                5,
+                1_000_000,
+                Some(s(10)),
+            ),
+            ("a drip of 20 bytes in 11 s is cut off", 10, 11, 20, None),
+        ];
+        for (why, per_read, elapsed, received, want) in cases {
+            let got = body_read_timeout(s(*per_read), s(*elapsed), *received);
+            assert_eq!(got, *want, "{why}");
+        }
     }
 
     #[test]
