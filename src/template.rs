@@ -15,6 +15,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 /// Escapes text for HTML content and attribute values (the five characters
 /// markupsafe escapes, with the same entities).
@@ -164,7 +165,8 @@ fn object_path(expr: &str) -> Option<(&str, &str)> {
     expr.split_once('.')
 }
 
-/// Renders `template` with `vars`.
+/// Renders `template` with `vars` (compiles it first; pages use a
+/// [`Template`] compiled once instead).
 ///
 /// # Examples
 /// ```
@@ -176,66 +178,140 @@ fn object_path(expr: &str) -> Option<(&str, &str)> {
 /// # Errors
 /// See [`TemplateError`].
 pub fn render(template: &str, vars: &Vars) -> Result<String, TemplateError> {
-    // Room for the template and every variable once: no regrowth on the
-    // usual page, where each variable appears once.
-    let vars_len: usize = vars
-        .vars
-        .iter()
-        .map(|(_, v)| match v {
-            Var::Text(t) | Var::Html(t) => t.len(),
-        })
-        .sum();
-    let mut out = String::with_capacity(template.len() + vars_len + vars_len / 8);
-    let mut rest = template;
-    while let Some(open) = find2(rest, b'{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let close = find2(after, b'}').ok_or(TemplateError::Unclosed {
-            at: template.len() - rest.len() + open,
-        })?;
-        let expr = after[..close].trim();
-        let (expr, safe) = match expr.strip_suffix("|safe") {
-            Some(e) => (e.trim(), true),
-            None => (expr, false),
-        };
-        if is_ident(expr) {
-            match vars.get(expr) {
-                Some(Var::Html(v)) => out.push_str(v),
-                Some(Var::Text(v)) if safe => out.push_str(v),
-                Some(Var::Text(v)) => escape_into(v, &mut out),
-                None => {
-                    return Err(TemplateError::Unknown {
-                        name: expr.to_string(),
-                    });
-                }
+    Template::compile(template.to_string())?.render(vars)
+}
+
+/// One piece of a compiled template: byte ranges into its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    /// Literal text, copied as is.
+    Text(Range<usize>),
+    /// `{{ name }}` / `{{ name|safe }}`.
+    Var { name: Range<usize>, safe: bool },
+    /// `{{ object['key'] }}` / `{{ object.key }}`.
+    Field {
+        object: Range<usize>,
+        key: Range<usize>,
+        safe: bool,
+    },
+}
+
+/// A template split once into literal text and `{{ … }}` slots, so that
+/// rendering only copies: pages are rendered on every request, templates
+/// change only when the binary does (or, with `--www`, when a file does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    source: Cow<'static, str>,
+    parts: Vec<Part>,
+}
+
+impl Template {
+    /// Splits `source` into parts.
+    ///
+    /// # Errors
+    /// [`TemplateError::Unclosed`] or [`TemplateError::BadExpression`].
+    pub fn compile(source: impl Into<Cow<'static, str>>) -> Result<Template, TemplateError> {
+        let source = source.into();
+        let mut parts = Vec::new();
+        let mut pos = 0;
+        while let Some(open) = find2(&source[pos..], b'{').map(|i| pos + i) {
+            if open > pos {
+                parts.push(Part::Text(pos..open));
             }
-        } else if let Some((obj, key)) =
-            object_path(expr).filter(|(o, k)| is_ident(o) && !k.is_empty())
-        {
-            let object = vars
-                .objects
-                .iter()
-                .find(|(n, _)| *n == obj)
-                .ok_or_else(|| TemplateError::Unknown {
-                    name: obj.to_string(),
-                })?
-                .1;
-            if let Some(value) = object.field(key) {
-                if safe {
-                    out.push_str(&value);
-                } else {
-                    escape_into(&value, &mut out);
-                }
-            }
-        } else {
-            return Err(TemplateError::BadExpression {
-                expr: expr.to_string(),
-            });
+            let inner = open + 2;
+            let close = find2(&source[inner..], b'}')
+                .map(|i| inner + i)
+                .ok_or(TemplateError::Unclosed { at: open })?;
+            parts.push(parse_slot(&source, inner, close)?);
+            pos = close + 2;
         }
-        rest = &after[close + 2..];
+        if pos < source.len() {
+            parts.push(Part::Text(pos..source.len()));
+        }
+        Ok(Template { source, parts })
     }
-    out.push_str(rest);
-    Ok(out)
+
+    /// Fills the slots from `vars`.
+    ///
+    /// # Errors
+    /// [`TemplateError::Unknown`] for a variable or object `vars` lacks.
+    pub fn render(&self, vars: &Vars) -> Result<String, TemplateError> {
+        let src = self.source.as_ref();
+        // Room for the template and every variable once: no regrowth on the
+        // usual page, where each variable appears once.
+        let vars_len: usize = vars
+            .vars
+            .iter()
+            .map(|(_, v)| match v {
+                Var::Text(t) | Var::Html(t) => t.len(),
+            })
+            .sum();
+        let mut out = String::with_capacity(src.len() + vars_len + vars_len / 8);
+        for part in &self.parts {
+            match part {
+                Part::Text(r) => out.push_str(&src[r.clone()]),
+                Part::Var { name, safe } => match vars.get(&src[name.clone()]) {
+                    Some(Var::Html(v)) => out.push_str(v),
+                    Some(Var::Text(v)) if *safe => out.push_str(v),
+                    Some(Var::Text(v)) => escape_into(v, &mut out),
+                    None => {
+                        return Err(TemplateError::Unknown {
+                            name: src[name.clone()].to_string(),
+                        });
+                    }
+                },
+                Part::Field { object, key, safe } => {
+                    let name = &src[object.clone()];
+                    let object = vars
+                        .objects
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .ok_or_else(|| TemplateError::Unknown {
+                            name: name.to_string(),
+                        })?
+                        .1;
+                    if let Some(value) = object.field(&src[key.clone()]) {
+                        if *safe {
+                            out.push_str(&value);
+                        } else {
+                            escape_into(&value, &mut out);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Parses the expression between `{{` (ending at `start`) and `}}` (at `end`).
+fn parse_slot(src: &str, start: usize, end: usize) -> Result<Part, TemplateError> {
+    // Byte range of a trimmed sub-slice of `src`.
+    let range = |piece: &str| {
+        let at = piece.as_ptr() as usize - src.as_ptr() as usize;
+        at..at + piece.len()
+    };
+    let expr = src[start..end].trim();
+    let (expr, safe) = match expr.strip_suffix("|safe") {
+        Some(e) => (e.trim(), true),
+        None => (expr, false),
+    };
+    if is_ident(expr) {
+        return Ok(Part::Var {
+            name: range(expr),
+            safe,
+        });
+    }
+    match object_path(expr).filter(|(o, k)| is_ident(o) && !k.is_empty()) {
+        Some((object, key)) => Ok(Part::Field {
+            object: range(object),
+            key: range(key),
+            safe,
+        }),
+        None => Err(TemplateError::BadExpression {
+            expr: expr.to_string(),
+        }),
+    }
 }
 
 /// The byte offset of the first doubled `b` (`{{` or `}}`) in `s`.

@@ -18,6 +18,9 @@ use std::borrow::Cow;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use crate::template::Template;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/www_files.rs"));
@@ -82,6 +85,48 @@ impl Www {
                     io::Error::new(io::ErrorKind::NotFound, format!("templates/{name}"))
                 }),
             Www::Disk(dir) => fs::read_to_string(dir.join("templates").join(name)).map(Cow::Owned),
+        }
+    }
+
+    /// `templates/<name>`, compiled. Embedded templates are compiled once,
+    /// on first use, and kept for the life of the process; with `--www`,
+    /// the file is read and compiled on every call, so edits show at once.
+    ///
+    /// # Errors
+    /// The template is missing, not UTF-8, or malformed (a bug the tests
+    /// that render every page catch).
+    pub fn compiled(&self, name: &str) -> Result<Cow<'static, Template>, String> {
+        let fail = |e: &dyn std::fmt::Display| format!("template {name}: {e}");
+        match self {
+            Www::Embedded => {
+                static COMPILED: OnceLock<Vec<(&'static str, Result<Template, String>)>> =
+                    OnceLock::new();
+                let all = COMPILED.get_or_init(|| {
+                    embedded::FILES
+                        .iter()
+                        .filter_map(|(n, bytes)| Some((n.strip_prefix("templates/")?, bytes)))
+                        .map(|(n, bytes)| {
+                            let compiled = std::str::from_utf8(bytes)
+                                .map_err(|e| e.to_string())
+                                .and_then(|text| {
+                                    Template::compile(text).map_err(|e| e.to_string())
+                                });
+                            (n, compiled)
+                        })
+                        .collect()
+                });
+                match all.iter().find(|(n, _)| *n == name) {
+                    Some((_, Ok(t))) => Ok(Cow::Borrowed(t)),
+                    Some((_, Err(e))) => Err(fail(e)),
+                    None => Err(fail(&"no such template")),
+                }
+            }
+            Www::Disk(_) => {
+                let text = self.template(name).map_err(|e| fail(&e))?;
+                Template::compile(text)
+                    .map(Cow::Owned)
+                    .map_err(|e| fail(&e))
+            }
         }
     }
 
@@ -170,6 +215,18 @@ mod tests {
         for (why, segment, ok) in cases {
             assert_eq!(check_segment(segment).is_ok(), *ok, "{why}: {segment:?}");
         }
+    }
+
+    #[test]
+    fn every_embedded_template_compiles() {
+        let names: Vec<&str> = embedded_names()
+            .filter_map(|n| n.strip_prefix("templates/"))
+            .collect();
+        assert!(names.contains(&"layout.html"), "{names:?}");
+        for name in names {
+            assert!(Www::Embedded.compiled(name).is_ok(), "{name}");
+        }
+        assert!(Www::Embedded.compiled("nope.html").is_err());
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::http::url::Query;
 use crate::http::{Request, Response, Status};
 use crate::session::store::{ServerSession, StoreError};
 use crate::session::{LoadOutcome, Session};
-use crate::template::{self, Object, Vars};
+use crate::template::{Object, Vars};
 
 /// Browsers silently drop a cookie bigger than 4096 bytes; like Werkzeug,
 /// goldfish refuses to send a `Set-Cookie` value over 4093 bytes and warns.
@@ -179,13 +179,10 @@ impl<'a> Ctx<'a> {
 
     /// Renders `templates/<name>` with `vars`.
     pub fn render(&self, name: &str, vars: &Vars) -> Result<String, String> {
-        let text = self
-            .app
-            .config
-            .www
-            .template(name)
-            .map_err(|e| format!("template {name}: {e}"))?;
-        template::render(&text, vars).map_err(|e| format!("template {name}: {e}"))
+        let template = self.app.config.www.compiled(name)?;
+        template
+            .render(vars)
+            .map_err(|e| format!("template {name}: {e}"))
     }
 
     /// The end of the request: cookies, session, `Vary`, X-ray. See the
