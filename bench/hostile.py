@@ -15,8 +15,9 @@ Scenarios, each followed by a health check (a normal client's /hello):
   4. oversized: a 100 KB request line, 100 KB of headers, a 10 MB body.
   5. garbage: random bytes.
 Afterwards: the server answers normally, every worker thread has gone idle
-and exited (the pool lets idle workers linger 30 s), and resident memory is
-back near where it started. Prints one line per measurement.
+and exited (the pool lets idle workers linger 30 s), and resident memory has
+settled: what glibc's malloc keeps after the first wave is reused by a second
+identical wave instead of growing. Prints one line per measurement.
 
 Standard library only. Load tests go to 127.0.0.1 only.
 """
@@ -280,7 +281,16 @@ def main():
         time.sleep(35)
         threads, rss = proc_status(pid, "Threads"), rss_mib(pid)
         check(threads <= base_threads + 2, f"after: {threads} threads (started with {base_threads}): no worker stuck")
-        check(rss < base_rss + 8, f"after: RSS {rss:.1f} MiB (started at {base_rss:.1f} MiB)")
+        say(f"after: RSS {rss:.1f} MiB (started at {base_rss:.1f} MiB, peak {peak:.1f} MiB)")
+        # What stays is memory glibc's malloc keeps for reuse (freed buffers
+        # in its per-thread arenas), not a leak: the same workload again
+        # must not make it grow.
+        say("-- the idle and vanishing scenarios again, to see the kept memory reused")
+        idle(port, pid)
+        vanishing(port)
+        time.sleep(35)
+        rss2 = rss_mib(pid)
+        check(rss2 < rss + 2, f"again: RSS {rss2:.1f} MiB after a second wave (was {rss:.1f} MiB): reused, not leaked")
     finally:
         server.kill()
     if failures:
