@@ -1,3 +1,58 @@
+//! # goldfish
+//!
+//! HTTP is a goldfish: every request arrives as if the server had never seen
+//! the client before. This crate is a small HTTP/1.1 server, written on the
+//! standard library (plus `sha2` and `hmac`), that makes that visible — and
+//! shows every way the web remembers anyway: query parameters, hidden form
+//! fields, the URL path, browser storage, cookies, signed-cookie sessions and
+//! server-side sessions.
+//!
+//! ## Layout
+//!
+//! - [`http`] — the protocol, sans I/O: bytes in, [`http::Request`] out;
+//!   [`http::Response`] in, bytes out. No sockets, so every rule is tested
+//!   with byte strings (RFC 9110, RFC 9112).
+//! - [`server`] — the only code that touches sockets: the accept loop, one
+//!   thread per connection, timeouts, the connection cap, the access log.
+//! - [`cookie`] — the `Cookie` header in, `Set-Cookie` out, and a checker
+//!   that explains what a browser does with a `Set-Cookie` line (RFC 6265,
+//!   RFC 6265bis).
+//! - [`session`] — the "magic dictionary": typed values, JSON exactly as
+//!   Flask writes it, base64url, the itsdangerous signer, and the
+//!   server-side stores (memory, files, Redis).
+//! - [`app`] — the lessons: the route table (the site map), one module per
+//!   way of keeping state, the X-ray panel.
+//! - [`template`] — `{{ name }}` substitution, HTML-escaped by default.
+//! - [`www`] — templates and static files, embedded or from `--www DIR`,
+//!   with no way out of `www/static`.
+//! - [`cli`] — flags and environment in, a [`cli::Command`] out.
+//!
+//! ## The life of one request
+//!
+//! 1. [`server::connection`] reads bytes from the socket into a buffer and
+//!    calls [`http::parse_head`], which answers "need more", "here is a
+//!    request and the bytes it used", or an error with its status code.
+//! 2. The connection reads the body (Content-Length or chunked, after a
+//!    `100 Continue` if the client asked) and hands the request to the
+//!    [`server::Handler`] — the [`app::App`].
+//! 3. [`app::route`] matches the method and path against [`app::ROUTES`] and
+//!    calls a handler with a [`app::Ctx`]: the request, its cookies, and a
+//!    session loaded only if the handler asks for it.
+//! 4. The handler returns a [`http::Response`]; [`app::Ctx`] adds the
+//!    `Set-Cookie` lines, saves the session if it changed, and fills the
+//!    X-ray panel with the bytes really being sent.
+//! 5. The connection writes the status line, the fields, `Date` and
+//!    `Content-Length`, and the body — one `send` for a whole pipelined
+//!    batch — and goes back to step 1.
+//!
+//! ## Where to start reading
+//!
+//! `src/http/parse.rs` (the parser and its table of cases in
+//! `src/http/parse/tests.rs`), then `src/server/connection.rs` (one
+//! connection's life), then `src/app/mod.rs` (the site map) and the lesson
+//! you care about: `src/app/cookies.rs`, `src/app/sessions.rs`,
+//! `src/session/signer.rs`.
+
 // Test tables are literal tuples on purpose: a row reads as one line of data.
 #![cfg_attr(test, allow(clippy::type_complexity))]
 

@@ -45,7 +45,7 @@
 //! ## The stores
 //! - [`memory`]: a map in this process. Fast; dies with the process; each
 //!   process has its own, so two servers behind a load balancer disagree.
-//! - [`file`]: one file per session in a directory. Survives restarts;
+//! - [`file`](mod@file): one file per session in a directory. Survives restarts;
 //!   shared only by processes on one machine. Atomic writes (temp + rename).
 //! - [`redis`]: a Redis server over TCP, speaking RESP2 ([`resp`]) with
 //!   timeouts. Shared by every server that can reach it; the realistic one.
