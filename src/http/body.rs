@@ -298,6 +298,7 @@ mod tests {
     }
 
     #[test]
+    #[rustfmt::skip]
     fn chunked_table() {
         use ParseError::*;
         let small = Limits {
@@ -307,140 +308,35 @@ mod tests {
         };
         let d = Limits::default();
         let cases: &[(&str, &[u8], &Limits, Want)] = &[
-            (
-                "one chunk",
-                b"5\r\nhello\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"hello", 15),
-            ),
-            (
-                "two chunks",
-                b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"hello world", 26),
-            ),
+            ("one chunk", b"5\r\nhello\r\n0\r\n\r\n", &d, Want::Body(b"hello", 15)),
+            ("two chunks", b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", &d, Want::Body(b"hello world", 26)),
             ("empty body", b"0\r\n\r\n", &d, Want::Body(b"", 5)),
-            (
-                "uppercase hex",
-                b"A\r\n0123456789\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"0123456789", 20),
-            ),
-            (
-                "leading zeros",
-                b"005\r\nhello\r\n000\r\n\r\n",
-                &d,
-                Want::Body(b"hello", 19),
-            ),
-            (
-                "extension ignored",
-                b"5;name=value\r\nhello\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"hello", 26),
-            ),
-            (
-                "extension with BWS",
-                b"5 ; a=\"q\"\r\nhello\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"hello", 23),
-            ),
-            (
-                "trailer",
-                b"1\r\nx\r\n0\r\nChecksum: 42\r\n\r\n",
-                &d,
-                Want::Body(b"x", 25),
-            ),
-            (
-                "stops before the next request",
-                b"0\r\n\r\nGET / HTTP/1.1\r\n",
-                &d,
-                Want::Body(b"", 5),
-            ),
-            (
-                "data may contain CRLF",
-                b"4\r\na\r\nb\r\n0\r\n\r\n",
-                &d,
-                Want::Body(b"a\r\nb", 14),
-            ),
+            ("uppercase hex", b"A\r\n0123456789\r\n0\r\n\r\n", &d, Want::Body(b"0123456789", 20)),
+            ("leading zeros", b"005\r\nhello\r\n000\r\n\r\n", &d, Want::Body(b"hello", 19)),
+            ("extension ignored", b"5;name=value\r\nhello\r\n0\r\n\r\n", &d, Want::Body(b"hello", 26)),
+            ("extension with BWS", b"5 ; a=\"q\"\r\nhello\r\n0\r\n\r\n", &d, Want::Body(b"hello", 23)),
+            ("trailer", b"1\r\nx\r\n0\r\nChecksum: 42\r\n\r\n", &d, Want::Body(b"x", 25)),
+            ("stops before the next request", b"0\r\n\r\nGET / HTTP/1.1\r\n", &d, Want::Body(b"", 5)),
+            ("data may contain CRLF", b"4\r\na\r\nb\r\n0\r\n\r\n", &d, Want::Body(b"a\r\nb", 14)),
             ("unfinished size", b"5", &d, Want::Partial),
             ("unfinished data", b"5\r\nhel", &d, Want::Partial),
             ("no final empty line yet", b"0\r\n", &d, Want::Partial),
             ("no size", b"\r\nhello\r\n", &d, Want::Err(BadChunkSize)),
             ("not hex", b"g\r\n", &d, Want::Err(BadChunkSize)),
             ("negative size", b"-1\r\n", &d, Want::Err(BadChunkSize)),
-            (
-                "bare LF after size",
-                b"5\nhello\r\n0\r\n\r\n",
-                &d,
-                Want::Err(BadChunkSize),
-            ),
-            (
-                "CR without LF after size",
-                b"5\rhello",
-                &d,
-                Want::Err(BadChunkSize),
-            ),
-            (
-                "size overflows 64 bits",
-                b"10000000000000000\r\n",
-                &d,
-                Want::Err(ChunkSizeOverflow),
-            ),
-            (
-                "size beyond the body limit",
-                b"b\r\n",
-                &small,
-                Want::Err(BodyTooLarge { limit: 10 }),
-            ),
-            (
-                "sum beyond the body limit",
-                b"6\r\nabcdef\r\n6\r\n",
-                &small,
-                Want::Err(BodyTooLarge { limit: 10 }),
-            ),
-            (
-                "data longer than its size",
-                b"3\r\nhello\r\n",
-                &d,
-                Want::Err(ChunkDataNoCrlf),
-            ),
-            (
-                "bare LF after data",
-                b"5\r\nhello\n0\r\n\r\n",
-                &d,
-                Want::Err(ChunkDataNoCrlf),
-            ),
-            (
-                "control byte in extension",
-                b"5;a\x00\r\n",
-                &d,
-                Want::Err(BadChunkExtension),
-            ),
+            ("bare LF after size", b"5\nhello\r\n0\r\n\r\n", &d, Want::Err(BadChunkSize)),
+            ("CR without LF after size", b"5\rhello", &d, Want::Err(BadChunkSize)),
+            ("size overflows 64 bits", b"10000000000000000\r\n", &d, Want::Err(ChunkSizeOverflow)),
+            ("size beyond the body limit", b"b\r\n", &small, Want::Err(BodyTooLarge { limit: 10 })),
+            ("sum beyond the body limit", b"6\r\nabcdef\r\n6\r\n", &small, Want::Err(BodyTooLarge { limit: 10 })),
+            ("data longer than its size", b"3\r\nhello\r\n", &d, Want::Err(ChunkDataNoCrlf)),
+            ("bare LF after data", b"5\r\nhello\n0\r\n\r\n", &d, Want::Err(ChunkDataNoCrlf)),
+            ("control byte in extension", b"5;a\x00\r\n", &d, Want::Err(BadChunkExtension)),
             ("garbage after size", b"5x\r\n", &d, Want::Err(BadChunkSize)),
-            (
-                "trailer without colon",
-                b"0\r\nnope\r\n\r\n",
-                &d,
-                Want::Err(BadTrailer),
-            ),
-            (
-                "trailer with space in name",
-                b"0\r\nA B: c\r\n\r\n",
-                &d,
-                Want::Err(BadTrailer),
-            ),
-            (
-                "trailer too large",
-                b"0\r\nX: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n",
-                &small,
-                Want::Err(HeadersTooLarge { limit: 20 }),
-            ),
-            (
-                "bare LF ends the body",
-                b"0\r\n\n",
-                &d,
-                Want::Err(BadTrailer),
-            ),
+            ("trailer without colon", b"0\r\nnope\r\n\r\n", &d, Want::Err(BadTrailer)),
+            ("trailer with space in name", b"0\r\nA B: c\r\n\r\n", &d, Want::Err(BadTrailer)),
+            ("trailer too large", b"0\r\nX: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", &small, Want::Err(HeadersTooLarge { limit: 20 })),
+            ("bare LF ends the body", b"0\r\n\n", &d, Want::Err(BadTrailer)),
         ];
         for (why, input, limits, want) in cases {
             let got = run(input, limits);
