@@ -48,6 +48,15 @@ fn assert_no_injected_header(r: &Resp) {
 /// `/handle-form-cookie?fav_color=green` sets the cookie in curl's jar, and
 /// `/later-cookie` gets it back from the jar: the server itself kept
 /// nothing between the two requests.
+/// Sets two cookies through the lab's form into curl's jar: `keep=1`,
+/// which must survive, and `lab=v1`, which the test then deletes.
+fn set_keep_and_lab(jar: &str, lab: &str) {
+    for form in ["name=keep&value=1&path=/", "name=lab&value=v1&path=/"] {
+        curl(&["-c", jar, "-b", jar, "-d", form, lab]);
+    }
+    assert_eq!(jar_get(jar, "lab").as_deref(), Some("v1"));
+}
+
 #[test]
 fn curl_jar_carries_fav_color_from_handle_form_cookie_to_later_cookie() {
     if !have("curl") {
@@ -155,25 +164,7 @@ fn lab_max_age_0_makes_curl_drop_the_cookie() {
     let jar = dir.file("jar.txt");
 
     // Two cookies through the lab's form, into the jar.
-    curl(&[
-        "-c",
-        &jar,
-        "-b",
-        &jar,
-        "-d",
-        "name=keep&value=1&path=/",
-        &lab,
-    ]);
-    curl(&[
-        "-c",
-        &jar,
-        "-b",
-        &jar,
-        "-d",
-        "name=lab&value=v1&path=/",
-        &lab,
-    ]);
-    assert_eq!(jar_get(&jar, "lab").as_deref(), Some("v1"));
+    set_keep_and_lab(&jar, &lab);
 
     // The same name and path with max_age=0: a deletion.
     let out = curl(&[
@@ -223,25 +214,7 @@ fn lab_delete_makes_curl_drop_the_cookie() {
 
     // Two cookies, set through the lab.
     let lab = format!("{base}/cookies");
-    curl(&[
-        "-c",
-        &jar,
-        "-b",
-        &jar,
-        "-d",
-        "name=keep&value=1&path=/",
-        &lab,
-    ]);
-    curl(&[
-        "-c",
-        &jar,
-        "-b",
-        &jar,
-        "-d",
-        "name=lab&value=v1&path=/",
-        &lab,
-    ]);
-    assert_eq!(jar_get(&jar, "lab").as_deref(), Some("v1"));
+    set_keep_and_lab(&jar, &lab);
 
     // The Delete button of the `lab` row.
     let out = curl(&[
