@@ -9,23 +9,36 @@
 //!
 //! ## Layout
 //!
+//! Pure code (bytes and values in, bytes and values out; time passed in as
+//! `now`) and code that touches the outside world live in different
+//! folders, so the rules can be tested without a socket:
+//!
 //! - [`http`] — the protocol, sans I/O: bytes in, [`http::Request`] out;
 //!   [`http::Response`] in, bytes out. No sockets, so every rule is tested
 //!   with byte strings (RFC 9110, RFC 9112).
-//! - [`server`] — the only code that touches sockets: the accept loop, one
-//!   thread per connection, timeouts, the connection cap, the access log.
-//! - [`cookie`] — the `Cookie` header in, `Set-Cookie` out, and a checker
-//!   that explains what a browser does with a `Set-Cookie` line (RFC 6265,
-//!   RFC 6265bis).
-//! - [`session`] — the "magic dictionary": typed values, JSON exactly as
-//!   Flask writes it, base64url, the itsdangerous signer, and the
-//!   server-side stores (memory, files, Redis).
+//! - [`cookie`] — sans I/O: the `Cookie` header in, `Set-Cookie` out, and a
+//!   checker that explains what a browser does with a `Set-Cookie` line
+//!   (RFC 6265, RFC 6265bis).
+//! - [`session`] — sans I/O: the "magic dictionary": typed values, JSON
+//!   exactly as Flask writes it, base64url, the itsdangerous signer, and the
+//!   steps of a server-side session over any store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
-//!   way of keeping state, the X-ray panel.
+//!   way of keeping state, the X-ray panel. Handlers are plain functions of
+//!   a request; the stores they use are behind a trait.
 //! - [`template`] — `{{ name }}` substitution, HTML-escaped by default.
+//! - [`cli`] — flags and environment in, a [`cli::Command`] out; the
+//!   subcommands (`goldfish cookie check`, `goldfish session decode|sign`)
+//!   as pure functions from words to text and an exit code.
+//!
+//! Files, sockets and the OS are reached from these modules only:
+//!
+//! - [`server`] — sockets: the accept loop, one thread per connection,
+//!   timeouts, the connection cap, the access log.
+//! - [`store`] — the server-side session stores: memory, files, Redis
+//!   (its RESP2 codec, [`store::redis::resp`], is pure).
 //! - [`www`] — templates and static files, embedded or from `--www DIR`,
-//!   with no way out of `www/static`.
-//! - [`cli`] — flags and environment in, a [`cli::Command`] out.
+//!   with no way out of `www/static`; and [`random`], which reads the OS's
+//!   randomness for keys and session ids.
 //!
 //! ## The life of one request
 //!
@@ -60,7 +73,9 @@ pub mod app;
 pub mod cli;
 pub mod cookie;
 pub mod http;
+pub mod random;
 pub mod server;
 pub mod session;
+pub mod store;
 pub mod template;
 pub mod www;

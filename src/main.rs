@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::CookieCheck(args)) => {
-            let (text, code) = goldfish::cookie::cli(&args, SystemTime::now());
+            let (text, code) = goldfish::cli::cookie::run(&args, SystemTime::now());
             return print_and_exit(&text, code);
         }
         Ok(Command::Session {
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             secret,
             fallbacks,
         }) => {
-            let (text, code) = goldfish::session::inspect::cli(
+            let (text, code) = goldfish::cli::session::run(
                 &args,
                 secret.as_deref(),
                 &fallbacks,

@@ -30,10 +30,11 @@ use std::time::Duration;
 
 use crate::http::url::{self, UrlError};
 use crate::http::{Request, Response, Status};
+use crate::random;
 use crate::server::Handler;
 use crate::server::log::Log;
-use crate::session::store::{SessionStore, StoreConfig};
-use crate::session::{PERMANENT_SESSION_LIFETIME, Signer, random};
+use crate::session::{PERMANENT_SESSION_LIFETIME, Signer};
+use crate::store::{SessionStore, StoreConfig};
 
 use crate::www::Www;
 

@@ -16,8 +16,9 @@ use super::pages::{self, Page};
 use super::{App, Ctx};
 use crate::cookie::{SameSite, SetCookie};
 use crate::http::{Request, Response, Status};
-use crate::session::store::id::{ID_BYTES, ID_LEN};
-use crate::session::store::{Origin, Saved, ServerSession, StoreError};
+use crate::session::id::{ID_BYTES, ID_LEN};
+use crate::session::{Origin, Saved, ServerSession};
+use crate::store::StoreError;
 use crate::template::{Vars, escape};
 
 /// The longest colour the form accepts, in characters.
@@ -216,7 +217,7 @@ pub(super) fn finish(
              than the {} goldfish stores; it was NOT saved.\n",
             req.method(),
             crate::server::log::printable(req.path()),
-            crate::session::store::MAX_STORED_BYTES
+            crate::store::MAX_STORED_BYTES
         )),
         Err(e) => {
             config.log.write(&format!("goldfish: {e}\n"));
@@ -231,7 +232,7 @@ mod tests {
     use super::*;
     use crate::app::{AppConfig, route};
     use crate::http::{Limits, Parsed, parse_request};
-    use crate::session::store::StoreConfig;
+    use crate::store::StoreConfig;
 
     fn request(raw: &str) -> Request {
         match parse_request(raw.as_bytes(), &Limits::default()) {

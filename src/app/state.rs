@@ -22,8 +22,9 @@ use super::{App, pages, xray};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
 use crate::http::url::Query;
 use crate::http::{Request, Response, Status};
-use crate::session::store::{ServerSession, StoreError};
+use crate::session::ServerSession;
 use crate::session::{LoadOutcome, Session};
+use crate::store::StoreError;
 use crate::template::{Object, Vars};
 
 /// Browsers silently drop a cookie bigger than 4096 bytes; like Werkzeug,

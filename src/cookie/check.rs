@@ -30,7 +30,6 @@
 //!   same-site, top-level request, where every `SameSite` value may be set
 //!   (§5.7 step 18).
 
-mod cli;
 mod notes;
 mod parse;
 mod report;
@@ -40,7 +39,6 @@ mod url;
 use std::fmt;
 use std::time::SystemTime;
 
-pub use cli::cli;
 pub use url::{RequestUrl, Scheme, UrlError};
 
 use super::{Excerpt, MAX_NAME_VALUE, is_ctl_except_htab};

@@ -7,7 +7,8 @@
 //! URL that set it (default-path), which is the classic reason a cookie set
 //! on `/login/submit` is missing on `/`.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+// `core::net`: the address types and their parsers, no sockets.
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 /// Does the host `string` domain-match the cookie domain `domain`?
 /// (RFC 6265 §5.1.3, unchanged in 6265bis.)

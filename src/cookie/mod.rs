@@ -99,7 +99,7 @@ mod set_cookie;
 
 pub use check::{
     Note, Outcome, Rejection, Report, RequestUrl, SameSiteFlag, Scheme, StoredCookie, UrlError,
-    Verdict, check, cli,
+    Verdict, check,
 };
 pub use cookie_date::parse_cookie_date;
 pub use encoding::{percent_decode_value, percent_encode_value};
@@ -171,7 +171,7 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
 /// (`\r`, `\n`, `\t`, `\u{1b}`), everything else is printed as is. A line
 /// under inspection may contain an escape sequence meant to repaint the
 /// learner's terminal; it must never reach it raw.
-struct Printable<'a>(&'a str);
+pub(crate) struct Printable<'a>(pub(crate) &'a str);
 
 impl std::fmt::Display for Printable<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,6 +1,7 @@
 //! Sockets: the accept loop, connections, limits and the log.
 //!
-//! This is the only module that does I/O. It knows nothing about lessons,
+//! This is the only module with sockets to clients (the Redis store in
+//! [`crate::store`] has its own, to Redis). It knows nothing about lessons,
 //! cookies or sessions: it turns bytes into [`Request`]s with
 //! [`crate::http`], hands each one to a [`Handler`], and writes the
 //! [`Response`] back.

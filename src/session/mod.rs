@@ -44,9 +44,12 @@
 //! `/server-session` lesson).
 //!
 //! ## What this module leaves out
-//! - HTTP: reading `Cookie` and writing `Set-Cookie` is `cookie/`'s job;
-//!   when to load and save a session is the server's. Nothing here does I/O
-//!   except `random`, and time is always passed in as `now`.
+//! - I/O. Reading `Cookie` and writing `Set-Cookie` is `cookie/`'s job;
+//!   when to load and save a session is the app's; where server-side
+//!   sessions are kept is `store/`'s. Nothing in this folder opens a file
+//!   or a socket, and time is always passed in as `now`, so every rule is
+//!   tested with plain values. (A new session id needs randomness: that
+//!   comes from [`crate::random`], the one call out to the OS.)
 //! - Flask's extras: zlib-compressed payloads (refused with a clear error)
 //!   and Flask's tagged JSON for tuples, bytes and dates (`{" t": […]}`),
 //!   which goldfish reads as the plain dictionaries they are on the wire.
@@ -57,26 +60,26 @@
 //! - [`base64url`]: RFC 4648 §5 without padding, strict when decoding.
 //! - [`signer`]: keys, `sign` and `unsign`: the security of the whole scheme.
 //! - `session`: `Session`, the dictionary with modified/accessed tracking.
-//! - [`random`]: bytes from `/dev/urandom` for keys and session ids.
-//! - [`inspect`]: `goldfish session decode|sign` for the command line.
-//! - [`store`]: server-side sessions: the cookie holds an id, a store
-//!   (memory, files or Redis) holds the dictionary.
+//! - [`id`]: `SessionId`, the opaque key a server-side session travels as.
+//! - `server_session`: [`ServerSession`], the steps of a server-side
+//!   session (load, save, regenerate) over any [`crate::store::SessionStore`].
 //!
 //! Start reading at `Session` (what handlers use), then `signer.rs`.
 
 pub mod base64url;
-pub mod inspect;
+pub mod id;
 pub mod json;
-pub mod random;
 // The file is named after the type it holds, as the other files in this
 // folder are; everything in it is re-exported below.
+mod server_session;
 #[allow(clippy::module_inception)]
 mod session;
 pub mod signer;
-pub mod store;
 pub mod value;
 
+pub use id::{IdError, SessionId};
 pub use json::{JsonError, from_json, to_json};
+pub use server_session::{Origin, Saved, ServerSession};
 pub use session::{LoadOutcome, NotAList, PERMANENT_KEY, PERMANENT_SESSION_LIFETIME, Session};
 pub use signer::{CookieParts, Key, KeyUsed, SignError, Signer, Unsigned};
 pub use value::Value;

@@ -36,8 +36,8 @@ use goldfish::http::{
 };
 use goldfish::session::json::python_float_repr;
 use goldfish::session::{
-    LoadOutcome, PERMANENT_SESSION_LIFETIME, Session, Signer, Value, base64url, from_json, inspect,
-    signer, to_json,
+    LoadOutcome, PERMANENT_SESSION_LIFETIME, Session, Signer, Value, base64url, from_json, signer,
+    to_json,
 };
 
 /// How hard one call looks at its input.
@@ -572,7 +572,7 @@ pub fn set_cookie_check(data: &[u8], effort: Effort) {
     // The command-line report: exit code from the verdict, no raw controls.
     if !line.starts_with('-') && choices.slow_checks(effort) {
         let args = [line.to_string(), "--url".to_owned(), url_text.clone()];
-        let (out, code) = cookie::cli(&args, now);
+        let (out, code) = goldfish::cli::cookie::run(&args, now);
         let want = if matches!(report.verdict, Verdict::Rejected(_)) {
             1
         } else {
@@ -881,7 +881,7 @@ pub fn session_cookie(data: &[u8], effort: Effort) {
     let _ = signer::split(&text);
     if choices.slow_checks(effort) {
         let args = ["decode".to_owned(), text.to_string()];
-        let (_, code) = inspect::cli(&args, Some(SECRET), &fallbacks, now);
+        let (_, code) = goldfish::cli::session::run(&args, Some(SECRET), &fallbacks, now);
         // (The inspector also takes `session=…` or a whole Set-Cookie line, so
         // it may accept what the server would not; never the other way round.)
         if matches!(outcome, LoadOutcome::Loaded { .. }) {
@@ -890,7 +890,7 @@ pub fn session_cookie(data: &[u8], effort: Effort) {
                 "the server accepts {text:?}, the inspector does not"
             );
         }
-        let _ = inspect::cli(
+        let _ = goldfish::cli::session::run(
             &["sign".to_owned(), text.to_string()],
             Some(SECRET),
             &[],

@@ -9,7 +9,8 @@
 //! not understand is refused with a sentence saying so.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+// `core::net`: the address types and their parsers, no sockets.
+use core::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::cookie::{Excerpt, Printable};
 

@@ -134,7 +134,7 @@ fn check_domain(domain: &str) -> Result<(), CookieError> {
         .next()
         .unwrap_or("");
     let numeric = !last_label.is_empty() && last_label.bytes().all(|b| b.is_ascii_digit());
-    if numeric && domain.parse::<std::net::Ipv4Addr>().is_err() {
+    if numeric && domain.parse::<core::net::Ipv4Addr>().is_err() {
         let domain = domain.to_owned();
         return Err(CookieError::DomainNotAnAddress { domain });
     }

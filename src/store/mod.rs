@@ -1,6 +1,6 @@
 //! Server-side sessions: the cookie holds an id, the server holds the data.
 //!
-//! A signed cookie (the rest of `session/`) carries the whole dictionary to
+//! A signed cookie (`session/`) carries the whole dictionary to
 //! the browser and back. A *server-side* session keeps the dictionary in a
 //! **store** on the server and gives the browser only a random, meaningless
 //! key, the session id, in an `HttpOnly` cookie named `sid`:
@@ -18,8 +18,8 @@
 //! 1. **Load, lazily.** The first time a handler touches the session, read
 //!    the `sid` cookie. No cookie, a malformed id, or an id the store does
 //!    not know: start an empty session *with no id yet*. The client's id is
-//!    never adopted (see *session fixation* in [`id`]). A known id: the
-//!    store's JSON becomes the [`Session`](super::Session) — the very same
+//!    never adopted (see *session fixation* in [`crate::session::id`]). A known id: the
+//!    store's JSON becomes the [`Session`](crate::session::Session) — the very same
 //!    type, with the same modified/accessed tracking, as the signed session.
 //! 2. **Save, only if modified,** at the end of the request. A session that
 //!    got data but has no id gets a fresh one from `/dev/urandom`, and the
@@ -31,7 +31,10 @@
 //! 4. Every entry has a **time to live** (the session lifetime), counted from
 //!    its last save; the store forgets it after that.
 //!
-//! The steps live in [`ServerSession`]; the app calls it from `Ctx`.
+//! The steps live in [`ServerSession`](crate::session::ServerSession), which
+//! is pure logic over the [`SessionStore`] trait; the app calls it from `Ctx`.
+//! This folder holds the stores themselves: with `server/`, the only code
+//! that opens sockets, and with `www` the only code that touches files.
 //!
 //! ## Signed cookie or server-side store?
 //! | | signed cookie | server-side store |
@@ -47,7 +50,7 @@
 //!   process has its own, so two servers behind a load balancer disagree.
 //! - [`file`](mod@file): one file per session in a directory. Survives restarts;
 //!   shared only by processes on one machine. Atomic writes (temp + rename).
-//! - [`redis`]: a Redis server over TCP, speaking RESP2 ([`resp`]) with
+//! - [`redis`]: a Redis server over TCP, speaking RESP2 ([`redis::resp`], a pure codec) with
 //!   timeouts. Shared by every server that can reach it; the realistic one.
 //!
 //! A store's failure is a value, [`StoreError`], never a panic: the app
@@ -61,29 +64,25 @@
 //! background reaper thread (stores sweep during saves instead).
 
 pub mod file;
-pub mod id;
 pub mod memory;
 pub mod redis;
-pub mod resp;
-mod server_session;
 
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+pub use crate::session::SessionId;
 pub use file::FileStore;
-pub use id::{IdError, SessionId};
 pub use memory::MemoryStore;
 pub use redis::RedisStore;
-pub use server_session::{Origin, Saved, ServerSession};
 
 /// The largest session JSON goldfish stores: what [`from_json`] will read
 /// back (64 KiB). A cookie could hold 4 KB; a store could hold far more,
 /// but a session that big is a bug, not a feature.
 ///
-/// [`from_json`]: super::from_json
-pub const MAX_STORED_BYTES: usize = super::json::MAX_JSON_BYTES;
+/// [`from_json`]: crate::session::from_json
+pub const MAX_STORED_BYTES: usize = crate::session::json::MAX_JSON_BYTES;
 
 /// Where server-side sessions are kept: the contract every store meets.
 ///
@@ -95,7 +94,7 @@ pub const MAX_STORED_BYTES: usize = super::json::MAX_JSON_BYTES;
 /// and must never panic on what they read back: a store's contents may have
 /// been written by another version of goldfish, or by hand.
 ///
-/// [`Session::to_json`]: super::Session::to_json
+/// [`Session::to_json`]: crate::session::Session::to_json
 pub trait SessionStore: Send + Sync {
     /// The store as written on the command line: `memory`, `file:DIR`,
     /// `redis://HOST:PORT`.
@@ -159,7 +158,7 @@ impl StoreConfig {
     ///
     /// # Examples
     /// ```
-    /// use goldfish::session::store::StoreConfig;
+    /// use goldfish::store::StoreConfig;
     /// assert_eq!(StoreConfig::parse("memory"), Ok(StoreConfig::Memory));
     /// assert_eq!(
     ///     StoreConfig::parse("redis://127.0.0.1:6380"),

@@ -20,8 +20,8 @@
 use std::fmt;
 use std::io;
 
+use crate::random::random_bytes;
 use crate::session::base64url;
-use crate::session::random::random_bytes;
 
 /// How many random bytes an id holds.
 pub const ID_BYTES: usize = 32;
@@ -38,7 +38,7 @@ pub const ID_LEN: usize = (ID_BYTES * 8).div_ceil(6);
 ///
 /// # Examples
 /// ```
-/// use goldfish::session::store::SessionId;
+/// use goldfish::session::SessionId;
 /// let id = SessionId::generate().unwrap();
 /// assert_eq!(id.as_str().len(), 43);
 /// assert_eq!(SessionId::parse(id.as_str()), Ok(id.clone()));

@@ -282,7 +282,7 @@ impl SessionStore for FileStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::store::tests::{id, round_trip_and_expiry};
+    use crate::store::tests::{id, round_trip_and_expiry};
     use std::sync::Arc;
 
     /// A fresh directory under the system's temp dir, removed on drop.

@@ -106,7 +106,7 @@ impl std::error::Error for RespError {}
 ///
 /// # Examples
 /// ```
-/// use goldfish::session::store::resp::encode_command;
+/// use goldfish::store::redis::resp::encode_command;
 /// assert_eq!(
 ///     encode_command(&[b"GET", b"key1"]),
 ///     b"*2\r\n$3\r\nGET\r\n$4\r\nkey1\r\n"
@@ -132,7 +132,7 @@ pub fn encode_command(args: &[&[u8]]) -> Vec<u8> {
 /// # Examples
 /// ```
 /// use goldfish::http::Parsed;
-/// use goldfish::session::store::resp::{Reply, parse_reply};
+/// use goldfish::store::redis::resp::{Reply, parse_reply};
 /// assert_eq!(
 ///     parse_reply(b"$5\r\nhello\r\n"),
 ///     Ok(Parsed::Complete { value: Reply::Bulk(Some(b"hello".to_vec())), used: 11 })

@@ -2,6 +2,12 @@
 //!
 //! Pure (the environment is passed in as a function), so every flag is
 //! unit-tested without starting anything. `main.rs` only runs the result.
+//!
+//! The subcommands live beside this file, each a pure function from the
+//! words after its name (and the time, and keys from the environment) to
+//! the text to print and the exit code:
+//! - [`cookie`]: `goldfish cookie check 'Set-Cookie: …' [--url URL]`.
+//! - [`session`]: `goldfish session decode|sign`.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -10,8 +16,11 @@ use std::time::Duration;
 use crate::app::{AppConfig, Secret};
 use crate::server::ServerConfig;
 use crate::server::log::{Log, Sink};
-use crate::session::store::StoreConfig;
+use crate::store::StoreConfig;
 use crate::www::Www;
+
+pub mod cookie;
+pub mod session;
 
 /// Everything `goldfish` (serving) needs.
 #[derive(Debug, Clone)]

@@ -185,7 +185,7 @@ impl SessionStore for MemoryStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::store::tests::{id, round_trip_and_expiry};
+    use crate::store::tests::{id, round_trip_and_expiry};
 
     #[test]
     fn round_trip_expiry_and_delete() {

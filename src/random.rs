@@ -27,7 +27,7 @@ const URANDOM: &str = "/dev/urandom";
 ///
 /// # Examples
 /// ```
-/// let key = goldfish::session::random::random_bytes(32).unwrap();
+/// let key = goldfish::random::random_bytes(32).unwrap();
 /// assert_eq!(key.len(), 32);
 /// ```
 pub fn random_bytes(n: usize) -> io::Result<Vec<u8>> {

@@ -28,11 +28,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::json::{from_json, to_json};
-use super::session::PERMANENT_SESSION_LIFETIME;
-use super::signer::{self, Signer, timestamp_to_time};
-use super::value::Value;
 use crate::http::date::{imf_fixdate, unix_seconds};
+use crate::session::signer::{self, Signer, timestamp_to_time};
+use crate::session::{PERMANENT_SESSION_LIFETIME, Value, from_json, to_json};
 
 /// The help text, also shown after a usage error.
 pub const USAGE: &str = "\
@@ -49,14 +47,14 @@ sign prints a cookie value for JSON (an object), signed now with SECRET_KEY.
 /// # Examples
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use goldfish::session::inspect::cli;
+/// use goldfish::cli::session::run;
 /// let now = UNIX_EPOCH + Duration::from_secs(1_764_098_723);
 /// let args = ["sign".to_string(), r#"{"fav_number": 42}"#.to_string()];
-/// let (out, code) = cli(&args, Some(b"SHHHHHHHHHHH SEEKRIT"), &[], now);
+/// let (out, code) = run(&args, Some(b"SHHHHHHHHHHH SEEKRIT"), &[], now);
 /// assert_eq!(code, 0);
 /// assert_eq!(out, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io\n");
 /// ```
-pub fn cli(
+pub fn run(
     args: &[String],
     secret: Option<&[u8]>,
     fallbacks: &[Vec<u8>],

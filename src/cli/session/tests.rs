@@ -10,7 +10,7 @@ const NOW: i64 = 1_764_098_733;
 
 fn run(args: &[&str], secret: Option<&[u8]>, fallbacks: &[Vec<u8>]) -> (String, i32) {
     let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    cli(&args, secret, fallbacks, from_unix_seconds(NOW))
+    super::run(&args, secret, fallbacks, from_unix_seconds(NOW))
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn a_fresh_set_cookie_line_decodes_as_valid() {
     // The Flask app's own Set-Cookie line, one second after it was sent.
     let set_cookie = "session=eyJmYXZfbnVtYmVyIjo0Mn0.awc3VQ.6y1sCvkCqwlwNPurAVS4kfbed_7bW0kJS4vkmizI0n4; HttpOnly; Path=/";
     let args = ["decode".to_owned(), set_cookie.to_owned()];
-    let (out, code) = cli(&args, Some(SECRET), &[], from_unix_seconds(1_795_635_030));
+    let (out, code) = super::run(&args, Some(SECRET), &[], from_unix_seconds(1_795_635_030));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("(1 second ago)"), "{out}");
 }

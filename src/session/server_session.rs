@@ -9,8 +9,8 @@
 use std::ops::{Deref, DerefMut};
 use std::time::{Duration, SystemTime};
 
-use super::{IdError, MAX_STORED_BYTES, SessionId, SessionStore, StoreError};
-use crate::session::{Session, Value, from_json};
+use super::{IdError, Session, SessionId, Value, from_json};
+use crate::store::{MAX_STORED_BYTES, SessionStore, StoreError};
 
 /// What became of the `sid` cookie a request sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,8 @@ pub enum Saved {
 /// # Examples
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use goldfish::session::store::{MemoryStore, Origin, Saved, ServerSession};
+/// use goldfish::session::{Origin, Saved, ServerSession};
+/// use goldfish::store::MemoryStore;
 ///
 /// let store = MemoryStore::new();
 /// let now = SystemTime::now();
@@ -216,8 +217,8 @@ impl DerefMut for ServerSession {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::store::MemoryStore;
-    use crate::session::store::tests::id;
+    use crate::store::MemoryStore;
+    use crate::store::tests::id;
 
     const DAY: Duration = Duration::from_secs(86_400);
 

@@ -3,7 +3,7 @@
 //! demand. The black-box tests in `tests/` run the real `redis-server`.
 
 use super::*;
-use crate::session::store::tests::id;
+use crate::store::tests::id;
 use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::sync::Arc;

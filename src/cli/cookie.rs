@@ -12,8 +12,7 @@
 
 use std::time::SystemTime;
 
-use super::{RequestUrl, Verdict, check};
-use crate::cookie::Printable;
+use crate::cookie::{Printable, RequestUrl, Verdict, check};
 
 const USAGE: &str =
     "usage: goldfish cookie check 'Set-Cookie: name=value; Path=/' [--url http://localhost/]";
@@ -24,14 +23,14 @@ const USAGE: &str =
 ///
 /// ```
 /// use std::time::SystemTime;
-/// use goldfish::cookie::cli;
+/// use goldfish::cli::cookie::run;
 ///
 /// let args = ["sid=1; Secure".to_string(), "--url".into(), "http://example.com/".into()];
-/// let (text, code) = cli(&args, SystemTime::now());
+/// let (text, code) = run(&args, SystemTime::now());
 /// assert_eq!(code, 1);
 /// assert!(text.contains("REJECTED"));
 /// ```
-pub fn cli(args: &[String], now: SystemTime) -> (String, i32) {
+pub fn run(args: &[String], now: SystemTime) -> (String, i32) {
     let mut line: Option<&str> = None;
     let mut url: Option<&str> = None;
     let mut words = args.iter().map(String::as_str);
@@ -88,7 +87,7 @@ mod tests {
 
     fn run(args: &[&str]) -> (String, i32) {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        cli(&args, UNIX_EPOCH + Duration::from_secs(1_795_638_323))
+        super::run(&args, UNIX_EPOCH + Duration::from_secs(1_795_638_323))
     }
 
     #[test]

@@ -44,14 +44,16 @@
 //! Production clients (redis-rs, Jedis, redis-py) have all of it; the round
 //! trip at their heart is this one.
 
+pub mod resp;
+
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::resp::{Reply, RespError, encode_command, parse_reply};
 use super::{SessionId, SessionStore, StoreConfig, StoreError};
 use crate::http::Parsed;
+use resp::{Reply, RespError, encode_command, parse_reply};
 
 /// How long connecting may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
