@@ -33,7 +33,7 @@ use crate::http::{Request, Response, Status};
 use crate::random;
 use crate::server::Handler;
 use crate::server::log::Log;
-use crate::session::{PERMANENT_SESSION_LIFETIME, Signer};
+use crate::session::{Digest, PERMANENT_SESSION_LIFETIME, Signer};
 use crate::store::{SessionStore, StoreConfig};
 
 use crate::www::Www;
@@ -66,6 +66,9 @@ pub struct AppConfig {
     pub secure_cookies: bool,
     /// The signed session's cookie name (Flask's `SESSION_COOKIE_NAME`).
     pub session_cookie: String,
+    /// `--session-digest`: the HMAC that signs it (SHA-256 unless told
+    /// otherwise; SHA-1 is a stock Flask app's).
+    pub session_digest: Digest,
     /// How long a session cookie is valid, and how long a permanent one
     /// lives in the browser (Flask's `PERMANENT_SESSION_LIFETIME`).
     pub session_lifetime: Duration,
@@ -85,6 +88,7 @@ impl Default for AppConfig {
             secret_key_fallbacks: Vec::new(),
             secure_cookies: false,
             session_cookie: "session".into(),
+            session_digest: Digest::Sha256,
             session_lifetime: PERMANENT_SESSION_LIFETIME,
             session_store: StoreConfig::Memory,
             sid_cookie: "sid".into(),
@@ -134,7 +138,7 @@ impl App {
             .map(|s| s.0.clone())
             .collect();
         Ok(App {
-            signer: Signer::new(&key, &fallbacks),
+            signer: Signer::with_digest(config.session_digest, &key, &fallbacks),
             generated_key,
             store,
             config,

@@ -9,7 +9,7 @@ use super::pages::{self, Page};
 use crate::http::date::{imf_fixdate, unix_seconds};
 use crate::http::{Response, Status};
 use crate::session::signer::{self, timestamp_to_time};
-use crate::session::{LoadOutcome, SignError, Value};
+use crate::session::{Digest, LoadOutcome, SignError, Value};
 use crate::template::{Vars, escape};
 
 /// `GET /some-route` — `session['fav_number'] = 42`.
@@ -51,7 +51,7 @@ fn rejection(e: &SignError) -> String {
 }
 
 /// The session cookie value taken apart, as an HTML table.
-fn anatomy(value: &str, now: std::time::SystemTime) -> String {
+fn anatomy(value: &str, digest: Digest, now: std::time::SystemTime) -> String {
     match signer::split(value) {
         Err(e) => format!(
             "<p class=\"card bad\">This value cannot even be taken apart: {}</p>",
@@ -65,7 +65,7 @@ fn anatomy(value: &str, now: std::time::SystemTime) -> String {
                 "<table class=\"anatomy\"><tr><th>part</th><th>as sent (base64url)</th><th>decoded</th></tr>\
                  <tr><td>payload</td><td><code>{}</code></td><td><code>{}</code></td></tr>\
                  <tr><td>timestamp</td><td><code>{}</code></td><td>{} = {} ({} seconds ago)</td></tr>\
-                 <tr><td>signature</td><td><code>{}</code></td><td><code>{}</code> ({} bytes of HMAC-SHA256)</td></tr></table>",
+                 <tr><td>signature</td><td><code>{}</code></td><td><code>{}</code> ({} bytes of {digest})</td></tr></table>",
                 escape(&parts.payload_b64),
                 escape(&String::from_utf8_lossy(&parts.payload)),
                 escape(&parts.timestamp_b64),
@@ -169,7 +169,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         ),
     };
     let (anatomy_html, cookie_value) = match &value {
-        Some(v) => (anatomy(v, now), v.clone()),
+        Some(v) => (anatomy(v, ctx.app.signer.digest(), now), v.clone()),
         None => (
             "<p>No session cookie yet. <a href=\"/some-route\">Visit /some-route</a> to put a number \
              in the session, then come back.</p>"

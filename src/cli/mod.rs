@@ -16,6 +16,7 @@ use std::time::Duration;
 use crate::app::{AppConfig, Secret};
 use crate::server::ServerConfig;
 use crate::server::log::{Log, Sink};
+use crate::session::Digest;
 use crate::store::StoreConfig;
 use crate::www::Www;
 
@@ -82,8 +83,10 @@ USAGE:
     goldfish [OPTIONS]                  serve the lessons on http://127.0.0.1:5000
     goldfish cookie check 'Set-Cookie: …' [--url URL]
                                         what would a browser do with this line?
-    goldfish session decode COOKIE      take a session cookie apart (uses SECRET_KEY)
-    goldfish session sign JSON          make a session cookie (uses SECRET_KEY)
+    goldfish session decode COOKIE      take a session cookie apart (uses SECRET_KEY;
+                                        a stock Flask app's SHA-1 cookie too)
+    goldfish session sign [--digest sha1] JSON
+                                        make a session cookie (uses SECRET_KEY)
 
 OPTIONS:
     --host HOST            address to listen on            [env HOST, default 127.0.0.1]
@@ -97,6 +100,9 @@ OPTIONS:
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
+    --session-digest sha1|sha256
+                           the HMAC of the session cookie        [default sha256]
+                           sha1 reads and writes a stock Flask app's cookies
     --session-store STORE  where server-side sessions live      [default memory]
                            memory            a map in this process (lost on restart,
                                              not shared with a second goldfish)
@@ -176,6 +182,15 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--trace" => config.server.log.trace = true,
             "--quiet" => config.server.log.sink = Sink::Off,
             "--secure-cookies" => config.app.secure_cookies = true,
+            "--session-digest" => {
+                let name = value(flag)?;
+                config.app.session_digest = Digest::parse(&name).ok_or_else(|| {
+                    CliError(format!(
+                        "--session-digest is sha1 (a stock Flask app) or sha256 (goldfish's \
+                         default), not {name:?}"
+                    ))
+                })?;
+            }
             "--session-store" => {
                 config.app.session_store = StoreConfig::parse(&value(flag)?).map_err(CliError)?;
             }
@@ -318,6 +333,19 @@ mod tests {
     }
 
     #[test]
+    fn session_digest_flag() {
+        let cases: &[(&[&str], Digest)] = &[
+            (&[], Digest::Sha256),
+            (&["--session-digest", "sha1"], Digest::Sha1),
+            (&["--session-digest=sha256"], Digest::Sha256),
+        ];
+        for (args, want) in cases {
+            let c = run(args, &[]).unwrap();
+            assert_eq!(c.app.session_digest, *want, "{args:?}");
+        }
+    }
+
+    #[test]
     fn secrets_come_from_the_environment() {
         let c = run(
             &[],
@@ -373,6 +401,11 @@ mod tests {
             ),
             (&["--colour"], &[], "unknown option \"--colour\""),
             (&["--session-store"], &[], "--session-store needs a value"),
+            (
+                &["--session-digest", "md5"],
+                &[],
+                "--session-digest is sha1 (a stock Flask app) or sha256 (goldfish's default), not \"md5\"",
+            ),
             (
                 &["--session-store", "mysql://db"],
                 &[],

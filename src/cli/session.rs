@@ -29,17 +29,20 @@
 use std::time::{Duration, SystemTime};
 
 use crate::http::date::{imf_fixdate, unix_seconds};
-use crate::session::signer::{self, Signer, timestamp_to_time};
+use crate::session::signer::{self, Digest, Signer, timestamp_to_time};
 use crate::session::{PERMANENT_SESSION_LIFETIME, Value, from_json, to_json};
 
 /// The help text, also shown after a usage error.
 pub const USAGE: &str = "\
-usage: goldfish session decode [--max-age SECONDS] COOKIE
-       goldfish session sign JSON
+usage: goldfish session decode [--max-age SECONDS] [--digest sha1|sha256] COOKIE
+       goldfish session sign [--digest sha1|sha256] JSON
 COOKIE may be the bare value, NAME=VALUE, or a whole Set-Cookie line.
 decode checks the signature with SECRET_KEY and SECRET_KEY_FALLBACKS, and
 the age against --max-age (default: 31 days, Flask's PERMANENT_SESSION_LIFETIME).
-sign prints a cookie value for JSON (an object), signed now with SECRET_KEY.
+It tells the digest from the signature's length: 20 bytes is HMAC-SHA1 (a
+stock Flask app), 32 is HMAC-SHA256 (goldfish); --digest says it outright.
+sign prints a cookie value for JSON (an object), signed now with SECRET_KEY,
+with HMAC-SHA256 unless --digest sha1.
 ";
 
 /// Runs `goldfish session ARGS…` and returns (text to print, exit code).
@@ -60,19 +63,105 @@ pub fn run(
     fallbacks: &[Vec<u8>],
     now: SystemTime,
 ) -> (String, i32) {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    let signer = secret.map(|s| Signer::new(s, fallbacks));
-    match words.as_slice() {
-        ["help" | "--help" | "-h"] => (USAGE.to_owned(), 0),
-        ["decode", cookie] => decode(cookie, signer.as_ref(), PERMANENT_SESSION_LIFETIME, now),
-        ["decode", "--max-age", seconds, cookie] => match seconds.parse::<u64>() {
-            Ok(s) => decode(cookie, signer.as_ref(), Duration::from_secs(s), now),
-            Err(_) => bad_input(&format!(
-                "--max-age needs a whole number of seconds, e.g. --max-age 3600 (found {seconds:?})"
+    let Some((command, rest)) = args.split_first() else {
+        return (format!("error: unknown command\n{USAGE}"), 2);
+    };
+    if matches!(command.as_str(), "help" | "--help" | "-h") && rest.is_empty() {
+        return (USAGE.to_owned(), 0);
+    }
+    if !matches!(command.as_str(), "decode" | "sign") {
+        return (format!("error: unknown command\n{USAGE}"), 2);
+    }
+    let options = match Options::parse(rest) {
+        Ok(options) => options,
+        Err(message) => return bad_input(&message),
+    };
+    let keys = secret.map(|secret| Keys { secret, fallbacks });
+    match (command.as_str(), options) {
+        (
+            "decode",
+            Options {
+                max_age,
+                digest,
+                input,
+            },
+        ) => decode(&input, keys, digest, max_age, now),
+        (
+            "sign",
+            Options {
+                max_age: None,
+                digest,
+                input,
+            },
+        ) => sign(&input, keys, digest.unwrap_or_default(), now),
+        _ => bad_input("--max-age is for decode; sign always signs now"),
+    }
+}
+
+/// SECRET_KEY and SECRET_KEY_FALLBACKS, before a digest is chosen.
+#[derive(Clone, Copy)]
+struct Keys<'a> {
+    secret: &'a [u8],
+    fallbacks: &'a [Vec<u8>],
+}
+
+impl Keys<'_> {
+    fn signer(self, digest: Digest) -> Signer {
+        Signer::with_digest(digest, self.secret, self.fallbacks)
+    }
+}
+
+/// The flags of `decode` and `sign`, and the one word they act on.
+struct Options {
+    max_age: Option<Duration>,
+    digest: Option<Digest>,
+    input: String,
+}
+
+impl Options {
+    fn parse(words: &[String]) -> Result<Options, String> {
+        let mut options = Options {
+            max_age: None,
+            digest: None,
+            input: String::new(),
+        };
+        let mut inputs = Vec::new();
+        let mut words = words.iter();
+        while let Some(word) = words.next() {
+            match word.as_str() {
+                "--max-age" => {
+                    let seconds = words.next().map_or("", String::as_str);
+                    let s = seconds.parse::<u64>().map_err(|_| {
+                        format!(
+                            "--max-age needs a whole number of seconds, e.g. --max-age 3600 \
+                             (found {seconds:?})"
+                        )
+                    })?;
+                    options.max_age = Some(Duration::from_secs(s));
+                }
+                "--digest" => {
+                    let name = words.next().map_or("", String::as_str);
+                    let digest = Digest::parse(name).ok_or_else(|| {
+                        format!(
+                            "--digest is sha1 (a stock Flask app) or sha256 (goldfish), \
+                             not {name:?}"
+                        )
+                    })?;
+                    options.digest = Some(digest);
+                }
+                _ => inputs.push(word.clone()),
+            }
+        }
+        match <[String; 1]>::try_from(inputs) {
+            Ok([input]) => {
+                options.input = input;
+                Ok(options)
+            }
+            Err(inputs) => Err(format!(
+                "give exactly one COOKIE or JSON, quoted as one word (found {})\n{USAGE}",
+                inputs.len()
             )),
-        },
-        ["sign", json] => sign(json, signer.as_ref(), now),
-        _ => (format!("error: unknown command\n{USAGE}"), 2),
+        }
     }
 }
 
@@ -84,10 +173,12 @@ fn bad_input(message: &str) -> (String, i32) {
 /// `decode COOKIE`: show the three parts, then the verdict.
 fn decode(
     input: &str,
-    signer: Option<&Signer>,
-    max_age: Duration,
+    keys: Option<Keys>,
+    digest: Option<Digest>,
+    max_age: Option<Duration>,
     now: SystemTime,
 ) -> (String, i32) {
+    let max_age = max_age.unwrap_or(PERMANENT_SESSION_LIFETIME);
     let cookie = cookie_value(input);
     let parts = match signer::split(cookie) {
         Ok(parts) => parts,
@@ -115,11 +206,26 @@ fn decode(
             describe_age(age)
         ),
     );
-    // 3. The signature: only a key holder can say if it is right.
+    // 3. The signature: its length tells the digest; only a key holder
+    //    can say if it is right.
+    let (digest, how) = match (digest, Digest::from_tag_len(parts.signature.len())) {
+        (Some(given), _) => (given, "as --digest says"),
+        (None, Some(Digest::Sha1)) => (Digest::Sha1, "Flask's default digest"),
+        (None, Some(Digest::Sha256)) => (Digest::Sha256, "goldfish's default digest"),
+        (None, None) => (
+            Digest::default(),
+            "neither HMAC-SHA1 (20) nor HMAC-SHA256 (32)",
+        ),
+    };
     line(&mut out, "signature", &parts.signature_b64);
-    line(&mut out, "", &format!("{} bytes", parts.signature.len()));
+    let size = parts.signature.len();
+    if Digest::from_tag_len(size).is_some() && digest.tag_len() == size {
+        line(&mut out, "", &format!("{size} bytes: {digest} ({how})"));
+    } else {
+        line(&mut out, "", &format!("{size} bytes: {how}"));
+    }
 
-    let Some(signer) = signer else {
+    let Some(keys) = keys else {
         line(
             &mut out,
             "verdict",
@@ -128,12 +234,12 @@ fn decode(
         );
         return (out, 1);
     };
-    match signer.unsign(cookie, Some(max_age), now) {
+    match keys.signer(digest).unsign(cookie, Some(max_age), now) {
         Ok(unsigned) => {
             line(
                 &mut out,
                 "verdict",
-                &format!("valid: signed with {}", unsigned.key),
+                &format!("valid: signed with {} ({digest})", unsigned.key),
             );
             (out, 0)
         }
@@ -145,10 +251,11 @@ fn decode(
 }
 
 /// `sign JSON`: the cookie value for a dictionary, signed now.
-fn sign(json: &str, signer: Option<&Signer>, now: SystemTime) -> (String, i32) {
-    let Some(signer) = signer else {
+fn sign(json: &str, keys: Option<Keys>, digest: Digest, now: SystemTime) -> (String, i32) {
+    let Some(keys) = keys else {
         return bad_input("signing needs a key: set SECRET_KEY in the environment");
     };
+    let signer = keys.signer(digest);
     match from_json(json) {
         // Re-encode: the signature must cover the canonical bytes the
         // server itself would write, not the user's spacing.

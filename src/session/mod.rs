@@ -29,9 +29,12 @@
 //!                         11-25
 //! ```
 //!
-//! That is itsdangerous' `URLSafeTimedSerializer` with SHA-256 (the library
-//! behind Flask's session), so a Flask app with the same SECRET_KEY, set to
-//! SHA-256, reads goldfish's cookies and the other way round.
+//! That is itsdangerous' `URLSafeTimedSerializer` (the library behind
+//! Flask's session) with SHA-256, so a Flask app with the same SECRET_KEY,
+//! set to SHA-256, reads goldfish's cookies and the other way round. A
+//! stock Flask app signs with SHA-1 instead; goldfish does that too when
+//! started with `--session-digest sha1` ([`Digest`]), and `goldfish session
+//! decode` tells the two apart by the signature's length.
 //!
 //! ## Signed is not encrypted
 //! Anyone who has the cookie can base64-decode the payload and read
@@ -59,6 +62,8 @@
 //! - [`json`]: `to_json`/`from_json`, RFC 8259 exactly as Flask writes it.
 //! - [`base64url`]: RFC 4648 §5 without padding, strict when decoding.
 //! - [`signer`]: keys, `sign` and `unsign`: the security of the whole scheme.
+//! - [`sha1`], [`hmac_sha1`]: SHA-1 (FIPS 180-4) and HMAC (RFC 2104) by
+//!   hand, for Flask's default digest; SHA-256 comes from the `sha2` crate.
 //! - `session`: `Session`, the dictionary with modified/accessed tracking.
 //! - [`id`]: `SessionId`, the opaque key a server-side session travels as.
 //! - `server_session`: [`ServerSession`], the steps of a server-side
@@ -67,8 +72,10 @@
 //! Start reading at `Session` (what handlers use), then `signer.rs`.
 
 pub mod base64url;
+pub mod hmac_sha1;
 pub mod id;
 pub mod json;
+pub mod sha1;
 // The file is named after the type it holds, as the other files in this
 // folder are; everything in it is re-exported below.
 mod server_session;
@@ -81,5 +88,5 @@ pub use id::{IdError, SessionId};
 pub use json::{JsonError, from_json, to_json};
 pub use server_session::{Origin, Saved, ServerSession};
 pub use session::{LoadOutcome, NotAList, PERMANENT_KEY, PERMANENT_SESSION_LIFETIME, Session};
-pub use signer::{CookieParts, Key, KeyUsed, SignError, Signer, Unsigned};
+pub use signer::{CookieParts, Digest, Key, KeyUsed, SignError, Signer, Unsigned};
 pub use value::Value;

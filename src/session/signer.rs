@@ -1,4 +1,5 @@
-//! Signing cookies: itsdangerous' `URLSafeTimedSerializer`, with SHA-256.
+//! Signing cookies: itsdangerous' `URLSafeTimedSerializer`, with SHA-256
+//! (goldfish's default) or SHA-1 (Flask's).
 //!
 //! ```text
 //! eyJmYXZfbnVtYmVyIjo0Mn0 . aSYCow . XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io
@@ -7,7 +8,8 @@
 //!
 //! Facts:
 //! - **The key is derived, with a salt.** `key = HMAC-SHA256(SECRET_KEY,
-//!   "cookie-session")` (itsdangerous' "hmac" key derivation). The salt
+//!   "cookie-session")` (itsdangerous' "hmac" key derivation; with SHA-1,
+//!   `HMAC-SHA1` both times). The salt
 //!   names the *purpose*: a value signed for another purpose with the same
 //!   SECRET_KEY (a password-reset token, say) has a different key, so it
 //!   cannot be replayed as a session cookie (itsdangerous, "The Salt").
@@ -17,8 +19,12 @@
 //! - **The timestamp** is seconds since 1970, as big-endian bytes with the
 //!   leading zero bytes removed (1764098723 = `69 26 02 a3` = `aSYCow`).
 //!   It is signed too, so nobody can make an old cookie look new.
-//! - **Tags are compared in constant time** with the `hmac` crate's
-//!   `verify_slice`. `==` stops at the first differing byte, and the time
+//! - **Two digests.** A stock Flask app signs with HMAC-SHA1 (20-byte tags,
+//!   27 base64url characters); goldfish with HMAC-SHA256 (32 bytes, 43
+//!   characters) unless started with `--session-digest sha1`. The rest of
+//!   the format is the same. See [`Digest`] for why SHA-256 is the default.
+//! - **Tags are compared in constant time**: with the `hmac` crate's
+//!   `verify_slice` for SHA-256, and by hand for SHA-1 (`hmac_sha1.rs`). `==` stops at the first differing byte, and the time
 //!   that takes tells an attacker, one byte at a time, how much of a forged
 //!   tag is right.
 //! - **Rotation.** New cookies are always signed with the current key.
@@ -37,98 +43,23 @@
 //! rather than implement inflate (RFC 1950/1951) here.
 
 mod error;
+mod key;
 #[cfg(test)]
 mod tests;
 
 pub use error::{Part, SignError};
+pub use key::{Digest, Key, KeyUsed};
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::time::{Duration, SystemTime};
-
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use super::base64url;
 use super::json::from_json;
 use super::value::Value;
 use crate::http::date::{from_unix_seconds, unix_seconds};
 
-type HmacSha256 = Hmac<Sha256>;
-
 /// itsdangerous' salt for Flask's session cookie: the purpose of the key.
 pub const SALT: &[u8] = b"cookie-session";
-
-/// Length of an HMAC-SHA256 tag in bytes (43 base64url characters).
-pub const TAG_LEN: usize = 32;
-
-/// A signing key derived from a SECRET_KEY. Its `Debug` prints only `Key`,
-/// so it cannot leak into a log line.
-///
-/// # Examples
-/// ```
-/// use goldfish::session::Key;
-/// let key = Key::derive(b"SHHHHHHHHHHH SEEKRIT");
-/// assert_eq!(format!("{key:?}"), "Key");
-/// ```
-#[derive(Clone)]
-pub struct Key {
-    /// HMAC-SHA256(secret, SALT). Never printed.
-    bytes: [u8; TAG_LEN],
-}
-
-impl Key {
-    /// `HMAC-SHA256(secret, "cookie-session")`, itsdangerous' "hmac" key derivation.
-    pub fn derive(secret: &[u8]) -> Key {
-        let mut mac = new_mac(secret);
-        mac.update(SALT);
-        Key {
-            bytes: mac.finalize().into_bytes().into(),
-        }
-    }
-
-    /// A MAC keyed with this key that has already read `message`.
-    fn mac(&self, message: &[u8]) -> HmacSha256 {
-        let mut mac = new_mac(&self.bytes);
-        mac.update(message);
-        mac
-    }
-}
-
-impl fmt::Debug for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Key")
-    }
-}
-
-fn new_mac(key: &[u8]) -> HmacSha256 {
-    // RFC 2104 §2: HMAC takes a key of any length (one longer than the
-    // hash's block is hashed first), so this never fails.
-    HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
-}
-
-/// Which key verified a cookie.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyUsed {
-    /// The current SECRET_KEY.
-    Current,
-    /// `fallbacks[i]`, counting from 0, newest first. The server may want
-    /// to re-sign such a session with the current key.
-    Fallback(usize),
-}
-
-impl fmt::Display for KeyUsed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            KeyUsed::Current => f.write_str("the current SECRET_KEY"),
-            KeyUsed::Fallback(i) => write!(
-                f,
-                "fallback key #{} (SECRET_KEY_FALLBACKS, newest first)",
-                i + 1
-            ),
-        }
-    }
-}
 
 /// Signs session payloads with the current key, and reads them back with
 /// the current key or any fallback.
@@ -163,15 +94,26 @@ impl Signer {
     /// An empty or guessable secret makes every cookie forgeable; checking
     /// the secret is the configuration's job.
     pub fn new(secret: &[u8], fallbacks: &[Vec<u8>]) -> Signer {
+        Signer::with_digest(Digest::Sha256, secret, fallbacks)
+    }
+
+    /// [`Signer::new`] with another digest: `Digest::Sha1` reads and
+    /// writes the cookies of a stock Flask app.
+    pub fn with_digest(digest: Digest, secret: &[u8], fallbacks: &[Vec<u8>]) -> Signer {
         Signer::from_keys(
-            Key::derive(secret),
-            fallbacks.iter().map(|s| Key::derive(s)).collect(),
+            Key::derive(digest, secret),
+            fallbacks.iter().map(|s| Key::derive(digest, s)).collect(),
         )
     }
 
     /// A signer from already derived keys.
     pub fn from_keys(current: Key, fallbacks: Vec<Key>) -> Signer {
         Signer { current, fallbacks }
+    }
+
+    /// The digest new cookies are signed with (the current key's).
+    pub fn digest(&self) -> Digest {
+        self.current.digest()
     }
 
     /// Signs `payload_json` as of `now`, always with the current key.
@@ -183,7 +125,7 @@ impl Signer {
         let payload = base64url::encode(payload_json.as_bytes());
         let timestamp = base64url::encode(&minimal_be_bytes(seconds));
         let signed = format!("{payload}.{timestamp}");
-        let tag = self.current.mac(signed.as_bytes()).finalize().into_bytes();
+        let tag = self.current.tag(signed.as_bytes());
         format!("{signed}.{}", base64url::encode(&tag))
     }
 
@@ -213,6 +155,7 @@ impl Signer {
         let Some(key) = self.verify(&parts) else {
             return Err(SignError::BadSignature {
                 signature_len: parts.signature.len(),
+                digest: self.digest(),
                 timestamp: parts.timestamp,
                 payload: parts.payload,
             });
@@ -266,9 +209,9 @@ impl Signer {
 
     /// Steps 3 and 4: which key, if any, made this signature.
     ///
-    /// Each candidate tag is compared with `verify_slice`, which takes the
-    /// same time wherever the first difference is, and refuses a tag of
-    /// the wrong length (a truncated signature is just wrong).
+    /// Each candidate tag is compared in constant time (it takes the same
+    /// time wherever the first difference is), and a tag of the wrong
+    /// length is refused (a truncated signature is just wrong).
     pub fn verify(&self, parts: &CookieParts) -> Option<KeyUsed> {
         let signed = format!("{}.{}", parts.payload_b64, parts.timestamp_b64);
         let candidates = std::iter::once((KeyUsed::Current, &self.current)).chain(
@@ -278,11 +221,7 @@ impl Signer {
                 .map(|(i, key)| (KeyUsed::Fallback(i), key)),
         );
         for (used, key) in candidates {
-            if key
-                .mac(signed.as_bytes())
-                .verify_slice(&parts.signature)
-                .is_ok()
-            {
+            if key.verify(signed.as_bytes(), &parts.signature) {
                 return Some(used);
             }
         }

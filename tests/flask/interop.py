@@ -1,7 +1,10 @@
-"""The lecture's Flask app, configured for SHA-256: does it read goldfish's
-session cookie, and does goldfish read its?
+"""The lecture's Flask app: does it read goldfish's session cookie, and does
+goldfish read its?
 
-    python interop.py GOLDFISH_COOKIE_VALUE
+    python interop.py sha256|sha1 GOLDFISH_COOKIE_VALUE
+
+sha256 configures Flask as goldfish signs by default; sha1 leaves Flask as
+it comes (and goldfish runs with --session-digest sha1).
 
 Prints two lines: what Flask's /my-route answers with goldfish's cookie, and
 the session cookie value Flask's /some-route sets (for goldfish to read).
@@ -21,9 +24,11 @@ class Sha256Sessions(SecureCookieSessionInterface):
     digest_method = staticmethod(hashlib.sha256)
 
 
+digest, goldfish_cookie = sys.argv[1], sys.argv[2]
 app = Flask(__name__)
 app.secret_key = os.environ["SECRET_KEY"]
-app.session_interface = Sha256Sessions()
+if digest == "sha256":
+    app.session_interface = Sha256Sessions()
 
 
 @app.route("/some-route")
@@ -40,7 +45,7 @@ def my_route():
 
 
 reader = app.test_client()
-reader.set_cookie("session", sys.argv[1])
+reader.set_cookie("session", goldfish_cookie)
 print(reader.get("/my-route").get_data(as_text=True))
 
 writer = app.test_client()

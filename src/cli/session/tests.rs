@@ -13,6 +13,10 @@ fn run(args: &[&str], secret: Option<&[u8]>, fallbacks: &[Vec<u8>]) -> (String, 
     super::run(&args, secret, fallbacks, from_unix_seconds(NOW))
 }
 
+/// The same session, signed by a stock Flask app (HMAC-SHA1), from
+/// `tests/fixtures/session-vectors.tsv`.
+const FLASK_SHA1_COOKIE: &str = "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.WkfTyaU7MCwke17j3qN9lV7enrQ";
+
 #[test]
 fn decode_shows_every_part() {
     let (out, code) = run(&["decode", COOKIE], Some(SECRET), &[]);
@@ -22,8 +26,8 @@ payload    eyJmYXZfbnVtYmVyIjo0Mn0
 timestamp  aSYCow
            1764098723 = Tue, 25 Nov 2025 19:25:23 GMT (10 seconds ago)
 signature  XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io
-           32 bytes
-verdict    valid: signed with the current SECRET_KEY
+           32 bytes: HMAC-SHA256 (goldfish's default digest)
+verdict    valid: signed with the current SECRET_KEY (HMAC-SHA256)
 ";
     assert_eq!(out, want);
     assert_eq!(code, 0);
@@ -152,6 +156,49 @@ fn decode_cases() {
             1,
             "(not valid JSON",
         ),
+        // A stock Flask app's cookie: the 20-byte signature says SHA-1.
+        (
+            "a stock Flask cookie: the length tells the digest",
+            &["decode", FLASK_SHA1_COOKIE],
+            None,
+            &[],
+            1,
+            "20 bytes: HMAC-SHA1 (Flask's default digest)",
+        ),
+        (
+            "a stock Flask cookie is checked with SHA-1",
+            &["decode", FLASK_SHA1_COOKIE],
+            Some(SECRET),
+            &[],
+            0,
+            "valid: signed with the current SECRET_KEY (HMAC-SHA1)",
+        ),
+        (
+            "--digest sha1 says it outright",
+            &["decode", "--digest", "sha1", FLASK_SHA1_COOKIE],
+            Some(SECRET),
+            &[],
+            0,
+            "20 bytes: HMAC-SHA1 (as --digest says)",
+        ),
+        (
+            "--digest sha256 on a SHA-1 cookie: the length gives it away",
+            &["decode", "--digest", "sha256", FLASK_SHA1_COOKIE],
+            Some(SECRET),
+            &[],
+            1,
+            "refused: the signature is 20 bytes, the length of an HMAC-SHA1 tag, and this \
+             server checks HMAC-SHA256 (32 bytes); a stock Flask app signs with SHA-1: start \
+             goldfish with --session-digest sha1 to read its cookies",
+        ),
+        (
+            "a signature of neither length",
+            &["decode", "e30.aSYCow.AAAA"],
+            None,
+            &[],
+            1,
+            "3 bytes: neither HMAC-SHA1 (20) nor HMAC-SHA256 (32)",
+        ),
         // Bad input: one line, exit code 2.
         (
             "no dots",
@@ -184,6 +231,22 @@ fn decode_cases() {
             &[],
             2,
             "--max-age needs a whole number",
+        ),
+        (
+            "bad --digest",
+            &["decode", "--digest", "md5", COOKIE],
+            Some(SECRET),
+            &[],
+            2,
+            "--digest is sha1 (a stock Flask app) or sha256 (goldfish), not \"md5\"",
+        ),
+        (
+            "two cookies",
+            &["decode", COOKIE, COOKIE],
+            Some(SECRET),
+            &[],
+            2,
+            "give exactly one COOKIE or JSON",
         ),
         (
             "unknown command",
@@ -276,6 +339,33 @@ fn sign_cases() {
             "{why}: sign {json:?}"
         );
     }
+}
+
+#[test]
+fn sign_with_sha1_writes_what_a_stock_flask_app_writes() {
+    let args = ["sign", "--digest", "sha1", r#"{"fav_number":42}"#].map(String::from);
+    let (out, code) = super::run(&args, Some(SECRET), &[], from_unix_seconds(1_764_098_723));
+    assert_eq!(
+        (out.as_str(), code),
+        (format!("{FLASK_SHA1_COOKIE}\n").as_str(), 0)
+    );
+    let (out, code) = run(&["sign", "--max-age", "5", "{}"], Some(SECRET), &[]);
+    assert_eq!(
+        (out.as_str(), code),
+        ("error: --max-age is for decode; sign always signs now\n", 2)
+    );
+}
+
+#[test]
+fn flags_may_come_before_or_after_the_input() {
+    let (a, _) = run(&["sign", "--digest", "sha256", "{}"], Some(SECRET), &[]);
+    let (b, _) = run(&["sign", "{}", "--digest", "sha256"], Some(SECRET), &[]);
+    let (c, _) = run(&["sign", "{}"], Some(SECRET), &[]);
+    assert_eq!(
+        (&a, &b),
+        (&c, &c),
+        "sha256 is the default, wherever the flag is"
+    );
 }
 
 #[test]

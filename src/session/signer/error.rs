@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::TAG_LEN;
+use super::Digest;
 use crate::session::base64url::Base64Error;
 use crate::session::json::JsonError;
 
@@ -51,6 +51,8 @@ pub enum SignError {
         payload: Vec<u8>,
         timestamp: u64,
         signature_len: usize,
+        /// The HMAC the signature was checked with.
+        digest: Digest,
     },
     /// Genuine, but signed longer than `max_age` seconds ago.
     Expired {
@@ -129,18 +131,44 @@ impl fmt::Display for SignError {
                 f,
                 "the timestamp is {len} bytes; seconds since 1970 fit in 8"
             ),
-            SignError::BadSignature { signature_len, .. } => {
-                f.write_str(
-                    "the signature does not match the payload and timestamp: \
-                     the cookie was changed, or signed with a different SECRET_KEY",
-                )?;
-                if *signature_len != TAG_LEN {
-                    write!(
-                        f,
-                        " (and it is {signature_len} bytes; HMAC-SHA256 makes {TAG_LEN})"
-                    )?;
+            SignError::BadSignature {
+                signature_len,
+                digest,
+                ..
+            } => {
+                let expected = digest.tag_len();
+                if *signature_len == expected {
+                    return f.write_str(
+                        "the signature does not match the payload and timestamp: \
+                         the cookie was changed, or signed with a different SECRET_KEY",
+                    );
                 }
-                Ok(())
+                match Digest::from_tag_len(*signature_len) {
+                    // The length gives the other digest away: most likely
+                    // a stock Flask app's cookie (SHA-1) at a goldfish
+                    // that signs with SHA-256, or the other way round.
+                    Some(other) => write!(
+                        f,
+                        "the signature is {signature_len} bytes, the length of an {other} tag, \
+                         and this server checks {digest} ({expected} bytes); {}",
+                        match other {
+                            Digest::Sha1 => {
+                                "a stock Flask app signs with SHA-1: start goldfish with \
+                                 --session-digest sha1 to read its cookies"
+                            }
+                            Digest::Sha256 => {
+                                "goldfish signs with SHA-256 unless started with \
+                                 --session-digest sha1"
+                            }
+                        }
+                    ),
+                    None => write!(
+                        f,
+                        "the signature does not match the payload and timestamp \
+                         (and it is {signature_len} bytes; {digest} makes {expected}): \
+                         the cookie was changed or cut short"
+                    ),
+                }
             }
             SignError::Expired { age, max_age, .. } => write!(
                 f,
