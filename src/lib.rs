@@ -69,6 +69,7 @@
 // Test tables are literal tuples on purpose: a row reads as one line of data.
 #![cfg_attr(test, allow(clippy::type_complexity))]
 
+pub mod abnf;
 pub mod app;
 pub mod cli;
 pub mod cookie;
@@ -78,4 +79,5 @@ pub mod server;
 pub mod session;
 pub mod store;
 pub mod template;
+pub mod text;
 pub mod www;

@@ -314,7 +314,7 @@ pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
         Status::METHOD_NOT_ALLOWED,
         &format!(
             "{} does not answer {method}; it answers {allow}.",
-            crate::server::log::printable(req.path())
+            crate::text::Clip(req.path(), 200)
         ),
     )
     .with_header("Allow", allow)

@@ -138,7 +138,7 @@ pub fn not_found(req: &Request) -> Response {
         Status::NOT_FOUND,
         &format!(
             "There is no page at {}. The list of lessons is at / (GET /).",
-            crate::server::log::printable(req.path())
+            crate::text::Clip(req.path(), 200)
         ),
     )
 }

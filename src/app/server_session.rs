@@ -160,8 +160,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
                 ctx.req,
                 Status::BAD_REQUEST,
                 &format!(
-                    "Unknown action {:?}: send fav_color=…, or action=regenerate or action=clear.",
-                    crate::server::log::printable(other)
+                    "Unknown action {}: send fav_color=…, or action=regenerate or action=clear.",
+                    crate::text::Excerpt(other, 200)
                 ),
             );
         }
@@ -216,7 +216,7 @@ pub(super) fn finish(
             "goldfish: warning: the server-side session for {} {} is {bytes} bytes of JSON, more \
              than the {} goldfish stores; it was NOT saved.\n",
             req.method(),
-            crate::server::log::printable(req.path()),
+            crate::text::Clip(req.path(), 200),
             crate::store::MAX_STORED_BYTES
         )),
         Err(e) => {

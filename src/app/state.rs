@@ -245,7 +245,7 @@ impl<'a> Ctx<'a> {
                  change to the session is lost. Keep less in the session, or use a \
                  server-side session.\n",
                 self.req.method(),
-                crate::server::log::printable(self.req.path()),
+                crate::text::Clip(self.req.path(), 200),
                 line.len()
             ));
             return None;

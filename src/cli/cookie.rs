@@ -12,7 +12,8 @@
 
 use std::time::SystemTime;
 
-use crate::cookie::{Printable, RequestUrl, Verdict, check};
+use crate::cookie::{RequestUrl, Verdict, check};
+use crate::text::Printable;
 
 const USAGE: &str =
     "usage: goldfish cookie check 'Set-Cookie: name=value; Path=/' [--url http://localhost/]";

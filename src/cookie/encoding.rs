@@ -14,6 +14,7 @@
 use std::fmt::Write;
 
 use super::is_cookie_octet;
+use crate::abnf::hex_value;
 
 /// Percent-encodes `s` so that the result is always a valid cookie value.
 ///
@@ -77,15 +78,6 @@ pub fn percent_decode_value(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

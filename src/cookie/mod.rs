@@ -98,7 +98,7 @@ mod matching;
 mod set_cookie;
 
 pub use check::{
-    Note, Outcome, Rejection, Report, RequestUrl, SameSiteFlag, Scheme, StoredCookie, UrlError,
+    Note, Outcome, Rejection, Report, RequestUrl, SameSiteFlag, Scheme, StoredCookie, RequestUrlError,
     Verdict, check,
 };
 pub use cookie_date::parse_cookie_date;
@@ -116,16 +116,9 @@ const MAX_NAME_VALUE: usize = 4096;
 /// (RFC 6265bis §5.6, step 6 of the attribute loop).
 const MAX_ATTRIBUTE_VALUE: usize = 1024;
 
-/// `tchar` — RFC 9110 §5.6.2: the characters of a token, which is what a
-/// cookie name must be (RFC 6265 §4.1.1 `cookie-name = token`).
-///
-/// ```text
-/// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
-///         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-/// ```
-fn is_tchar(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)
-}
+/// `tchar` (RFC 9110 §5.6.2), which is what a cookie name must be: RFC 6265
+/// §4.1.1 `cookie-name = token`.
+use crate::abnf::is_tchar_char as is_tchar;
 
 /// `cookie-octet` — RFC 6265 §4.1.1: the characters a cookie value may use.
 ///
@@ -167,46 +160,7 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
-/// Writes `s` for a terminal or a log: control characters become escapes
-/// (`\r`, `\n`, `\t`, `\u{1b}`), everything else is printed as is. A line
-/// under inspection may contain an escape sequence meant to repaint the
-/// learner's terminal; it must never reach it raw.
-pub(crate) struct Printable<'a>(pub(crate) &'a str);
-
-impl std::fmt::Display for Printable<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for c in self.0.chars() {
-            if c.is_control() {
-                write!(f, "{}", c.escape_default())?;
-            } else {
-                write!(f, "{c}")?;
-            }
-        }
-        Ok(())
-    }
-}
-
-/// At most `max` characters of `s`, made [`Printable`], with `…` if cut:
-/// keeps a message one readable line even when the input is 4 KB long.
-struct Clip<'a>(&'a str, usize);
-
-impl std::fmt::Display for Clip<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Clip(s, max) = *self;
-        let cut = s.char_indices().nth(max).map_or(s.len(), |(i, _)| i);
-        let ellipsis = if cut < s.len() { "…" } else { "" };
-        write!(f, "{}{ellipsis}", Printable(&s[..cut]))
-    }
-}
-
-/// A [`Clip`] in double quotes, for quoting a name or a value in a sentence.
-struct Excerpt<'a>(&'a str, usize);
-
-impl std::fmt::Display for Excerpt<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "\"{}\"", Clip(self.0, self.1))
-    }
-}
+pub(crate) use crate::text::{Clip, Excerpt, Printable};
 
 #[cfg(test)]
 mod tests {
@@ -229,8 +183,5 @@ mod tests {
     fn helpers_never_split_a_character() {
         assert!(!starts_with_ignore_case("é", "__Host-"));
         assert!(starts_with_ignore_case("__HOST-x", "__Host-"));
-        assert_eq!(Excerpt("héllo wörld", 4).to_string(), "\"héll…\"");
-        assert_eq!(Excerpt("a\r\nb", 10).to_string(), "\"a\\r\\nb\"");
-        assert_eq!(Printable("\u{1b}[2J").to_string(), "\\u{1b}[2J");
     }
 }

@@ -24,7 +24,8 @@
 //! (A `Content-Length` body needs no decoder: it is the next N bytes.)
 
 use super::error::ParseError;
-use super::parse::{Limits, is_tchar};
+use super::parse::Limits;
+use crate::abnf::{hex_value, is_tchar};
 
 /// Most bytes of chunk extensions accepted per chunk-size line. Extensions
 /// carry nothing goldfish uses; the cap stops a client from making the server
@@ -122,7 +123,7 @@ impl ChunkedDecoder {
         while i < input.len() && self.state != State::Done {
             let b = input[i];
             match self.state {
-                State::Size => match hex_digit(b) {
+                State::Size => match hex_value(b) {
                     Some(d) => {
                         // 16 hex digits fill a u64; more cannot be a real size.
                         if self.size_digits == 16 {
@@ -263,15 +264,6 @@ impl ChunkedDecoder {
         self.trailers
             .push(String::from_utf8_lossy(&line).into_owned());
         Ok(())
-    }
-}
-
-fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
     }
 }
 

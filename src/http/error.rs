@@ -11,6 +11,7 @@
 use std::fmt;
 
 use super::response::Status;
+use crate::text::ByteName;
 
 /// A request the parser refuses. See the module docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,22 +100,6 @@ impl ParseError {
     }
 }
 
-/// Shows a byte readably: `'A'`, or `0x16` for a control byte.
-struct ShowByte(u8);
-
-impl fmt::Display for ShowByte {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            b'\0' => f.write_str("NUL (0x00)"),
-            b'\r' => f.write_str("CR (0x0d)"),
-            b'\n' => f.write_str("LF (0x0a)"),
-            b'\t' => f.write_str("TAB (0x09)"),
-            b if b.is_ascii_graphic() => write!(f, "'{}'", b as char),
-            b => write!(f, "byte 0x{b:02x}"),
-        }
-    }
-}
-
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use ParseError::*;
@@ -136,7 +121,7 @@ impl fmt::Display for ParseError {
                 f,
                 "the request line contains {}, which no request line may contain; \
                  a request starts like GET / HTTP/1.1",
-                ShowByte(*byte)
+                ByteName(*byte)
             ),
             TooManyEmptyLines => f.write_str(
                 "too many empty lines before the request line; \
@@ -195,7 +180,7 @@ impl fmt::Display for ParseError {
                 f,
                 "the value of header {name:?} contains {}, and control characters \
                  are not allowed in header values (RFC 9110 §5.5)",
-                ShowByte(*byte)
+                ByteName(*byte)
             ),
             HeadersTooLarge { limit } => {
                 write!(

@@ -27,7 +27,7 @@ pub struct Headers {
 
 fn check_field(name: &str, value: &str) {
     assert!(
-        !name.is_empty() && name.bytes().all(super::parse::is_tchar),
+        !name.is_empty() && name.bytes().all(crate::abnf::is_tchar),
         "header name {name:?} is not a token"
     );
     assert!(

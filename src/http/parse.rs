@@ -21,6 +21,7 @@
 use super::body::{BodyProgress, ChunkedDecoder};
 use super::error::ParseError;
 use super::request::{Request, Span, Version};
+use crate::abnf::{is_ows, is_tchar};
 
 /// Result of feeding bytes to a parser.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,11 +69,6 @@ pub enum BodyKind {
     Length(u64),
     /// `Transfer-Encoding: chunked` (rule 4).
     Chunked,
-}
-
-/// `tchar` of RFC 9110 §5.6.2: the characters of a token (method, field name).
-pub fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// Parses the request line and header section (not the body).
@@ -484,9 +480,8 @@ fn parse_field_line(head: &[u8], start: usize, end: usize) -> Result<(Span, Span
             byte: bad,
         });
     }
-    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
-    let lead = value.iter().take_while(|b| is_ows(b)).count();
-    let trail = value[lead..].iter().rev().take_while(|b| is_ows(b)).count();
+    let lead = value.iter().take_while(|&&b| is_ows(b)).count();
+    let trail = value[lead..].iter().rev().take_while(|&&b| is_ows(b)).count();
     let v_start = start + colon + 1 + lead;
     let v_end = end - trail;
     Ok((Span::new(start, start + colon), Span::new(v_start, v_end)))

@@ -16,6 +16,8 @@
 
 use std::fmt;
 
+use crate::abnf::hex_value;
+
 /// What can be wrong with encoded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlError {
@@ -50,15 +52,6 @@ impl fmt::Display for UrlError {
 }
 
 impl std::error::Error for UrlError {}
-
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
 
 /// Decodes `%XX` escapes (and `+` as a space when `plus_is_space`).
 fn decode(input: &[u8], plus_is_space: bool) -> Result<String, UrlError> {

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use crate::http::date;
+use crate::text::Clip;
 
 /// Where log lines go.
 #[derive(Debug, Clone, Default)]
@@ -92,24 +93,13 @@ impl Log {
     }
 }
 
-/// Makes request bytes safe to print on a terminal: control characters
-/// (which could move the cursor or fake a log line) become `\xNN`, and very
-/// long lines are cut.
+/// Makes request bytes safe to print on a terminal: control and bidi
+/// characters (which could move the cursor, fake a log line or reorder what
+/// is shown) become escapes, and lines past 200 characters are cut.
+/// See [`crate::text`].
+#[must_use]
 pub fn printable(s: &str) -> String {
-    const MAX: usize = 200;
-    let mut out = String::with_capacity(s.len().min(MAX) + 8);
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX {
-            out.push('…');
-            break;
-        }
-        if c.is_control() {
-            out.push_str(&format!("\\x{:02x}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    Clip(s, 200).to_string()
 }
 
 #[cfg(test)]
@@ -117,16 +107,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn printable_escapes_control_characters() {
-        let cases: &[(&str, &str, &str)] = &[
-            ("plain", "GET / HTTP/1.1", "GET / HTTP/1.1"),
-            ("escape sequence", "\u{1b}[31mred", "\\x1b[31mred"),
-            ("fake log line", "a\nb", "a\\x0ab"),
-            ("unicode stays", "caf\u{e9}", "caf\u{e9}"),
-        ];
-        for (why, input, want) in cases {
-            assert_eq!(printable(input), *want, "{why}");
-        }
+    fn printable_escapes_and_cuts() {
+        assert_eq!(printable("\u{1b}[31mred"), "\\x1b[31mred");
+        assert_eq!(printable("report\u{202e}txt.exe"), "report\\u{202e}txt.exe");
         assert_eq!(printable(&"x".repeat(500)).chars().count(), 201);
     }
 

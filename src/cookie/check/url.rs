@@ -36,7 +36,7 @@ pub struct RequestUrl {
 
 /// Why a `--url` could not be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UrlError {
+pub enum RequestUrlError {
     /// No `://` after a scheme.
     MissingScheme { url: String },
     /// A scheme other than http or https.
@@ -60,7 +60,7 @@ impl RequestUrl {
     ///
     /// # Errors
     ///
-    /// A [`UrlError`] naming the first part that does not fit.
+    /// A [`RequestUrlError`] naming the first part that does not fit.
     ///
     /// # Examples
     ///
@@ -71,13 +71,13 @@ impl RequestUrl {
     /// assert_eq!((url.host(), url.port(), url.path()), ("www.example.com", Some(8443), "/a/b"));
     /// assert!(RequestUrl::parse("ftp://example.com/").is_err());
     /// ```
-    pub fn parse(url: &str) -> Result<RequestUrl, UrlError> {
+    pub fn parse(url: &str) -> Result<RequestUrl, RequestUrlError> {
         if let Some(found) = url.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return Err(UrlError::InvalidCharacter { found });
+            return Err(RequestUrlError::InvalidCharacter { found });
         }
         // 1. The scheme.
         let Some((scheme, rest)) = url.split_once("://") else {
-            return Err(UrlError::MissingScheme {
+            return Err(RequestUrlError::MissingScheme {
                 url: url.to_owned(),
             });
         };
@@ -86,7 +86,7 @@ impl RequestUrl {
         } else if scheme.eq_ignore_ascii_case("https") {
             Scheme::Https
         } else {
-            return Err(UrlError::UnsupportedScheme {
+            return Err(RequestUrlError::UnsupportedScheme {
                 scheme: scheme.to_owned(),
             });
         };
@@ -97,7 +97,7 @@ impl RequestUrl {
         let path = tail.split(['?', '#']).next().unwrap_or("");
         let path = if path.is_empty() { "/" } else { path };
         if authority.contains('@') {
-            return Err(UrlError::UserInfo);
+            return Err(RequestUrlError::UserInfo);
         }
         // 4. Host and port; an IPv6 literal is bracketed and contains ':'.
         let (host, port) = if authority.starts_with('[') {
@@ -105,7 +105,7 @@ impl RequestUrl {
             let (host, after) = authority.split_at(close);
             let inner = host.get(1..host.len().saturating_sub(1)).unwrap_or("");
             if !host.ends_with(']') || inner.parse::<Ipv6Addr>().is_err() {
-                return Err(UrlError::InvalidIp {
+                return Err(RequestUrlError::InvalidIp {
                     host: host.to_owned(),
                 });
             }
@@ -113,7 +113,7 @@ impl RequestUrl {
                 Some(port) => (host, Some(port)),
                 None if after.is_empty() => (host, None),
                 None => {
-                    return Err(UrlError::InvalidPort {
+                    return Err(RequestUrlError::InvalidPort {
                         port: after.to_owned(),
                     });
                 }
@@ -128,9 +128,9 @@ impl RequestUrl {
             None | Some("") => None,
             Some(p) if p.bytes().all(|b| b.is_ascii_digit()) => match p.parse::<u16>() {
                 Ok(n) => Some(n),
-                Err(_) => return Err(UrlError::InvalidPort { port: p.to_owned() }),
+                Err(_) => return Err(RequestUrlError::InvalidPort { port: p.to_owned() }),
             },
-            Some(p) => return Err(UrlError::InvalidPort { port: p.to_owned() }),
+            Some(p) => return Err(RequestUrlError::InvalidPort { port: p.to_owned() }),
         };
         let host = host.to_ascii_lowercase();
         check_host(&host)?;
@@ -212,16 +212,16 @@ impl fmt::Display for RequestUrl {
 /// a name of letters, digits, `-`, `_` and `.`. A name whose last label is
 /// all digits must be a valid IPv4 address (the WHATWG URL rule), so
 /// `256.0.0.1` is refused rather than treated as a name.
-fn check_host(host: &str) -> Result<(), UrlError> {
+fn check_host(host: &str) -> Result<(), RequestUrlError> {
     if host.is_empty() {
-        return Err(UrlError::EmptyHost);
+        return Err(RequestUrlError::EmptyHost);
     }
     if host.starts_with('[') {
         return Ok(());
     }
     let name_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
     if let Some(found) = host.chars().find(|c| !name_char(*c)) {
-        return Err(UrlError::InvalidHost {
+        return Err(RequestUrlError::InvalidHost {
             host: host.to_owned(),
             found,
         });
@@ -234,52 +234,52 @@ fn check_host(host: &str) -> Result<(), UrlError> {
         .unwrap_or("");
     let numeric = !last_label.is_empty() && last_label.bytes().all(|b| b.is_ascii_digit());
     if numeric && host.parse::<Ipv4Addr>().is_err() {
-        return Err(UrlError::InvalidIp {
+        return Err(RequestUrlError::InvalidIp {
             host: host.to_owned(),
         });
     }
     Ok(())
 }
 
-impl fmt::Display for UrlError {
+impl fmt::Display for RequestUrlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 60;
         match self {
-            UrlError::MissingScheme { url } => write!(
+            RequestUrlError::MissingScheme { url } => write!(
                 f,
                 "the URL {} needs a scheme, e.g. http://localhost/ or https://example.com/login",
                 Excerpt(url, SHOWN)
             ),
-            UrlError::UnsupportedScheme { scheme } => write!(
+            RequestUrlError::UnsupportedScheme { scheme } => write!(
                 f,
                 "the URL scheme {} is not supported; cookies come with http:// or https:// URLs",
                 Excerpt(scheme, SHOWN)
             ),
-            UrlError::InvalidCharacter { found } => write!(
+            RequestUrlError::InvalidCharacter { found } => write!(
                 f,
                 "the URL contains {found:?}; a URL has no spaces or control characters \
                  (percent-encode them, e.g. %20)"
             ),
-            UrlError::UserInfo => write!(
+            RequestUrlError::UserInfo => write!(
                 f,
                 "the URL has a user@ part, which this checker does not support; write just \
                  the host, e.g. https://example.com/"
             ),
-            UrlError::EmptyHost => {
+            RequestUrlError::EmptyHost => {
                 write!(f, "the URL has no host after ://, e.g. http://localhost/")
             }
-            UrlError::InvalidHost { host, found } => write!(
+            RequestUrlError::InvalidHost { host, found } => write!(
                 f,
                 "the host {} contains {found:?}; a host name uses letters, digits, '-' and '.' \
                  (write international names in xn-- form), e.g. www.example.com",
                 Excerpt(host, SHOWN)
             ),
-            UrlError::InvalidIp { host } => write!(
+            RequestUrlError::InvalidIp { host } => write!(
                 f,
                 "the host {} looks like an IP address but is not one, e.g. 127.0.0.1 or [::1]",
                 Excerpt(host, SHOWN)
             ),
-            UrlError::InvalidPort { port } => write!(
+            RequestUrlError::InvalidPort { port } => write!(
                 f,
                 "the port {} is not a number from 0 to 65535, e.g. http://localhost:5000/",
                 Printable(port)
@@ -288,7 +288,7 @@ impl fmt::Display for UrlError {
     }
 }
 
-impl std::error::Error for UrlError {}
+impl std::error::Error for RequestUrlError {}
 
 #[cfg(test)]
 mod tests {
@@ -341,65 +341,65 @@ mod tests {
             );
         }
 
-        let bad: &[(&str, UrlError)] = &[
+        let bad: &[(&str, RequestUrlError)] = &[
             (
                 "localhost/",
-                UrlError::MissingScheme {
+                RequestUrlError::MissingScheme {
                     url: "localhost/".into(),
                 },
             ),
             (
                 "ftp://example.com/",
-                UrlError::UnsupportedScheme {
+                RequestUrlError::UnsupportedScheme {
                     scheme: "ftp".into(),
                 },
             ),
             (
                 "http://exa mple.com/",
-                UrlError::InvalidCharacter { found: ' ' },
+                RequestUrlError::InvalidCharacter { found: ' ' },
             ),
-            ("http://a\r\nb/", UrlError::InvalidCharacter { found: '\r' }),
-            ("http://user:pw@example.com/", UrlError::UserInfo),
-            ("http:///path", UrlError::EmptyHost),
-            ("http://:5000/", UrlError::EmptyHost),
+            ("http://a\r\nb/", RequestUrlError::InvalidCharacter { found: '\r' }),
+            ("http://user:pw@example.com/", RequestUrlError::UserInfo),
+            ("http:///path", RequestUrlError::EmptyHost),
+            ("http://:5000/", RequestUrlError::EmptyHost),
             (
                 "http://exämple.com/",
-                UrlError::InvalidHost {
+                RequestUrlError::InvalidHost {
                     host: "exämple.com".into(),
                     found: 'ä',
                 },
             ),
             (
                 "http://256.0.0.1/",
-                UrlError::InvalidIp {
+                RequestUrlError::InvalidIp {
                     host: "256.0.0.1".into(),
                 },
             ),
             (
                 "http://[::g]/",
-                UrlError::InvalidIp {
+                RequestUrlError::InvalidIp {
                     host: "[::g]".into(),
                 },
             ),
             (
                 "http://[::1/",
-                UrlError::InvalidIp {
+                RequestUrlError::InvalidIp {
                     host: "[::1".into(),
                 },
             ),
             (
                 "http://localhost:99999/",
-                UrlError::InvalidPort {
+                RequestUrlError::InvalidPort {
                     port: "99999".into(),
                 },
             ),
             (
                 "http://localhost:http/",
-                UrlError::InvalidPort {
+                RequestUrlError::InvalidPort {
                     port: "http".into(),
                 },
             ),
-            ("http://[::1]x/", UrlError::InvalidPort { port: "x".into() }),
+            ("http://[::1]x/", RequestUrlError::InvalidPort { port: "x".into() }),
         ];
         for (input, want) in bad {
             let got = RequestUrl::parse(input);
