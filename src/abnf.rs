@@ -86,7 +86,10 @@ mod tests {
 
     #[test]
     fn tchar_is_exactly_the_rfc_9110_set() {
-        let got: String = (0u8..=255).filter(|&b| is_tchar(b)).map(char::from).collect();
+        let got: String = (0u8..=255)
+            .filter(|&b| is_tchar(b))
+            .map(char::from)
+            .collect();
         let mut want: String = "!#$%&'*+-.^_`|~".into();
         want.extend(('0'..='9').chain('A'..='Z').chain('a'..='z'));
         let mut want: Vec<char> = want.chars().collect();
@@ -107,7 +110,10 @@ mod tests {
         ];
         for (input, want, why) in cases {
             let got = is_token(input);
-            assert_eq!(got, *want, "{why}: is_token({input:?}) = {got}; want {want}");
+            assert_eq!(
+                got, *want,
+                "{why}: is_token({input:?}) = {got}; want {want}"
+            );
         }
     }
 
@@ -125,7 +131,11 @@ mod tests {
         ];
         for (b, want) in cases {
             let got = hex_value(*b);
-            assert_eq!(got, *want, "hex_value({:?}) = {got:?}; want {want:?}", *b as char);
+            assert_eq!(
+                got, *want,
+                "hex_value({:?}) = {got:?}; want {want:?}",
+                *b as char
+            );
         }
     }
 
@@ -133,6 +143,10 @@ mod tests {
     fn ows_is_space_and_tab_only() {
         assert_eq!(trim_ows(b" \t a b \t"), b"a b");
         assert_eq!(trim_ows(b"   "), b"");
-        assert_eq!(trim_ows(b"\x0bx\x0b"), b"\x0bx\x0b", "vertical tab is not OWS");
+        assert_eq!(
+            trim_ows(b"\x0bx\x0b"),
+            b"\x0bx\x0b",
+            "vertical tab is not OWS"
+        );
     }
 }

@@ -29,9 +29,10 @@ fn main() -> ExitCode {
             secret,
             fallbacks,
         }) => {
+            let fallbacks: Vec<Vec<u8>> = fallbacks.into_iter().map(|k| k.0).collect();
             let (text, code) = goldfish::cli::session::run(
                 &args,
-                secret.as_deref(),
+                secret.as_ref().map(|k| k.0.as_slice()),
                 &fallbacks,
                 SystemTime::now(),
             );

@@ -125,22 +125,41 @@ mod tests {
     #[test]
     fn printable_escapes_what_could_fool_a_reader() {
         let cases: &[(&str, &str, &str)] = &[
-            ("plain text is unchanged", "GET / HTTP/1.1", "GET / HTTP/1.1"),
+            (
+                "plain text is unchanged",
+                "GET / HTTP/1.1",
+                "GET / HTTP/1.1",
+            ),
             ("an escape sequence", "\u{1b}[31mred", "\\x1b[31mred"),
             ("a fake log line", "a\nb", "a\\nb"),
             ("CR and tab", "a\r\tb", "a\\r\\tb"),
             ("NUL and DEL", "\0\u{7f}", "\\x00\\x7f"),
             ("a C1 control", "\u{9b}", "\\u{009b}"),
-            ("RLO, the Trojan Source override", "a\u{202e}b", "a\\u{202e}b"),
-            ("LRI..PDI isolates", "\u{2066}\u{2069}", "\\u{2066}\\u{2069}"),
+            (
+                "RLO, the Trojan Source override",
+                "a\u{202e}b",
+                "a\\u{202e}b",
+            ),
+            (
+                "LRI..PDI isolates",
+                "\u{2066}\u{2069}",
+                "\\u{2066}\\u{2069}",
+            ),
             ("ALM", "\u{61c}", "\\u{061c}"),
-            ("zero-width space and BOM", "\u{200b}\u{feff}", "\\u{200b}\\u{feff}"),
+            (
+                "zero-width space and BOM",
+                "\u{200b}\u{feff}",
+                "\\u{200b}\\u{feff}",
+            ),
             ("line separator", "a\u{2028}b", "a\\u{2028}b"),
             ("accents and emoji stay", "café 🐟", "café 🐟"),
         ];
         for (why, input, want) in cases {
             let got = Printable(input).to_string();
-            assert_eq!(got, *want, "{why}: Printable({input:?}) = {got:?}; want {want:?}");
+            assert_eq!(
+                got, *want,
+                "{why}: Printable({input:?}) = {got:?}; want {want:?}"
+            );
         }
     }
 

@@ -45,9 +45,6 @@ fn assert_no_injected_header(r: &Resp) {
 // The lecture's round trip, with curl as the browser
 // ---------------------------------------------------------------------------
 
-/// `/handle-form-cookie?fav_color=green` sets the cookie in curl's jar, and
-/// `/later-cookie` gets it back from the jar: the server itself kept
-/// nothing between the two requests.
 /// Sets two cookies through the lab's form into curl's jar: `keep=1`,
 /// which must survive, and `lab=v1`, which the test then deletes.
 fn set_keep_and_lab(jar: &str, lab: &str) {
@@ -57,6 +54,9 @@ fn set_keep_and_lab(jar: &str, lab: &str) {
     assert_eq!(jar_get(jar, "lab").as_deref(), Some("v1"));
 }
 
+/// `/handle-form-cookie?fav_color=green` sets the cookie in curl's jar, and
+/// `/later-cookie` gets it back from the jar: the server itself kept
+/// nothing between the two requests.
 #[test]
 fn curl_jar_carries_fav_color_from_handle_form_cookie_to_later_cookie() {
     if !have("curl") {

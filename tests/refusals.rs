@@ -278,6 +278,27 @@ fn smuggling_space_before_colon_is_400() {
     assert_refusal(&r, 400, "whitespace before its colon");
 }
 
+/// A chunk size followed by anything but whitespace and a `;` extension:
+/// `2 erfrferferf` is not `chunk-size [ chunk-ext ]` (RFC 9112 §7.1.1).
+/// A server that skipped the junk would read a body other servers refuse,
+/// which is how smuggling starts; llhttp (Node.js) refuses it too.
+#[test]
+fn smuggling_junk_after_a_chunk_size_is_400() {
+    let server = start();
+    let r = refused(
+        &server,
+        b"POST /goldfish HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          Transfer-Encoding: chunked\r\n\
+          \r\n\
+          2 erfrferferf\r\n\
+          hi\r\n\
+          0\r\n\
+          \r\n",
+    );
+    assert_refusal(&r, 400, "a chunk must start with its size in hexadecimal");
+}
+
 // ---------------------------------------------------------------------------
 // The router's own answers (RFC 9110): these keep the connection open
 // ---------------------------------------------------------------------------

@@ -241,9 +241,15 @@ mod tests {
         }
     }
 
+    /// An app whose warnings go to memory, so `cargo test` stays quiet.
     fn app(store: StoreConfig) -> App {
+        let log = crate::server::log::Log {
+            sink: crate::server::log::Sink::Memory(Default::default()),
+            trace: false,
+        };
         App::new(AppConfig {
             session_store: store,
+            log,
             ..AppConfig::default()
         })
         .unwrap()

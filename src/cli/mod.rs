@@ -58,8 +58,8 @@ pub enum Command {
     /// the environment.
     Session {
         args: Vec<String>,
-        secret: Option<Vec<u8>>,
-        fallbacks: Vec<Vec<u8>>,
+        secret: Option<Secret>,
+        fallbacks: Vec<Secret>,
     },
 }
 
@@ -126,12 +126,12 @@ ENVIRONMENT:
 pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Command, CliError> {
     let secret = env("SECRET_KEY")
         .filter(|k| !k.is_empty())
-        .map(String::into_bytes);
-    let fallbacks: Vec<Vec<u8>> = env("SECRET_KEY_FALLBACKS")
+        .map(|k| Secret(k.into_bytes()));
+    let fallbacks: Vec<Secret> = env("SECRET_KEY_FALLBACKS")
         .unwrap_or_default()
         .split(',')
         .filter(|k| !k.is_empty())
-        .map(|k| k.as_bytes().to_vec())
+        .map(|k| Secret(k.as_bytes().to_vec()))
         .collect();
     match args.first().map(String::as_str) {
         Some("cookie") => {
@@ -152,8 +152,8 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
         _ => {}
     }
     let mut config = Config::default();
-    config.app.secret_key = secret.map(Secret);
-    config.app.secret_key_fallbacks = fallbacks.into_iter().map(Secret).collect();
+    config.app.secret_key = secret;
+    config.app.secret_key_fallbacks = fallbacks;
     if let Some(host) = env("HOST") {
         config.host = host;
     }
@@ -373,7 +373,7 @@ mod tests {
         match parse(&args(&["session", "decode", "x.y.z"]), &env).unwrap() {
             Command::Session { args, secret, .. } => {
                 assert_eq!(args, ["decode", "x.y.z"]);
-                assert_eq!(secret.as_deref(), Some(&b"s"[..]));
+                assert_eq!(secret.map(|s| s.0), Some(b"s".to_vec()));
             }
             other => panic!("{other:?}"),
         }

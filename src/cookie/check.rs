@@ -39,7 +39,7 @@ mod url;
 use std::fmt;
 use std::time::SystemTime;
 
-pub use url::{RequestUrl, Scheme, RequestUrlError};
+pub use url::{RequestUrl, RequestUrlError, Scheme};
 
 use super::{Excerpt, MAX_NAME_VALUE, is_ctl_except_htab};
 use crate::http::date::unix_seconds;

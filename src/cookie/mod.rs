@@ -98,8 +98,8 @@ mod matching;
 mod set_cookie;
 
 pub use check::{
-    Note, Outcome, Rejection, Report, RequestUrl, SameSiteFlag, Scheme, StoredCookie, RequestUrlError,
-    Verdict, check,
+    Note, Outcome, Rejection, Report, RequestUrl, RequestUrlError, SameSiteFlag, Scheme,
+    StoredCookie, Verdict, check,
 };
 pub use cookie_date::parse_cookie_date;
 pub use encoding::{percent_decode_value, percent_encode_value};

@@ -24,7 +24,7 @@
 //! (A `Content-Length` body needs no decoder: it is the next N bytes.)
 
 use super::error::ParseError;
-use super::parse::Limits;
+use super::limits::Limits;
 use crate::abnf::{hex_value, is_tchar};
 
 /// Most bytes of chunk extensions accepted per chunk-size line. Extensions
@@ -37,7 +37,12 @@ const MAX_EXTENSION: usize = 4096;
 enum State {
     /// Reading the hex digits of chunk-size.
     Size,
-    /// After the size: whitespace or `;` extensions until CR.
+    /// After the size and some whitespace (`BWS`): only more whitespace,
+    /// the `;` of an extension, or the CR may follow. (`2 junk` is not a
+    /// chunk size: llhttp and Go refuse it too, and a server that skipped
+    /// it would read a different body than one that refused it.)
+    SizeWs,
+    /// After a `;`: the extension's name and value, until CR.
     Extension,
     /// Saw the CR ending the size line; expect LF.
     SizeLf,
@@ -106,6 +111,22 @@ impl ChunkedDecoder {
         }
     }
 
+    /// After the size's last digit, or whitespace after it: `BWS` is
+    /// allowed, then either the `;` of an extension or the line's CR
+    /// (`chunk-size [ chunk-ext ] CRLF`, `chunk-ext = *( BWS ";" … )`).
+    fn after_size(&mut self, b: u8) -> Result<(), ParseError> {
+        self.state = match b {
+            b'\r' => State::SizeLf,
+            b' ' | b'\t' => State::SizeWs,
+            b';' => {
+                self.extension = 1;
+                State::Extension
+            }
+            _ => return Err(ParseError::BadChunkSize),
+        };
+        Ok(())
+    }
+
     /// The trailer field lines, once done.
     pub fn into_trailers(self) -> Vec<String> {
         self.trailers
@@ -133,16 +154,9 @@ impl ChunkedDecoder {
                         self.size_digits += 1;
                     }
                     None if self.size_digits == 0 => return Err(ParseError::BadChunkSize),
-                    None => match b {
-                        b'\r' => self.state = State::SizeLf,
-                        // BWS or the ";" that starts an extension.
-                        b';' | b' ' | b'\t' => {
-                            self.extension = 1;
-                            self.state = State::Extension;
-                        }
-                        _ => return Err(ParseError::BadChunkSize),
-                    },
+                    None => self.after_size(b)?,
                 },
+                State::SizeWs => self.after_size(b)?,
                 State::Extension => match b {
                     b'\r' => self.state = State::SizeLf,
                     // Names, "=", values (token or quoted-string): nothing
@@ -200,14 +214,12 @@ impl ChunkedDecoder {
                     self.state = State::Size;
                 }
                 State::TrailerStart => {
-                    self.state = if b == b'\r' {
-                        State::FinalLf
-                    } else {
-                        State::Trailer
-                    };
                     if b != b'\r' {
+                        // This byte starts a trailer line: read it again there.
+                        self.state = State::Trailer;
                         continue;
                     }
+                    self.state = State::FinalLf;
                 }
                 State::Trailer => {
                     if b == b'\r' {
@@ -325,6 +337,8 @@ mod tests {
             ("bare LF after data", b"5\r\nhello\n0\r\n\r\n", &d, Want::Err(ChunkDataNoCrlf)),
             ("control byte in extension", b"5;a\x00\r\n", &d, Want::Err(BadChunkExtension)),
             ("garbage after size", b"5x\r\n", &d, Want::Err(BadChunkSize)),
+            ("whitespace then garbage after size (llhttp refuses `2 erfrferferf`)", b"2 erfrferferf\r\nhi\r\n0\r\n\r\n", &d, Want::Err(BadChunkSize)),
+            ("whitespace then CR after size (BWS)", b"2 \t \r\nhi\r\n0\r\n\r\n", &d, Want::Body(b"hi", 15)),
             ("trailer without colon", b"0\r\nnope\r\n\r\n", &d, Want::Err(BadTrailer)),
             ("trailer with space in name", b"0\r\nA B: c\r\n\r\n", &d, Want::Err(BadTrailer)),
             ("trailer too large", b"0\r\nX: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", &small, Want::Err(HeadersTooLarge { limit: 20 })),

@@ -14,7 +14,9 @@
 //!
 //! | file | what it holds |
 //! | --- | --- |
-//! | [`parse`] | request line and header fields (RFC 9112 §2–§5), framing rules (§6) |
+//! | [`parse`] | request line and header fields, line by line (RFC 9112 §2–§5) |
+//! | [`framing`] | the rules that need the whole head: Host, body length, Expect, Connection (RFC 9112 §3.2, §6, §9.3) |
+//! | [`limits`] | how big a request may be, and the status past each limit |
 //! | [`body`] | the chunked transfer coding (RFC 9112 §7.1) |
 //! | [`request`] | [`Request`]: the parsed message, with its raw head |
 //! | [`response`] | [`Response`] and [`Status`]; writing the head |
@@ -26,7 +28,9 @@
 pub mod body;
 pub mod date;
 pub mod error;
+pub mod framing;
 pub mod headers;
+pub mod limits;
 pub mod parse;
 pub mod request;
 pub mod response;
@@ -35,6 +39,7 @@ pub mod url;
 pub use body::{BodyProgress, ChunkedDecoder};
 pub use error::ParseError;
 pub use headers::Headers;
-pub use parse::{BodyKind, Limits, Parsed, parse_head, parse_request};
-pub use request::{Request, Version};
+pub use limits::Limits;
+pub use parse::{Parsed, parse_head, parse_request};
+pub use request::{BodyKind, Request, Version};
 pub use response::{Response, Status};

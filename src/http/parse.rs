@@ -20,7 +20,9 @@
 
 use super::body::{BodyProgress, ChunkedDecoder};
 use super::error::ParseError;
-use super::request::{Request, Span, Version};
+use super::framing::check_semantics;
+use super::limits::Limits;
+use super::request::{BodyKind, Request, Span, Version};
 use crate::abnf::{is_ows, is_tchar};
 
 /// Result of feeding bytes to a parser.
@@ -30,45 +32,6 @@ pub enum Parsed<T> {
     Complete { value: T, used: usize },
     /// The input is a valid beginning; more bytes are needed.
     Partial,
-}
-
-/// Size limits. Exceeding one is an error with its own status code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Longest request line, without its line ending (414 beyond).
-    pub request_line: usize,
-    /// Largest header section: the field lines and the final empty line
-    /// (431 beyond). Trailers of a chunked body count against it too.
-    pub header_section: usize,
-    /// Most header fields (431 beyond).
-    pub header_count: usize,
-    /// Largest body after de-chunking (413 beyond).
-    pub body: usize,
-}
-
-impl Default for Limits {
-    /// 8 KiB request line, 16 KiB / 100 header fields, 1 MiB body. Browsers
-    /// send a few hundred bytes of head; the largest legitimate heads are
-    /// cookie-heavy ones at a few KiB.
-    fn default() -> Limits {
-        Limits {
-            request_line: 8 * 1024,
-            header_section: 16 * 1024,
-            header_count: 100,
-            body: 1024 * 1024,
-        }
-    }
-}
-
-/// How the request body is delimited (RFC 9112 §6.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyKind {
-    /// No Content-Length and no Transfer-Encoding: the body is empty (rule 7).
-    None,
-    /// `Content-Length: n` (rule 6).
-    Length(u64),
-    /// `Transfer-Encoding: chunked` (rule 4).
-    Chunked,
 }
 
 /// Parses the request line and header section (not the body).
@@ -113,8 +76,7 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Parsed<Request>, ParseE
     // Check the whole request line now, before any header line: otherwise
     // what is reported (a 505 for the version, or a 400 for a later header
     // line) would depend on how the bytes happened to arrive.
-    parse_request_line(line)?;
-    let line_len = line.len();
+    let request_line = parse_request_line(line)?;
 
     // 3. Header fields, one line at a time, until the empty line. Each
     //    complete line is checked at once (early errors for telnet users).
@@ -152,22 +114,8 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Parsed<Request>, ParseE
     };
 
     // 4. The head is complete: copy it out once and build the request.
-    let req = match String::from_utf8(rest[..head_end].to_vec()) {
-        Ok(head) => build(head, line_len, fields, limits)?,
-        // Only field values may hold non-ASCII bytes (obs-text, RFC 9110
-        // §5.5); everything else was checked to be ASCII. Showing such bytes
-        // as U+FFFD keeps `Request` all text. Replacement changes lengths,
-        // so the (rare) converted head is split into lines again.
-        Err(e) => {
-            let head = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let (line_len, lines) = find_lines(head.as_bytes());
-            let fields = lines
-                .into_iter()
-                .map(|(s, e)| parse_field_line(head.as_bytes(), s, e))
-                .collect::<Result<_, _>>()?;
-            build(head, line_len, fields, limits)?
-        }
-    };
+    let head = head_text(rest[..head_end].to_vec(), &mut fields);
+    let req = build(head, request_line, fields, limits)?;
     Ok(Parsed::Complete {
         value: req,
         used: start + head_end,
@@ -324,37 +272,45 @@ fn parse_version(v: &[u8]) -> Result<Version, ParseError> {
     }
 }
 
-/// Finds the request line length and the field line ranges of a complete head.
-fn find_lines(head: &[u8]) -> (usize, Vec<(usize, usize)>) {
-    let mut first = None;
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for line in head.split(|&b| b == b'\n') {
-        let len = line.strip_suffix(b"\r").unwrap_or(line).len();
-        match first {
-            None => first = Some(len),
-            Some(_) if len > 0 => out.push((pos, pos + len)),
-            Some(_) => {}
-        }
-        pos += line.len() + 1;
+/// The head as text, for [`Request`]: usually the bytes as they are.
+///
+/// Only field values may hold bytes outside ASCII (`obs-text`, RFC 9110
+/// §5.5); the request line and field names were checked to be ASCII. If a
+/// value is not valid UTF-8, its bad bytes are shown as U+FFFD, which is
+/// longer than the byte it replaces, so the spans after it move by the
+/// difference. One pass, the same spans, no second parse.
+fn head_text(head: Vec<u8>, fields: &mut [(Span, Span)]) -> String {
+    let head = match String::from_utf8(head) {
+        Ok(text) => return text,
+        Err(e) => e.into_bytes(),
+    };
+    let ascii = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut text = String::with_capacity(head.len() + 16);
+    let mut copied = 0; // bytes of `head` already in `text`
+    for (name, value) in fields.iter_mut() {
+        let (start, end) = (value.start as usize, value.end as usize);
+        // Up to the value all is ASCII, copied one for one, so the name
+        // moves by as much as the value's start does.
+        text.push_str(&ascii(&head[copied..start]));
+        let moved = text.len() - start;
+        *name = Span::new(name.start as usize + moved, name.end as usize + moved);
+        text.push_str(&String::from_utf8_lossy(&head[start..end]));
+        *value = Span::new(start + moved, text.len());
+        copied = end;
     }
-    (first.unwrap_or(0), out)
+    text.push_str(&ascii(&head[copied..]));
+    text
 }
 
 /// Validates the complete head and builds the request.
 fn build(
     head: String,
-    line_len: usize,
+    rl: RequestLine,
     fields: Vec<(Span, Span)>,
     limits: &Limits,
 ) -> Result<Request, ParseError> {
-    let bytes = head.as_bytes();
-    let rl = parse_request_line(&bytes[..line_len])?;
-    let (path, query) = split_target(
-        &head,
-        rl.target,
-        bytes[rl.method.0..rl.method.1] == *b"OPTIONS",
-    )?;
+    let is_options = head.as_bytes()[rl.method.0..rl.method.1] == *b"OPTIONS";
+    let (path, query) = split_target(&head, rl.target, is_options)?;
     let mut req = Request {
         head,
         method: Span::new(rl.method.0, rl.method.1),
@@ -481,149 +437,14 @@ fn parse_field_line(head: &[u8], start: usize, end: usize) -> Result<(Span, Span
         });
     }
     let lead = value.iter().take_while(|&&b| is_ows(b)).count();
-    let trail = value[lead..].iter().rev().take_while(|&&b| is_ows(b)).count();
+    let trail = value[lead..]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_ows(b))
+        .count();
     let v_start = start + colon + 1 + lead;
     let v_end = end - trail;
     Ok((Span::new(start, start + colon), Span::new(v_start, v_end)))
-}
-
-/// The rules that need the whole head: Host, framing, Expect, Connection.
-fn check_semantics(req: &mut Request, limits: &Limits) -> Result<(), ParseError> {
-    // Host: exactly one in HTTP/1.1 (RFC 9112 §3.2: "A server MUST respond
-    // with a 400 … to any HTTP/1.1 request message that lacks a Host header
-    // field and to any request message that contains more than one").
-    let mut hosts = req.headers_named("host");
-    let (first, second) = (hosts.next(), hosts.next());
-    drop(hosts);
-    match (first, second) {
-        (Some(_), Some(_)) => return Err(ParseError::MultipleHost),
-        (None, _) if req.version == Version::Http11 => return Err(ParseError::MissingHost),
-        (Some(h), None) if !valid_host(h) => {
-            return Err(ParseError::BadHost {
-                host: h.to_string(),
-            });
-        }
-        _ => {}
-    }
-
-    // Framing (RFC 9112 §6.3).
-    let has_te = req.header("transfer-encoding").is_some();
-    let length = content_length(req)?;
-    req.body_kind = match (has_te, length) {
-        (true, Some(_)) => return Err(ParseError::LengthAndChunked),
-        (true, None) if req.version == Version::Http10 => {
-            return Err(ParseError::TransferEncodingInHttp10);
-        }
-        (true, None) => {
-            transfer_coding(req)?;
-            BodyKind::Chunked
-        }
-        (false, Some(n)) if n > limits.body as u64 => {
-            return Err(ParseError::BodyTooLarge { limit: limits.body });
-        }
-        (false, Some(0)) | (false, None) => BodyKind::None,
-        (false, Some(n)) => BodyKind::Length(n),
-    };
-
-    // Expect (RFC 9110 §10.1.1): only 100-continue exists; an HTTP/1.0
-    // request's expectation MUST be ignored.
-    if let Some(expect) = req.header("expect") {
-        if !expect.eq_ignore_ascii_case("100-continue") {
-            return Err(ParseError::UnsupportedExpectation {
-                value: expect.to_string(),
-            });
-        }
-        req.expect_continue = req.version == Version::Http11 && req.body_kind != BodyKind::None;
-    }
-
-    // Persistence (RFC 9112 §9.3).
-    let (mut close, mut keep_alive) = (false, false);
-    for option in req.headers_named("connection").flat_map(|v| v.split(',')) {
-        let option = option.trim();
-        close |= option.eq_ignore_ascii_case("close");
-        keep_alive |= option.eq_ignore_ascii_case("keep-alive");
-    }
-    req.keep_alive = !close && (req.version == Version::Http11 || keep_alive);
-    Ok(())
-}
-
-/// `Host = uri-host [ ":" port ]` (RFC 9110 §7.2). We check the characters
-/// only: reg-name characters, an IP-literal in brackets, and a numeric port.
-/// An empty Host is allowed (RFC 9112 §3.2, for targets without authority).
-fn valid_host(h: &str) -> bool {
-    let (host, port) = match (h.starts_with('['), h.find(']'), h.find(':')) {
-        (true, Some(close), _) => h.split_at(close + 1),
-        (true, None, _) => return false,
-        (false, _, Some(colon)) => h.split_at(colon),
-        (false, _, None) => (h, ""),
-    };
-    let host_ok = match host.strip_prefix('[') {
-        Some(ip) => {
-            let ip = &ip[..ip.len() - 1];
-            !ip.is_empty()
-                && ip
-                    .bytes()
-                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
-        }
-        None => host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=".contains(&b)),
-    };
-    // `port = *DIGIT`, after its colon.
-    let port_ok = match port.strip_prefix(':') {
-        Some(digits) => digits.len() <= 5 && digits.bytes().all(|b| b.is_ascii_digit()),
-        None => port.is_empty(),
-    };
-    host_ok && port_ok
-}
-
-/// `Content-Length = 1*DIGIT` (RFC 9110 §8.6). Repeated lines, or a
-/// comma-separated list, are accepted only if every value is the same.
-fn content_length(req: &Request) -> Result<Option<u64>, ParseError> {
-    let mut found: Option<u64> = None;
-    for value in req.headers_named("content-length") {
-        for item in value.split(',') {
-            let item = item.trim();
-            let bad = || ParseError::BadContentLength {
-                value: value.to_string(),
-            };
-            if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
-            }
-            // Parse by hand: at most 19 significant digits fit in u64.
-            let n = item.trim_start_matches('0');
-            let n: u64 = if n.is_empty() {
-                0
-            } else {
-                n.parse().map_err(|_| bad())?
-            };
-            match found {
-                Some(prev) if prev != n => return Err(ParseError::ConflictingContentLength),
-                _ => found = Some(n),
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// `Transfer-Encoding` must end in exactly one `chunked` (RFC 9112 §6.1, §6.3).
-fn transfer_coding(req: &Request) -> Result<(), ParseError> {
-    let codings: Vec<&str> = req
-        .headers_named("transfer-encoding")
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    if let Some(other) = codings.iter().find(|c| !c.eq_ignore_ascii_case("chunked")) {
-        return Err(ParseError::UnsupportedTransferCoding {
-            coding: other.to_string(),
-        });
-    }
-    // Only "chunked" codings remain; there must be exactly one.
-    if codings.len() != 1 {
-        return Err(ParseError::ChunkedNotLast);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

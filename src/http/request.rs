@@ -8,7 +8,6 @@
 //!   slice of the head. Only the head itself and the list of ranges are
 //!   allocated per request.
 
-use super::parse::BodyKind;
 use super::url::{self, Query, UrlError};
 
 /// A byte range `start..end` into [`Request::head`].
@@ -29,6 +28,17 @@ impl Span {
     fn of(self, s: &str) -> &str {
         &s[self.start as usize..self.end as usize]
     }
+}
+
+/// How the request body is delimited (RFC 9112 §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// No Content-Length and no Transfer-Encoding: the body is empty (rule 7).
+    None,
+    /// `Content-Length: n` (rule 6).
+    Length(u64),
+    /// `Transfer-Encoding: chunked` (rule 4).
+    Chunked,
 }
 
 /// The two HTTP versions goldfish speaks.

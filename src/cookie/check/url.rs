@@ -358,7 +358,10 @@ mod tests {
                 "http://exa mple.com/",
                 RequestUrlError::InvalidCharacter { found: ' ' },
             ),
-            ("http://a\r\nb/", RequestUrlError::InvalidCharacter { found: '\r' }),
+            (
+                "http://a\r\nb/",
+                RequestUrlError::InvalidCharacter { found: '\r' },
+            ),
             ("http://user:pw@example.com/", RequestUrlError::UserInfo),
             ("http:///path", RequestUrlError::EmptyHost),
             ("http://:5000/", RequestUrlError::EmptyHost),
@@ -399,7 +402,10 @@ mod tests {
                     port: "http".into(),
                 },
             ),
-            ("http://[::1]x/", RequestUrlError::InvalidPort { port: "x".into() }),
+            (
+                "http://[::1]x/",
+                RequestUrlError::InvalidPort { port: "x".into() },
+            ),
         ];
         for (input, want) in bad {
             let got = RequestUrl::parse(input);

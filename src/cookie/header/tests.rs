@@ -172,7 +172,6 @@ fn parse_table() {
             &[("a", "1")],
         ),
     ];
-    assert!(cases.len() >= 30);
     for (why, lines, want) in cases {
         let got = RequestCookies::parse(lines.iter().copied());
         assert_eq!(

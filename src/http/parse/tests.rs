@@ -8,8 +8,9 @@ use ParseError::*;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Expect {
-    /// Parsed; the summary is `METHOD TARGET VERSION body=<body>`, and all
-    /// the input was used.
+    /// Parsed; the summary is `METHOD TARGET VERSION | Name: value | … |
+    /// body=<body>` (every field, in order, with its value as the parser
+    /// trimmed it), and all the input was used.
     Ok(&'static str),
     /// Not complete yet.
     Partial,
@@ -18,13 +19,17 @@ enum Expect {
 }
 
 fn summary(req: &Request) -> String {
-    format!(
-        "{} {} {} body={}",
+    let mut out = format!(
+        "{} {} {}",
         req.method(),
         req.target(),
-        req.version().as_str(),
-        String::from_utf8_lossy(req.body())
-    )
+        req.version().as_str()
+    );
+    for (name, value) in req.headers() {
+        out.push_str(&format!(" | {name}: {value}"));
+    }
+    out.push_str(&format!(" | body={}", String::from_utf8_lossy(req.body())));
+    out
 }
 
 fn run(input: &[u8], limits: &Limits) -> Result<Parsed<String>, ParseError> {
@@ -52,20 +57,20 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
     let s = small();
     vec![
         // --- request line: accepted forms (RFC 9112 §3) ---
-        ("simplest HTTP/1.1 request", b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("bare LF line endings are accepted (RFC 9112 §2.2; nc sends them)", b"GET / HTTP/1.1\nHost: a\n\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("mixed CRLF and LF", b"GET / HTTP/1.1\r\nHost: a\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("HTTP/1.0 needs no Host", b"GET / HTTP/1.0\r\n\r\n", d, Expect::Ok("GET / HTTP/1.0 body=")),
-        ("empty lines before the request line are skipped (§2.2)", b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("bare LF empty lines before the request line", b"\n\nGET / HTTP/1.1\nHost: a\n\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("origin-form with a query", b"GET /step-one?fav-color=blue HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /step-one?fav-color=blue HTTP/1.1 body=")),
-        ("absolute-form (§3.2.2)", b"GET http://localhost:5000/hello?x=1 HTTP/1.1\r\nHost: localhost:5000\r\n\r\n", d, Expect::Ok("GET http://localhost:5000/hello?x=1 HTTP/1.1 body=")),
-        ("absolute-form without a path means /", b"GET http://localhost HTTP/1.1\r\nHost: localhost\r\n\r\n", d, Expect::Ok("GET http://localhost HTTP/1.1 body=")),
-        ("asterisk-form for OPTIONS (§3.2.4)", b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("OPTIONS * HTTP/1.1 body=")),
-        ("an unknown method is still a token (the router answers 501)", b"BREW /pot HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("BREW /pot HTTP/1.1 body=")),
-        ("percent-escapes are left for the router", b"GET /fav-color/light%20blue/step-zero HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /fav-color/light%20blue/step-zero HTTP/1.1 body=")),
-        ("braces and pipes in a query (browsers send them)", b"GET /?a={b}|c HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /?a={b}|c HTTP/1.1 body=")),
-        ("request line exactly at the limit", b"GET /aaaaaaaaaaaaaaaaaa HTTP/1.1\r\nHost: a\r\n\r\n", s, Expect::Ok("GET /aaaaaaaaaaaaaaaaaa HTTP/1.1 body=")),
+        ("simplest HTTP/1.1 request", b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("bare LF line endings are accepted (RFC 9112 §2.2; nc sends them)", b"GET / HTTP/1.1\nHost: a\n\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("mixed CRLF and LF", b"GET / HTTP/1.1\r\nHost: a\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("HTTP/1.0 needs no Host", b"GET / HTTP/1.0\r\n\r\n", d, Expect::Ok("GET / HTTP/1.0 | body=")),
+        ("empty lines before the request line are skipped (§2.2)", b"\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("bare LF empty lines before the request line", b"\n\nGET / HTTP/1.1\nHost: a\n\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("origin-form with a query", b"GET /step-one?fav-color=blue HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /step-one?fav-color=blue HTTP/1.1 | Host: a | body=")),
+        ("absolute-form (§3.2.2)", b"GET http://localhost:5000/hello?x=1 HTTP/1.1\r\nHost: localhost:5000\r\n\r\n", d, Expect::Ok("GET http://localhost:5000/hello?x=1 HTTP/1.1 | Host: localhost:5000 | body=")),
+        ("absolute-form without a path means /", b"GET http://localhost HTTP/1.1\r\nHost: localhost\r\n\r\n", d, Expect::Ok("GET http://localhost HTTP/1.1 | Host: localhost | body=")),
+        ("asterisk-form for OPTIONS (§3.2.4)", b"OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("OPTIONS * HTTP/1.1 | Host: a | body=")),
+        ("an unknown method is still a token (the router answers 501)", b"BREW /pot HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("BREW /pot HTTP/1.1 | Host: a | body=")),
+        ("percent-escapes are left for the router", b"GET /fav-color/light%20blue/step-zero HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /fav-color/light%20blue/step-zero HTTP/1.1 | Host: a | body=")),
+        ("braces and pipes in a query (browsers send them)", b"GET /?a={b}|c HTTP/1.1\r\nHost: a\r\n\r\n", d, Expect::Ok("GET /?a={b}|c HTTP/1.1 | Host: a | body=")),
+        ("request line exactly at the limit", b"GET /aaaaaaaaaaaaaaaaaa HTTP/1.1\r\nHost: a\r\n\r\n", s, Expect::Ok("GET /aaaaaaaaaaaaaaaaaa HTTP/1.1 | Host: a | body=")),
 
         // --- request line: refused ---
         ("telnet user forgot the version", b"GET /\r\n", d, Expect::Err(RequestLineParts { found: 2 })),
@@ -98,13 +103,14 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("endless empty lines", b"\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n", s, Expect::Err(TooManyEmptyLines)),
 
         // --- header fields (RFC 9112 §5, RFC 9110 §5.5) ---
-        ("optional whitespace around the value is trimmed", b"GET / HTTP/1.1\r\nHost:   a  \t\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("no whitespace after the colon is fine", b"GET / HTTP/1.1\r\nHost:a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("an empty value is allowed", b"GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("repeated fields are kept", b"GET / HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("obs-text (bytes >= 0x80) in a value is kept", b"GET / HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("UTF-8 in a value", "GET / HTTP/1.1\r\nHost: a\r\nX-Fish: \u{1f41f}\r\n\r\n".as_bytes(), d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("header name case does not matter", b"GET / HTTP/1.1\r\nhOsT: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
+        ("optional whitespace around the value is trimmed", b"GET / HTTP/1.1\r\nHost:   a  \t\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("no whitespace after the colon is fine", b"GET / HTTP/1.1\r\nHost:a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | body=")),
+        ("an empty value is allowed", b"GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | X-Empty:  | body=")),
+        ("repeated fields are kept", b"GET / HTTP/1.1\r\nHost: a\r\nCookie: a=1\r\nCookie: b=2\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | Cookie: a=1 | Cookie: b=2 | body=")),
+        ("obs-text (bytes >= 0x80) in a value is kept", b"GET / HTTP/1.1\r\nHost: a\r\nX-Name: caf\xe9\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: a | X-Name: caf\u{fffd} | body=")),
+        ("obs-text shown as U+FFFD moves the fields after it, not their text", b"GET / HTTP/1.1\r\nX-A: \xff\xfe!\r\nHost: a\r\nX-B: \xe9 b\r\nX-C: c\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | X-A: \u{fffd}\u{fffd}! | Host: a | X-B: \u{fffd} b | X-C: c | body=")),
+        ("UTF-8 in a value", "GET / HTTP/1.1\r\nHost: a\r\nX-Fish: \u{1f41f}\r\n\r\n".as_bytes(), d, Expect::Ok("GET / HTTP/1.1 | Host: a | X-Fish: 🐟 | body=")),
+        ("header name case does not matter", b"GET / HTTP/1.1\r\nhOsT: a\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | hOsT: a | body=")),
         ("space before the colon: 400 (§5.1)", b"GET / HTTP/1.1\r\nHost : a\r\n\r\n", d, Expect::Err(SpaceBeforeColon { name: "Host ".into() })),
         ("tab before the colon", b"GET / HTTP/1.1\r\nHost\t: a\r\n\r\n", d, Expect::Err(SpaceBeforeColon { name: "Host\t".into() })),
         ("obs-fold is refused (§5.2)", b"GET / HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\r\n", d, Expect::Err(ObsFold)),
@@ -120,26 +126,26 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("header section over the limit: 431", b"GET / HTTP/1.1\r\nHost: a\r\nX: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n", s, Expect::Err(HeadersTooLarge { limit: 64 })),
         ("endless header line: 431 before any LF", b"GET / HTTP/1.1\r\nX: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", s, Expect::Err(HeadersTooLarge { limit: 64 })),
         ("too many fields: 431", b"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", s, Expect::Err(TooManyHeaders { limit: 3 })),
-        ("exactly the field limit", b"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n", s, Expect::Ok("GET / HTTP/1.1 body=")),
+        ("exactly the field limit", b"GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\n\r\n", s, Expect::Ok("GET / HTTP/1.1 | Host: a | A: 1 | B: 2 | body=")),
 
         // --- Host (RFC 9112 §3.2) ---
         ("HTTP/1.1 without Host", b"GET / HTTP/1.1\r\n\r\n", d, Expect::Err(MissingHost)),
         ("two Host fields", b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", d, Expect::Err(MultipleHost)),
         ("two Host fields in HTTP/1.0 too", b"GET / HTTP/1.0\r\nHost: a\r\nhost: a\r\n\r\n", d, Expect::Err(MultipleHost)),
-        ("empty Host is allowed", b"GET / HTTP/1.1\r\nHost:\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("Host with port", b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
-        ("Host with IPv6 literal", b"GET / HTTP/1.1\r\nHost: [::1]:5000\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 body=")),
+        ("empty Host is allowed", b"GET / HTTP/1.1\r\nHost:\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host:  | body=")),
+        ("Host with port", b"GET / HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: 127.0.0.1:5000 | body=")),
+        ("Host with IPv6 literal", b"GET / HTTP/1.1\r\nHost: [::1]:5000\r\n\r\n", d, Expect::Ok("GET / HTTP/1.1 | Host: [::1]:5000 | body=")),
         ("Host with a path", b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", d, Expect::Err(BadHost { host: "a/b".into() })),
         ("Host with a space", b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n", d, Expect::Err(BadHost { host: "a b".into() })),
         ("Host with a bad port", b"GET / HTTP/1.1\r\nHost: a:http\r\n\r\n", d, Expect::Err(BadHost { host: "a:http".into() })),
         ("Host with userinfo", b"GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", d, Expect::Err(BadHost { host: "u@a".into() })),
 
         // --- Content-Length (RFC 9110 §8.6, RFC 9112 §6.3) ---
-        ("a body by Content-Length", b"POST /goldfish HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", d, Expect::Ok("POST /goldfish HTTP/1.1 body=hello")),
-        ("Content-Length: 0", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 body=")),
-        ("repeated equal Content-Length is accepted", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 body=hi")),
-        ("a list of equal values is accepted", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2, 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 body=hi")),
-        ("leading zeros are still digits", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 002\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 body=hi")),
+        ("a body by Content-Length", b"POST /goldfish HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello", d, Expect::Ok("POST /goldfish HTTP/1.1 | Host: a | Content-Length: 5 | body=hello")),
+        ("Content-Length: 0", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Content-Length: 0 | body=")),
+        ("repeated equal Content-Length is accepted", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Content-Length: 2 | Content-Length: 2 | body=hi")),
+        ("a list of equal values is accepted", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2, 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Content-Length: 2, 2 | body=hi")),
+        ("leading zeros are still digits", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 002\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Content-Length: 002 | body=hi")),
         ("body not all there yet", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhel", d, Expect::Partial),
         ("conflicting Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi", d, Expect::Err(ConflictingContentLength)),
         ("negative Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", d, Expect::Err(BadContentLength { value: "-1".into() })),
@@ -150,9 +156,9 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("Content-Length over the body limit: 413 before reading it", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n", s, Expect::Err(BodyTooLarge { limit: 16 })),
 
         // --- Transfer-Encoding (RFC 9112 §6.1, §7.1) ---
-        ("chunked body", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 body=hello")),
-        ("chunked is case-insensitive", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 body=")),
-        ("chunked with extension and trailer", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nhi\r\n0\r\nX-Sum: 1\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 body=hi")),
+        ("chunked body", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Transfer-Encoding: chunked | body=hello")),
+        ("chunked is case-insensitive", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Transfer-Encoding: Chunked | body=")),
+        ("chunked with extension and trailer", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nhi\r\n0\r\nX-Sum: 1\r\n\r\n", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Transfer-Encoding: chunked | body=hi")),
         ("both Content-Length and chunked: smuggling, 400", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", d, Expect::Err(LengthAndChunked)),
         ("both, the other order", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", d, Expect::Err(LengthAndChunked)),
         ("gzip is not implemented: 501", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", d, Expect::Err(UnsupportedTransferCoding { coding: "gzip".into() })),
@@ -165,7 +171,7 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("chunked body over the limit: 413", b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n", s, Expect::Err(BodyTooLarge { limit: 16 })),
 
         // --- Expect (RFC 9110 §10.1.1) ---
-        ("100-continue is understood", b"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 body=hi")),
+        ("100-continue is understood", b"POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi", d, Expect::Ok("POST / HTTP/1.1 | Host: a | Expect: 100-continue | Content-Length: 2 | body=hi")),
         ("any other expectation: 417", b"POST / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", d, Expect::Err(UnsupportedExpectation { value: "tea".into() })),
 
         // --- partial input is not an error ---
@@ -190,7 +196,6 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
 #[test]
 fn parse_table() {
     let cases = cases();
-    assert!(cases.len() >= 60, "the issue asks for at least 60 cases");
     for (why, input, limits, want) in &cases {
         let got = run(input, limits);
         let ok = match (&got, want) {
@@ -209,12 +214,13 @@ fn parse_table() {
     }
 }
 
-/// Feeding a valid request one byte at a time gives `Partial` for every
-/// proper prefix and the same result as one-shot feeding at the end.
+/// Feeding a request one byte at a time gives `Partial` for every proper
+/// prefix (or, for an invalid one, the error the whole input gets). The
+/// whole input itself is `parse_table`'s row. The parser keeps no state
+/// between calls, so this is what a telnet user typing slowly gets.
 #[test]
 fn byte_at_a_time_equals_one_shot() {
     for (why, input, limits, want) in cases() {
-        let one_shot = run(input, &limits);
         for end in 0..input.len() {
             let got = run(&input[..end], &limits);
             match (&want, &got) {
@@ -226,7 +232,6 @@ fn byte_at_a_time_equals_one_shot() {
                 _ => panic!("{why}: prefix of {end} bytes gave {got:?}; want Partial"),
             }
         }
-        assert_eq!(run(input, &limits), one_shot, "{why}: replay");
     }
 }
 
