@@ -20,7 +20,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::template::Template;
+use crate::template::{Template, TemplateError};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/www_files.rs"));
@@ -43,6 +43,32 @@ pub enum StaticError {
     /// No such file.
     NotFound,
 }
+
+/// Why a page could not be built from its template: a configuration
+/// mistake (`--www DIR` without the file) or a bug in goldfish (a
+/// malformed template, a variable the handler forgot). Either way the
+/// learner gets a 500 that names the template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageError {
+    /// There is no `templates/<name>`.
+    Missing { name: String },
+    /// `--www DIR`: the file is there but cannot be read (or is not UTF-8).
+    Unreadable { name: String, reason: String },
+    /// The template is malformed, or uses a variable it was not given.
+    Template { name: String, error: TemplateError },
+}
+
+impl std::fmt::Display for PageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PageError::Missing { name } => write!(f, "template {name}: there is no such file"),
+            PageError::Unreadable { name, reason } => write!(f, "template {name}: {reason}"),
+            PageError::Template { name, error } => write!(f, "template {name}: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for PageError {}
 
 fn embedded(name: &str) -> Option<&'static [u8]> {
     embedded::FILES
@@ -95,37 +121,44 @@ impl Www {
     /// # Errors
     /// The template is missing, not UTF-8, or malformed (a bug the tests
     /// that render every page catch).
-    pub fn compiled(&self, name: &str) -> Result<Cow<'static, Template>, String> {
-        let fail = |e: &dyn std::fmt::Display| format!("template {name}: {e}");
+    pub fn compiled(&self, name: &str) -> Result<Cow<'static, Template>, PageError> {
+        let template = |error| PageError::Template {
+            name: name.to_owned(),
+            error,
+        };
         match self {
             Www::Embedded => {
-                static COMPILED: OnceLock<Vec<(&'static str, Result<Template, String>)>> =
+                // Embedded files are UTF-8: build.rs copies www/, and the
+                // test `every_template_compiles` reads each one.
+                static COMPILED: OnceLock<Vec<(&'static str, Result<Template, TemplateError>)>> =
                     OnceLock::new();
                 let all = COMPILED.get_or_init(|| {
                     embedded::FILES
                         .iter()
                         .filter_map(|(n, bytes)| Some((n.strip_prefix("templates/")?, bytes)))
-                        .map(|(n, bytes)| {
-                            let compiled = std::str::from_utf8(bytes)
-                                .map_err(|e| e.to_string())
-                                .and_then(|text| {
-                                    Template::compile(text).map_err(|e| e.to_string())
-                                });
-                            (n, compiled)
-                        })
+                        .filter_map(|(n, bytes)| Some((n, std::str::from_utf8(bytes).ok()?)))
+                        .map(|(n, text)| (n, Template::compile(text)))
                         .collect()
                 });
                 match all.iter().find(|(n, _)| *n == name) {
                     Some((_, Ok(t))) => Ok(Cow::Borrowed(t)),
-                    Some((_, Err(e))) => Err(fail(e)),
-                    None => Err(fail(&"no such template")),
+                    Some((_, Err(e))) => Err(template(e.clone())),
+                    None => Err(PageError::Missing {
+                        name: name.to_owned(),
+                    }),
                 }
             }
             Www::Disk(_) => {
-                let text = self.template(name).map_err(|e| fail(&e))?;
-                Template::compile(text)
-                    .map(Cow::Owned)
-                    .map_err(|e| fail(&e))
+                let text = self.template(name).map_err(|e| match e.kind() {
+                    io::ErrorKind::NotFound => PageError::Missing {
+                        name: name.to_owned(),
+                    },
+                    _ => PageError::Unreadable {
+                        name: name.to_owned(),
+                        reason: e.to_string(),
+                    },
+                })?;
+                Template::compile(text).map(Cow::Owned).map_err(template)
             }
         }
     }

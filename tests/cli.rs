@@ -114,3 +114,25 @@ fn trace_flag_prints_heads_on_stderr() {
         "{lines:#?}"
     );
 }
+
+/// `--www DIR` without the templates is a mistake reported at start-up, in
+/// one sentence that says what DIR must hold — not a server that answers
+/// every page with a 500.
+#[test]
+fn www_without_templates_fails_at_start_with_a_sentence() {
+    let dir = std::env::temp_dir().join(format!("goldfish-empty-www-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("make a temp dir");
+    let out = run_with_timeout(
+        Command::new(BIN).args(["--port", "0", "--www"]).arg(&dir),
+        Duration::from_secs(10),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("there is no such file")
+            && stderr.contains("must hold templates/ and static/"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Serving on"), "{stderr}");
+}

@@ -200,6 +200,46 @@ fn session_cookie_attributes_and_vary_cookie() {
     assert_eq!(r.header("vary"), None, "{}", r.head);
 }
 
+/// Every session cookie goldfish sets has the same attributes, from one
+/// place: `/some-route`'s cookie, `/session`'s "install" action and
+/// `/server-session`'s `sid` all say `Path=/; Secure; HttpOnly;
+/// SameSite=Lax` under `--secure-cookies`. (The install action once sent
+/// neither `SameSite` nor `Secure`.)
+#[test]
+fn every_session_cookie_has_the_same_attributes() {
+    let server = serve(AppConfig {
+        secure_cookies: true,
+        ..keyed("k", &[])
+    });
+    let attrs = |line: &str| {
+        let mut a: Vec<String> = parse_set_cookie(line)
+            .attributes
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        a.sort();
+        a
+    };
+    let want = ["HttpOnly=", "Path=/", "SameSite=Lax", "Secure="];
+    let r = get(server.addr(), "/some-route", None);
+    let line = set_cookie_for(&r, NAME).expect("a session cookie");
+    assert_eq!(attrs(line), want, "/some-route: {line}");
+    let value = parse_set_cookie(line).value.to_string();
+
+    let r = post_form(
+        server.addr(),
+        "/session",
+        None,
+        &format!("action=install&cookie={value}"),
+    );
+    let line = set_cookie_for(&r, NAME).expect("install sets the session cookie");
+    assert_eq!(attrs(line), want, "/session install: {line}");
+
+    let r = post_form(server.addr(), "/server-session", None, "fav_color=teal");
+    let line = set_cookie_for(&r, "sid").expect("a sid cookie");
+    assert_eq!(attrs(line), want, "/server-session: {line}");
+}
+
 // ---------------------------------------------------------------------------
 // Attacks on the signature
 // ---------------------------------------------------------------------------

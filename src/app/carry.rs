@@ -10,6 +10,7 @@
 
 use super::Ctx;
 use super::pages::{self, Page};
+use super::strategies::StrategyKey;
 use crate::http::url::percent_encode;
 use crate::http::{Response, Status};
 use crate::template::{Vars, escape};
@@ -33,11 +34,11 @@ enum Carrier {
 }
 
 impl Carrier {
-    fn facts_key(self) -> &'static str {
+    fn facts_key(self) -> StrategyKey {
         match self {
-            Carrier::Query => "query",
-            Carrier::Hidden => "hidden",
-            Carrier::Path => "path",
+            Carrier::Query => StrategyKey::Query,
+            Carrier::Hidden => StrategyKey::Hidden,
+            Carrier::Path => StrategyKey::Path,
         }
     }
 
@@ -155,7 +156,7 @@ fn query_step(ctx: &mut Ctx, step: usize) -> Response {
     match color {
         Some(c) if !c.trim().is_empty() => step_page(ctx, Carrier::Query, step, c.trim(), &mark),
         _ if step == 0 => Page::new("State in the query string", "carry-start-query.html")
-            .facts("query")
+            .facts(StrategyKey::Query)
             .render(ctx, Vars::new()),
         _ => lost(ctx, "/step-zero", "no ?fav-color= in the URL"),
     }
@@ -181,7 +182,7 @@ pub fn query_two(ctx: &mut Ctx) -> Response {
 /// `GET /form/step-zero` — the form that starts the chain.
 pub fn hidden_start(ctx: &mut Ctx) -> Response {
     Page::new("State in hidden form fields", "carry-start-hidden.html")
-        .facts("hidden")
+        .facts(StrategyKey::Hidden)
         .render(ctx, Vars::new())
 }
 
@@ -236,7 +237,7 @@ pub fn path_start(ctx: &mut Ctx) -> Response {
         // moves the colour into the path.
         Some(c) => Response::see_other(&format!("/fav-color/{}/step-zero", percent_encode(c))),
         None => Page::new("State in the URL path", "carry-start-path.html")
-            .facts("path")
+            .facts(StrategyKey::Path)
             .render(ctx, Vars::new()),
     }
 }

@@ -9,6 +9,7 @@
 //! percent-encoded before it goes into `Set-Cookie`, so it can never add
 //! an attribute or a header line, and every page HTML-escapes it.
 
+use super::strategies::StrategyKey;
 use std::time::Duration;
 
 use super::Ctx;
@@ -23,7 +24,7 @@ use crate::template::{Vars, escape};
 /// `GET /cookie-form` — asks for your favourite colour.
 pub fn form(ctx: &mut Ctx) -> Response {
     Page::new("A cookie round trip", "cookie-form.html")
-        .facts("cookie")
+        .facts(StrategyKey::Cookie)
         .render(ctx, Vars::new())
 }
 
@@ -80,7 +81,7 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
     };
     let raw_query = ctx.req.query_string().unwrap_or("");
     Page::new("Cookie set", "response-cookie.html")
-        .facts("cookie")
+        .facts(StrategyKey::Cookie)
         .mark(raw_query)
         .render(
             ctx,
@@ -112,7 +113,7 @@ pub fn later(ctx: &mut Ctx) -> Response {
         .map(|v| format!("fav_color={v}"))
         .unwrap_or_default();
     Page::new("Cookie read", "later-cookie.html")
-        .facts("cookie")
+        .facts(StrategyKey::Cookie)
         .mark(&mark)
         .render(
             ctx,
@@ -345,7 +346,7 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
         result.check_url.clone()
     };
     Page::new("The cookie lab", "cookie-lab.html")
-        .facts("cookie")
+        .facts(StrategyKey::Cookie)
         .render_status(
             ctx,
             status,

@@ -5,7 +5,8 @@
 //! `text/html`) gets a small HTML page with links back to the lessons; curl,
 //! telnet and nc get one or two plain sentences.
 
-use super::{Ctx, strategies, xray};
+use super::strategies::{self, StrategyKey};
+use super::{Ctx, xray};
 use crate::http::{Request, Response, Status};
 use crate::session::Session;
 use crate::template::{Vars, escape};
@@ -20,7 +21,7 @@ pub struct Page<'a> {
     /// appears in the raw request).
     pub marks: Vec<&'a str>,
     /// The strategy whose facts box ends the page (see `strategies`).
-    pub facts: Option<&'a str>,
+    pub facts: Option<StrategyKey>,
 }
 
 impl<'a> Page<'a> {
@@ -35,7 +36,7 @@ impl<'a> Page<'a> {
     }
 
     /// Ends the page with the facts box of a strategy.
-    pub fn facts(mut self, key: &'a str) -> Page<'a> {
+    pub fn facts(mut self, key: StrategyKey) -> Page<'a> {
         self.facts = Some(key);
         self
     }
@@ -80,7 +81,7 @@ impl<'a> Page<'a> {
     }
 }
 
-fn template_bug(e: &str) -> Response {
+fn template_bug(e: &crate::www::PageError) -> Response {
     Response::text(
         Status::INTERNAL_SERVER_ERROR,
         format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),

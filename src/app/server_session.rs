@@ -10,11 +10,13 @@
 //! alternate between them to see a memory store lose the session while
 //! Redis keeps it (README: "More than one server").
 
+use super::strategies::StrategyKey;
 use std::time::SystemTime;
 
 use super::pages::{self, Page};
+use super::state::session_cookie;
 use super::{App, Ctx};
-use crate::cookie::{SameSite, SetCookie};
+use crate::cookie::SetCookie;
 use crate::http::{Request, Response, Status};
 use crate::session::id::{ID_BYTES, ID_LEN};
 use crate::session::{Origin, Saved, ServerSession};
@@ -107,7 +109,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
         .map(|v| format!("{sid_name}={v}"))
         .unwrap_or_default();
     Page::new("Server-side sessions", "server-session.html")
-        .facts("server")
+        .facts(StrategyKey::ServerSession)
         .mark(&mark)
         .render(
             ctx,
@@ -187,12 +189,14 @@ pub(super) fn finish(
         resp.headers.append("Vary", "Cookie");
     }
     let config = &app.config;
-    let cookie = |value: String| {
-        SetCookie::new(config.sid_cookie.as_str(), value)
-            .path("/")
-            .http_only(true)
-            .same_site(SameSite::Lax)
-            .secure(config.secure_cookies)
+    let cookie = |value: String| session_cookie(config, &config.sid_cookie, value);
+    // The id is base64url, always a valid cookie value; it goes through the
+    // validating path all the same.
+    let mut send = |c: SetCookie| match c.to_header_value() {
+        Ok(line) => resp.headers.append("Set-Cookie", line),
+        Err(e) => config
+            .log
+            .write(&format!("goldfish: the sid cookie was not sent: {e}\n")),
     };
     match server.save(app.store.as_ref(), config.session_lifetime, now) {
         Ok(Saved::Unchanged) => {}
@@ -203,13 +207,12 @@ pub(super) fn finish(
                 if permanent {
                     c = c.expires(now + config.session_lifetime);
                 }
-                resp.headers.append("Set-Cookie", c.to_string());
+                send(c);
             }
         }
         Ok(Saved::Deleted) => {
             if sent_sid {
-                resp.headers
-                    .append("Set-Cookie", cookie(String::new()).removal().to_string());
+                send(cookie(String::new()).removal());
             }
         }
         Ok(Saved::TooLarge { bytes }) => config.log.write(&format!(

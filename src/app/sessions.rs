@@ -6,6 +6,7 @@
 
 use super::Ctx;
 use super::pages::{self, Page};
+use super::strategies::StrategyKey;
 use crate::http::date::{imf_fixdate, unix_seconds};
 use crate::http::{Response, Status};
 use crate::session::signer::{self, timestamp_to_time};
@@ -109,10 +110,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
             }
         }
         "install" => {
-            let name = ctx.app.config.session_cookie.clone();
-            let cookie = crate::cookie::SetCookie::new(name, submitted)
-                .path("/")
-                .http_only(true);
+            let config = &ctx.app.config;
+            let cookie = super::state::session_cookie(config, &config.session_cookie, submitted);
             match ctx.set_cookie(&cookie) {
                 Ok(_) => {
                     "Sent to your browser as your session cookie. Now visit /my-route or reload \
@@ -192,7 +191,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         .map(|v| format!("{name}={v}"))
         .unwrap_or_default();
     Page::new("Your session, taken apart", "session.html")
-        .facts("signed")
+        .facts(StrategyKey::SignedSession)
         .mark(&mark)
         .render(
             ctx,
@@ -229,7 +228,7 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         .map(|v| format!("{name}={v}"))
         .unwrap_or_default();
     Page::new("A list in the session", "responses.html")
-        .facts("signed")
+        .facts(StrategyKey::SignedSession)
         .mark(&mark)
         .render(
             ctx,

@@ -18,7 +18,7 @@
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
-use super::{App, pages, xray};
+use super::{App, AppConfig, pages, xray};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
 use crate::http::url::Query;
 use crate::http::{Request, Response, Status};
@@ -26,6 +26,25 @@ use crate::session::ServerSession;
 use crate::session::{LoadOutcome, Session};
 use crate::store::StoreError;
 use crate::template::{Object, Vars};
+use crate::www::PageError;
+
+/// The one policy for every cookie that carries a session — the signed
+/// `session` and the server-side `sid` alike: `HttpOnly` (scripts cannot
+/// read it, so an injected script cannot steal it), `Path=/` (every page
+/// of the site gets it), `SameSite=Lax` (other sites' forms, images and
+/// fetches do not carry it; links do), and `Secure` when goldfish runs
+/// behind HTTPS (`--secure-cookies`). Flask's defaults are the same but for
+/// `SameSite`, which Flask leaves unset.
+///
+/// Written once, so the session cookies cannot drift apart: they once did,
+/// and `/session`'s "install" sent a cookie without `SameSite` or `Secure`.
+pub fn session_cookie(config: &AppConfig, name: &str, value: String) -> SetCookie {
+    SetCookie::new(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(config.secure_cookies)
+}
 
 /// Browsers silently drop a cookie bigger than 4096 bytes; like Werkzeug,
 /// goldfish refuses to send a `Set-Cookie` value over 4093 bytes and warns.
@@ -179,11 +198,16 @@ impl<'a> Ctx<'a> {
     }
 
     /// Renders `templates/<name>` with `vars`.
-    pub fn render(&self, name: &str, vars: &Vars) -> Result<String, String> {
+    ///
+    /// # Errors
+    /// The template is missing or malformed, or uses a variable `vars`
+    /// lacks: see [`PageError`].
+    pub fn render(&self, name: &str, vars: &Vars) -> Result<String, PageError> {
         let template = self.app.config.www.compiled(name)?;
-        template
-            .render(vars)
-            .map_err(|e| format!("template {name}: {e}"))
+        template.render(vars).map_err(|error| PageError::Template {
+            name: name.to_owned(),
+            error,
+        })
     }
 
     /// The end of the request: cookies, session, `Vary`, X-ray. See the
@@ -218,17 +242,12 @@ impl<'a> Ctx<'a> {
         let config = &self.app.config;
         let name = config.session_cookie.as_str();
         let sent_one = self.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
-        // `HttpOnly; Path=/; SameSite=Lax`, plus `Secure` when configured.
-        let base = |value: String| {
-            SetCookie::new(name, value)
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(config.secure_cookies)
-        };
+        let base = |value: String| session_cookie(config, name, value);
         if session.is_empty() {
             // Emptied: delete the cookie — if the browser has one.
-            return sent_one.then(|| base(String::new()).removal().to_string());
+            return sent_one
+                .then(|| base(String::new()).removal().to_header_value().ok())
+                .flatten();
         }
         let mut cookie = base(session.encode_cookie(&self.app.signer, self.now));
         if session.permanent() {
@@ -236,21 +255,31 @@ impl<'a> Ctx<'a> {
             // expiry date. Otherwise it is a browser-session cookie.
             cookie = cookie.expires(self.now + config.session_lifetime);
         }
-        // The value is base64url and dots, always a valid cookie value.
-        let line = cookie.to_string();
-        if line.len() > MAX_SESSION_COOKIE {
+        // Werkzeug's rule first: no `Set-Cookie` line over 4093 bytes (a
+        // longer one is also one the validator below would refuse, with a
+        // sentence about the RFC rather than about the session).
+        let bytes = cookie.to_string().len();
+        if bytes > MAX_SESSION_COOKIE {
             config.log.write(&format!(
-                "goldfish: warning: the session cookie for {} {} would be {} bytes, more than \
-                 the {MAX_SESSION_COOKIE} browsers reliably keep; it was NOT sent, so this \
+                "goldfish: warning: the session cookie for {} {} would be {bytes} bytes, more \
+                 than the {MAX_SESSION_COOKIE} browsers reliably keep; it was NOT sent, so this \
                  change to the session is lost. Keep less in the session, or use a \
                  server-side session.\n",
                 self.req.method(),
                 crate::text::Clip(self.req.path(), 200),
-                line.len()
             ));
             return None;
         }
-        Some(line)
+        // The value is base64url and dots, always a valid cookie value; it
+        // goes through the validating path all the same.
+        match cookie.to_header_value() {
+            Ok(line) => Some(line),
+            Err(e) => {
+                let why = format!("goldfish: the session cookie was not sent: {e}\n");
+                config.log.write(&why);
+                None
+            }
+        }
     }
 }
 

@@ -4,16 +4,20 @@
 use super::Ctx;
 use super::pages::Page;
 use super::strategies;
+use super::strategies::StrategyKey;
 use crate::http::Response;
 use crate::template::Vars;
 
 /// `GET /storage` — localStorage vs sessionStorage, in `www/static/storage.js`.
 pub fn storage(ctx: &mut Ctx) -> Response {
     Page::new("Browser storage", "storage.html")
-        .facts("local")
+        .facts(StrategyKey::LocalStorage)
         .render(
             ctx,
-            Vars::new().html("facts_session", strategies::facts_html("session-storage")),
+            Vars::new().html(
+                "facts_session",
+                strategies::facts_html(StrategyKey::SessionStorage),
+            ),
         )
 }
 

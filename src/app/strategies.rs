@@ -8,10 +8,25 @@ use std::sync::OnceLock;
 
 use crate::template::escape;
 
+/// The ways to keep state, as lesson pages name them (`Page::facts`). An
+/// enum, not a string: a page cannot ask for a facts box that does not
+/// exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StrategyKey {
+    Query,
+    Hidden,
+    Path,
+    LocalStorage,
+    SessionStorage,
+    Cookie,
+    SignedSession,
+    ServerSession,
+}
+
 /// One way to keep state across requests.
 pub struct Strategy {
-    /// Short key used by lesson pages (`Page::facts`).
-    pub key: &'static str,
+    /// Which one (`Page::facts` asks by this key).
+    pub key: StrategyKey,
     /// Its name in the table.
     pub name: &'static str,
     /// The lesson that shows it.
@@ -40,7 +55,7 @@ pub const QUESTIONS: [&str; 5] = [
 /// All strategies, in lesson order.
 pub static STRATEGIES: &[Strategy] = &[
     Strategy {
-        key: "query",
+        key: StrategyKey::Query,
         name: "query parameter",
         href: "/step-zero?fav-color=blue",
         who_reads: "anyone who sees the URL: the address bar, browser history, server and proxy logs, the Referer header sent to other sites",
@@ -50,7 +65,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: edit the URL; the server cannot tell",
     },
     Strategy {
-        key: "hidden",
+        key: StrategyKey::Hidden,
         name: "hidden form field",
         href: "/form/step-zero",
         who_reads: "whoever views the page source; not shown in the address bar, history or logs",
@@ -60,7 +75,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: dev tools or curl can post any value; the server cannot tell",
     },
     Strategy {
-        key: "path",
+        key: StrategyKey::Path,
         name: "URL path segment",
         href: "/fav-color/blue/step-zero",
         who_reads: "anyone who sees the URL, like a query parameter",
@@ -70,7 +85,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: edit the URL; the server cannot tell",
     },
     Strategy {
-        key: "local",
+        key: StrategyKey::LocalStorage,
         name: "localStorage",
         href: "/storage",
         who_reads: "JavaScript from the same origin (scheme, host and port): every script on the page, including injected ones",
@@ -80,7 +95,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: dev tools → Application → Local Storage",
     },
     Strategy {
-        key: "session-storage",
+        key: StrategyKey::SessionStorage,
         name: "sessionStorage",
         href: "/storage",
         who_reads: "JavaScript from the same origin, in the same tab only",
@@ -90,7 +105,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: dev tools → Application → Session Storage",
     },
     Strategy {
-        key: "cookie",
+        key: StrategyKey::Cookie,
         name: "cookie",
         href: "/cookie-form",
         who_reads: "the browser, the server, JavaScript unless HttpOnly, anyone on the network unless Secure and HTTPS",
@@ -100,7 +115,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "yes: it is text in the browser; the server cannot tell",
     },
     Strategy {
-        key: "signed",
+        key: StrategyKey::SignedSession,
         name: "signed session cookie",
         href: "/session",
         who_reads: "anyone with the cookie: the payload is only base64url-encoded JSON (signed, not encrypted)",
@@ -110,7 +125,7 @@ pub static STRATEGIES: &[Strategy] = &[
         user_can_change: "no: any change breaks the HMAC signature and the server starts an empty session",
     },
     Strategy {
-        key: "server",
+        key: StrategyKey::ServerSession,
         name: "server-side session",
         href: "/server-session",
         who_reads: "only the server: the cookie holds an opaque random id",
@@ -133,14 +148,14 @@ fn answers(s: &Strategy) -> [&'static str; 5] {
 
 /// The facts box of one strategy, as HTML. Built once per strategy: the
 /// table never changes, and lesson pages ask for it on every request.
-pub fn facts_html(key: &str) -> String {
+pub fn facts_html(key: StrategyKey) -> String {
     static BUILT: OnceLock<Vec<String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| STRATEGIES.iter().map(build_facts).collect());
     STRATEGIES
         .iter()
         .position(|s| s.key == key)
         .map(|i| built[i].clone())
-        .unwrap_or_default()
+        .unwrap_or_default() // unreachable: a test checks every key has a row
 }
 
 fn build_facts(s: &Strategy) -> String {
@@ -193,9 +208,21 @@ mod tests {
             for (q, a) in QUESTIONS.iter().zip(answers(s)) {
                 assert!(!a.is_empty(), "{} does not answer {q:?}", s.name);
             }
-            assert!(facts_html(s.key).contains(s.name), "{}", s.key);
+            assert!(facts_html(s.key).contains(s.name), "{:?}", s.key);
         }
-        assert_eq!(facts_html("nope"), "");
+        for key in [
+            StrategyKey::Query,
+            StrategyKey::Hidden,
+            StrategyKey::Path,
+            StrategyKey::LocalStorage,
+            StrategyKey::SessionStorage,
+            StrategyKey::Cookie,
+            StrategyKey::SignedSession,
+            StrategyKey::ServerSession,
+        ] {
+            let rows = STRATEGIES.iter().filter(|s| s.key == key).count();
+            assert_eq!(rows, 1, "{key:?} has {rows} rows in STRATEGIES; want 1");
+        }
     }
 
     #[test]
