@@ -43,6 +43,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Err(e) = config.app.www.check_templates() {
+        eprintln!(
+            "goldfish: --www: {e}. The directory must hold templates/ and static/ as \
+             goldfish's own www/ does; start from a copy of it (cp -r www my-www)."
+        );
+        return ExitCode::FAILURE;
+    }
     let app = match App::new(config.app.clone()) {
         Ok(app) => app,
         Err(e) => {

@@ -114,6 +114,18 @@ impl Www {
         }
     }
 
+    /// Checks that every template a page needs is there and compiles:
+    /// `goldfish --www DIR` calls this at start, so a directory without
+    /// them is a mistake reported in one sentence, not a 500 on every page.
+    ///
+    /// # Errors
+    /// The first template that is missing, unreadable or malformed.
+    pub fn check_templates(&self) -> Result<(), PageError> {
+        embedded_names()
+            .filter_map(|n| n.strip_prefix("templates/"))
+            .try_for_each(|name| self.compiled(name).map(drop))
+    }
+
     /// `templates/<name>`, compiled. Embedded templates are compiled once,
     /// on first use, and kept for the life of the process; with `--www`,
     /// the file is read and compiled on every call, so edits show at once.

@@ -128,21 +128,6 @@ impl App {
                 }
             },
         };
-        // `--www DIR` must hold every template a page needs: a directory
-        // without them is a mistake to report now, not a 500 on each page.
-        if let Www::Disk(dir) = &config.www {
-            let templates =
-                crate::www::embedded_names().filter_map(|n| n.strip_prefix("templates/"));
-            for name in templates {
-                if let Err(e) = config.www.compiled(name) {
-                    return Err(std::io::Error::other(format!(
-                        "--www {}: {e}. The directory must hold templates/ and static/ as \
-                         goldfish's own www/ does; start from a copy of it.",
-                        dir.display()
-                    )));
-                }
-            }
-        }
         let store = config
             .session_store
             .open()
