@@ -42,7 +42,8 @@
 //!
 //! ## The life of one request
 //!
-//! 1. [`server::connection`] reads bytes from the socket into a buffer and
+//! 1. The server reads bytes from the socket into the buffer of a
+//!    [`server::connection::Conn`] — one connection's state machine — which
 //!    calls [`http::parse_head`], which answers "need more", "here is a
 //!    request and the bytes it used", or an error with its status code.
 //! 2. The connection reads the body (Content-Length or chunked, after a

@@ -42,4 +42,4 @@ pub use headers::Headers;
 pub use limits::Limits;
 pub use parse::{Parsed, parse_head, parse_request};
 pub use request::{BodyKind, Request, Version};
-pub use response::{Response, Status};
+pub use response::{Persistence, Response, Status};

@@ -136,56 +136,114 @@ impl Response {
         self
     }
 
-    /// Appends the status line and header section to `out`.
+    /// Appends the status line and header section to `out`, one wire line
+    /// per statement:
     ///
-    /// `date` is the IMF-fixdate for `Date`; `close` adds `Connection: close`
-    /// and `keep_alive_10` adds `Connection: keep-alive` (HTTP/1.0 clients
-    /// need to be told; HTTP/1.1 assumes it). `Content-Length` is always the
-    /// real body length — also for `HEAD`, whose caller then skips the body
-    /// (RFC 9110 §9.3.2: "the same header fields as GET").
-    pub fn write_head(&self, out: &mut Vec<u8>, date: &str, close: bool, keep_alive_10: bool) {
-        // One format-free sequence of appends: this runs for every response.
-        out.extend_from_slice(b"HTTP/1.1 ");
-        push_u64(out, u64::from(self.status.0));
-        out.push(b' ');
-        out.extend_from_slice(self.status.reason().as_bytes());
-        out.extend_from_slice(b"\r\n");
+    /// ```text
+    /// HTTP/1.1 200 OK                      the status line (RFC 9112 §4)
+    /// Content-Type: text/plain; …          the handler's fields, in order
+    /// Date: Wed, 25 Nov 2026 19:25:23 GMT  `date`, an IMF-fixdate
+    /// Content-Length: 13                   the real body length
+    /// Connection: close                    what `persistence` says, if anything
+    ///                                      the empty line that ends the head
+    /// ```
+    ///
+    /// `Content-Length` is the body's length also for `HEAD`, whose caller
+    /// then skips the body (RFC 9110 §9.3.2: "the same header fields as
+    /// GET"); 1xx, 204 and 304 have none (RFC 9110 §8.6).
+    ///
+    /// # Examples
+    /// ```
+    /// use goldfish::http::{Persistence, Response, Status};
+    /// let mut out = Vec::new();
+    /// Response::text(Status::OK, "Hello, World!").write_head(
+    ///     &mut out,
+    ///     "Wed, 25 Nov 2026 19:25:23 GMT",
+    ///     Persistence::Close,
+    /// );
+    /// assert_eq!(
+    ///     String::from_utf8(out).unwrap(),
+    ///     "HTTP/1.1 200 OK\r\n\
+    ///      Content-Type: text/plain; charset=utf-8\r\n\
+    ///      Date: Wed, 25 Nov 2026 19:25:23 GMT\r\n\
+    ///      Content-Length: 13\r\n\
+    ///      Connection: close\r\n\
+    ///      \r\n"
+    /// );
+    /// ```
+    pub fn write_head(&self, out: &mut Vec<u8>, date: &str, persistence: Persistence) {
+        // Appends, not `format!`: this runs for every response, and the
+        // numbers go through a stack buffer instead of the formatter.
+        let (mut code, mut length) = (Decimal::default(), Decimal::default());
+        let reason = self.status.reason().as_bytes();
+        line(
+            out,
+            &[
+                b"HTTP/1.1 ",
+                code.of(u64::from(self.status.0)),
+                b" ",
+                reason,
+            ],
+        );
         for (name, value) in self.headers.iter() {
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b": ");
-            out.extend_from_slice(value.as_bytes());
-            out.extend_from_slice(b"\r\n");
+            line(out, &[name.as_bytes(), b": ", value.as_bytes()]);
         }
-        out.extend_from_slice(b"Date: ");
-        out.extend_from_slice(date.as_bytes());
-        out.extend_from_slice(b"\r\n");
+        line(out, &[b"Date: ", date.as_bytes()]);
         if !self.status.forbids_body() {
-            out.extend_from_slice(b"Content-Length: ");
-            push_u64(out, self.body.len() as u64);
-            out.extend_from_slice(b"\r\n");
+            line(
+                out,
+                &[b"Content-Length: ", length.of(self.body.len() as u64)],
+            );
         }
-        if close {
-            out.extend_from_slice(b"Connection: close\r\n");
-        } else if keep_alive_10 {
-            out.extend_from_slice(b"Connection: keep-alive\r\n");
+        match persistence {
+            Persistence::KeepAlive => {}
+            Persistence::KeepAlive10 => line(out, &[b"Connection: keep-alive"]),
+            Persistence::Close => line(out, &[b"Connection: close"]),
         }
-        out.extend_from_slice(b"\r\n");
+        line(out, &[]);
     }
 }
 
-/// Appends a number in decimal without going through `fmt`.
-pub(crate) fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// Whether the connection stays open after a response, and so what its
+/// `Connection` field says (RFC 9112 §9.3, §9.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    /// HTTP/1.1 keeps connections open by default: nothing to say.
+    KeepAlive,
+    /// An HTTP/1.0 client that asked for `Connection: keep-alive` must be
+    /// told the answer is yes, or it assumes a close (RFC 9112 §C.2.2).
+    KeepAlive10,
+    /// `Connection: close`: this is the last response on the connection
+    /// (RFC 9112 §9.6); the server closes it after sending.
+    Close,
+}
+
+/// Appends one head line: `parts`, then CRLF.
+fn line(out: &mut Vec<u8>, parts: &[&[u8]]) {
+    for part in parts {
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"\r\n");
+}
+
+/// A number written in decimal into a stack buffer (`u64::MAX` has 20
+/// digits), so the head writer needs no `fmt` and no allocation.
+#[derive(Default)]
+struct Decimal([u8; 20]);
+
+impl Decimal {
+    /// The digits of `n`, borrowed from the buffer.
+    fn of(&mut self, mut n: u64) -> &[u8] {
+        let mut i = self.0.len();
+        loop {
+            i -= 1;
+            self.0[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                return &self.0[i..];
+            }
         }
     }
-    out.extend_from_slice(&digits[i..]);
 }
 
 #[cfg(test)]
@@ -198,7 +256,11 @@ mod tests {
         r.headers.append("Set-Cookie", "a=1; Path=/");
         r.headers.append("Set-Cookie", "b=2; Path=/");
         let mut out = Vec::new();
-        r.write_head(&mut out, "Wed, 25 Nov 2026 19:25:23 GMT", false, false);
+        r.write_head(
+            &mut out,
+            "Wed, 25 Nov 2026 19:25:23 GMT",
+            Persistence::KeepAlive,
+        );
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "HTTP/1.1 200 OK\r\n\
@@ -214,20 +276,33 @@ mod tests {
     #[test]
     fn connection_fields() {
         let r = Response::new(Status::NO_CONTENT);
-        let cases: &[(&str, bool, bool, &str)] = &[
-            ("close wins", true, true, "Connection: close\r\n"),
+        let cases: &[(&str, Persistence, Option<&str>)] = &[
             (
-                "1.0 keep-alive is announced",
-                false,
-                true,
-                "Connection: keep-alive\r\n",
+                "HTTP/1.1 stays open by default: nothing to say",
+                Persistence::KeepAlive,
+                None,
+            ),
+            (
+                "an HTTP/1.0 client is told yes",
+                Persistence::KeepAlive10,
+                Some("Connection: keep-alive\r\n"),
+            ),
+            (
+                "the last response says so",
+                Persistence::Close,
+                Some("Connection: close\r\n"),
             ),
         ];
-        for (why, close, ka, want) in cases {
+        for (why, persistence, want) in cases {
             let mut out = Vec::new();
-            r.write_head(&mut out, "d", *close, *ka);
+            r.write_head(&mut out, "d", *persistence);
             let s = String::from_utf8(out).unwrap();
-            assert!(s.contains(want), "{why}: {s:?}");
+            let got = s.lines().find(|l| l.starts_with("Connection:"));
+            assert_eq!(
+                got.map(|l| format!("{l}\r\n")).as_deref(),
+                *want,
+                "write_head({persistence:?}) = {s:?}; {why}"
+            );
             assert!(
                 !s.contains("Content-Length"),
                 "204 has no Content-Length: {s:?}"
@@ -251,11 +326,10 @@ mod tests {
     }
 
     #[test]
-    fn push_u64_writes_decimal() {
+    fn decimal_writes_every_digit() {
         for n in [0u64, 7, 10, 13, 1_048_576, u64::MAX] {
-            let mut out = Vec::new();
-            push_u64(&mut out, n);
-            assert_eq!(out, n.to_string().into_bytes());
+            let mut d = Decimal::default();
+            assert_eq!(d.of(n), n.to_string().as_bytes(), "Decimal::of({n})");
         }
     }
 }

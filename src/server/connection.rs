@@ -1,477 +1,542 @@
-//! One connection's life: read bytes, parse, answer, repeat.
+//! One connection's life, as a state machine: bytes in, requests out,
+//! responses in, bytes out — and, at every moment, one deadline.
 //!
-//! This is the only code that reads from a socket. The loop:
-//! 1. parse whatever bytes are buffered ([`parse_head`]);
-//! 2. complete head → read its body, call the handler, append the response
-//!    to the output buffer, and go back to 1 — a pipelined batch is answered
-//!    without another read;
-//! 3. partial head → write out the buffered responses (one write for the
-//!    whole batch), then block on a read with the right timeout;
-//! 4. error → answer with its status and a sentence, then close.
+//! [`Conn`] never touches a socket. A driver — [`super::threads`], with a
+//! blocking thread per connection — asks it [`Conn::next`] what to do (read, write, run the handler, close),
+//! does that, and reports back ([`Conn::received`], [`Conn::sent`],
+//! [`Conn::answer`], [`Conn::expired`]). Time is passed in as `now`, so the
+//! unit tests below walk through every timeout without waiting for one.
 //!
-//! Timeouts (RFC 9112 §9.5 lets a server close idle connections):
-//! - *idle*: between requests, a keep-alive connection may sit silent for
-//!   `idle_timeout` (5 s), then it is closed without a word;
-//! - *head*: once the first byte of a request arrives, the whole head must
-//!   follow within `header_timeout` (10 s) or the client gets 408 — this is
-//!   what ends a slowloris client trickling one byte per second;
-//! - *body*: each read of a body must make progress within `body_timeout`;
-//! - *write*: a client that stops reading its responses is dropped after
-//!   `write_timeout`, so it cannot hold a thread forever.
+//! ## The phases
+//!
+//! A connection is in exactly one [`Phase`]. Each waits for one thing, and
+//! [`Conn::deadline`] is the one function that says until when:
+//!
+//! | phase | waiting for | deadline | when it passes |
+//! | --- | --- | --- | --- |
+//! | `Idle` | the first byte of a request | `idle_timeout` after the accept or the last response | close quietly (RFC 9112 §9.5) |
+//! | `Head` | the rest of the request head | `header_timeout` after its first byte | 408 |
+//! | `Body` | the rest of the body | `body_timeout` after it starts, plus 1 s per 500 bytes received, but never more than `body_timeout` past the last bytes | 408 |
+//! | `Handling` | the handler | none | — |
+//! | `Closing` | the client to read our last answer | [`LINGER_TIME`] after the half-close | close |
+//! | *any*, with responses queued | the client to read them | `write_timeout` without progress | close at once |
+//!
+//! The last row: responses are queued in `out` and written before the
+//! connection reads again, so a client that stops reading stalls whichever
+//! phase it was in, and the write deadline takes over. Why each timeout
+//! exists:
+//! - *idle*: a browser keeps connections open for reuse; an unused one
+//!   costs memory (and a thread in the threads model) for nothing;
+//! - *head*: counted from the first byte, not the last, so a slowloris
+//!   client trickling one byte a second gets 408 like everyone else;
+//! - *body*: a minimum average rate (500 B/s, Apache's `MinRate`) over a
+//!   window of `body_timeout`, so neither a slow drip nor a fast start
+//!   followed by a drip holds the connection for long;
+//! - *write*: a client that never reads its responses cannot hold a
+//!   connection by filling the socket buffers.
+//!
+//! ## The loop a driver runs
+//!
+//! 1. [`Conn::next`] parses whatever is buffered with [`parse_head`]. A
+//!    complete head moves to `Body` (after a `100 Continue` if the client
+//!    asked) and then to `Handling`: the driver gets [`Next::Handle`], runs
+//!    the handler and passes the response to [`Conn::answer`], which
+//!    appends it to `out` — and the loop goes on with the next buffered
+//!    request, so a pipelined batch is answered with one write.
+//! 2. Needing more bytes, it first asks to write what it owes
+//!    ([`Next::Write`]), then to read ([`Next::Read`]).
+//! 3. A request it cannot read gets its status and a sentence, then the
+//!    connection closes: `Closing` half-closes and drains the input for a
+//!    moment so the client reads the answer instead of a reset (RFC 9112
+//!    §9.6).
 
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::panic::{self, AssertUnwindSafe};
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::Shared;
-use crate::http::{BodyKind, ChunkedDecoder, Parsed, Request, Response, Status, parse_head};
+use crate::http::{Parsed, Persistence, Request, Response, Status, Version, parse_head};
 
-/// Initial size of the receive buffer. wrk's requests are ~60 bytes and a
-/// browser's ~1 KiB, so 4 KiB holds a pipelined batch or a cookie-heavy head
-/// without growing; the buffer doubles (up to the head limits) when needed.
-const INITIAL_BUFFER: usize = 4096;
+pub mod body;
+mod input;
+#[cfg(test)]
+mod tests;
+
+use body::BodyReader;
+use input::Input;
 
 /// Once this many response bytes are waiting, write them even if more
 /// pipelined requests are buffered, so output memory stays bounded.
 const FLUSH_AT: usize = 64 * 1024;
 
-/// After an error response, how long and how much we keep reading (and
+/// After a last response, how long and how much we keep reading (and
 /// discarding) before closing. Closing a socket with unread input makes the
-/// kernel send a reset, which can destroy the error response before the
-/// client reads it ("lingering close", RFC 9112 §9.6).
-const LINGER_TIME: Duration = Duration::from_secs(1);
+/// kernel send a reset, which can destroy the response before the client
+/// reads it ("lingering close", RFC 9112 §9.6).
+pub const LINGER_TIME: Duration = Duration::from_secs(1);
 const LINGER_BYTES: usize = 256 * 1024;
 
-/// What a read produced.
-enum Filled {
-    Bytes(usize),
-    Eof,
-    TimedOut,
+/// What a connection is waiting for (see the table in the module doc).
+#[derive(Debug)]
+pub enum Phase {
+    /// Between requests: nothing but empty lines of the next one yet.
+    Idle {
+        /// When the wait began: the accept, or the last response sent.
+        since: Instant,
+        /// No byte has ever arrived on this connection.
+        untouched: bool,
+    },
+    /// Part of a request head has arrived.
+    Head {
+        /// When its first byte arrived (or, for the rest of a pipelined
+        /// batch, when the request before it was answered).
+        since: Instant,
+    },
+    /// A head is parsed; its body is arriving.
+    Body {
+        req: Box<Request>,
+        reader: BodyReader,
+        /// When the body is overdue (see [`body::deadline`]).
+        deadline: Instant,
+    },
+    /// The request is with the handler; [`Conn::answer`] moves on.
+    Handling,
+    /// The last response is queued. Once it is written, we half-close and
+    /// drain input until the client closes, for at most `linger`.
+    Closing {
+        /// When we half-closed (`None`: not yet).
+        since: Option<Instant>,
+        linger: Duration,
+        /// Input read and thrown away since then.
+        drained: usize,
+    },
+    /// Done: the driver closes the socket.
+    Closed,
 }
 
-/// Serves one connection until it closes. Never panics on client input.
-pub(crate) fn serve(stream: TcpStream, shared: &Shared) {
-    let Ok(peer) = stream.peer_addr() else { return };
-    // Responses are written whole, once per batch, so Nagle's algorithm
-    // would only add delay (up to 40 ms with delayed ACKs) and buy nothing.
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(shared.config.write_timeout));
-    let mut conn = Conn {
-        stream,
-        peer,
-        shared,
-        buf: vec![0; INITIAL_BUFFER],
-        start: 0,
-        filled: 0,
-        parse_needed: false,
-        head_started: None,
-        out: Vec::with_capacity(INITIAL_BUFFER),
-        read_timeout: None,
-    };
-    conn.run();
+/// What the driver should do next (the answer of [`Conn::next`]).
+#[derive(Debug)]
+pub enum Next {
+    /// Run the handler on this request, then call [`Conn::answer`].
+    Handle(Request),
+    /// The handler has the request (on another thread): nothing to do
+    /// until [`Conn::answer`].
+    Wait,
+    /// Write [`Conn::output`] (until [`Conn::deadline`]), then call
+    /// [`Conn::sent`].
+    Write,
+    /// Read into [`Conn::read_space`] (until [`Conn::deadline`]), then call
+    /// [`Conn::received`], or [`Conn::eof`] when the client closed.
+    Read,
+    /// Shut down the sending side of the socket (a FIN: "no more from
+    /// me"), then call [`Conn::half_closed`].
+    HalfClose,
+    /// Close the socket; the connection is over.
+    Close,
 }
 
-struct Conn<'a> {
-    stream: TcpStream,
+/// Which wait ran out, for the sentence of a 408.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Waited {
+    Head,
+    Body,
+}
+
+/// One client connection. See the module doc.
+pub struct Conn {
+    /// The server's configuration and handler. Immutable.
+    shared: Arc<Shared>,
     peer: SocketAddr,
-    shared: &'a Shared,
-    /// Receive buffer: `buf[start..filled]` is received but not yet used.
-    /// `buf.len()` is its allocated size (kept zero-initialised so reads can
-    /// go straight into it).
-    buf: Vec<u8>,
-    start: usize,
-    filled: usize,
-    /// Whether new bytes arrived that could change the parse result.
+    phase: Phase,
+    input: Input,
+    /// Whether bytes arrived since the last parse that could change its
+    /// result (see [`Input::worth_parsing`]).
     parse_needed: bool,
-    /// When the first byte of the current request head arrived.
-    head_started: Option<Instant>,
     /// Responses not yet written.
     out: Vec<u8>,
-    /// The read timeout currently set on the socket (to skip redundant
-    /// `setsockopt` calls on the hot path).
-    read_timeout: Option<Duration>,
+    /// Set exactly while `out` is not empty: when it last made progress
+    /// (the write deadline counts from here).
+    writing_since: Option<Instant>,
 }
 
-impl Conn<'_> {
-    fn run(&mut self) {
-        while let Ok(true) = self.step() {}
-        let _ = self.flush();
+impl Conn {
+    /// A new connection from `peer`, accepted at `now`.
+    pub(crate) fn new(shared: Arc<Shared>, peer: SocketAddr, now: Instant) -> Conn {
+        Conn {
+            shared,
+            peer,
+            phase: Phase::Idle {
+                since: now,
+                untouched: true,
+            },
+            input: Input::new(input::INITIAL),
+            parse_needed: false,
+            out: Vec::with_capacity(input::INITIAL),
+            writing_since: None,
+        }
     }
 
-    /// One turn of the loop. `Ok(false)` means close the connection.
-    fn step(&mut self) -> io::Result<bool> {
-        let limits = &self.shared.config.limits;
-        if self.parse_needed {
-            self.parse_needed = false;
-            match parse_head(&self.buf[self.start..self.filled], limits) {
-                Ok(Parsed::Complete { value, used }) => {
-                    self.start += used;
-                    self.head_started = None;
-                    self.parse_needed = true; // there may be a pipelined request
-                    return self.respond(value);
-                }
-                Ok(Parsed::Partial) => {}
-                Err(e) => {
-                    let first_line = self.first_unparsed_line();
-                    self.fail(&first_line, &e.to_string(), e.status());
-                    return Ok(false);
-                }
-            }
-        }
-
-        // Need more bytes. First send what we owe.
-        self.flush()?;
-        self.compact();
-        let waiting = self.start < self.filled;
-        if waiting && self.head_started.is_none() {
-            // The rest of a pipelined batch: its clock starts now.
-            self.head_started = Some(Instant::now());
-        }
-        // Empty lines before a request line are ignored (RFC 9112 §2.2; some
-        // clients send a CRLF after a POST body). A connection holding only
-        // those is idle, not slow: it waits at most `idle_timeout` and is then
-        // closed quietly, without a 408. The head clock still bounds it, so
-        // trickling empty lines cannot hold the connection open.
-        let only_empty_lines = self.buf[self.start..self.filled]
-            .iter()
-            .all(|&b| b == b'\r' || b == b'\n');
-        let slow_head = waiting && !only_empty_lines;
-        let timeout = match self.head_started {
-            Some(t0) if waiting => {
-                let left = self
-                    .shared
-                    .config
-                    .header_timeout
-                    .saturating_sub(t0.elapsed());
-                if left.is_zero() {
-                    if slow_head {
-                        self.timeout_408(Waited::Head);
-                    }
-                    return Ok(false);
-                }
-                if slow_head {
-                    left
-                } else {
-                    left.min(self.shared.config.idle_timeout)
-                }
-            }
-            _ => self.shared.config.idle_timeout,
+    /// A connection turned away at once with `response` (a 503 past the
+    /// connection cap): it is written, then the connection ends through the
+    /// same lingering close as any last answer, draining for at most
+    /// `linger`.
+    pub(crate) fn refused(
+        shared: Arc<Shared>,
+        peer: SocketAddr,
+        now: Instant,
+        response: &Response,
+        linger: Duration,
+    ) -> Conn {
+        let mut conn = Conn::new(shared, peer, now);
+        conn.input = Input::new(0);
+        conn.queue(response, true, Persistence::Close, now);
+        conn.phase = Phase::Closing {
+            since: None,
+            linger,
+            drained: 0,
         };
-        let before = self.filled;
-        match self.fill(timeout)? {
-            Filled::Bytes(n) => {
-                if self.head_started.is_none() {
-                    self.head_started = Some(Instant::now());
-                }
-                let new = &self.buf[before..before + n];
-                let unparsed = self.filled - self.start;
-                // Re-parse only when it can change the answer: a line ended,
-                // this is the start of a request (to refuse garbage at once),
-                // or the bytes just crossed a limit (so 414/431 come at once).
-                // Parsing on every read would cost O(n²) for a client that
-                // sends a long head one byte at a time.
-                let was = unparsed - n;
-                let crossed = |limit: usize| was <= limit && unparsed > limit;
-                self.parse_needed = before == self.start
-                    || new.contains(&b'\n')
-                    || crossed(limits.request_line + 1)
-                    || crossed(limits.header_section)
-                    || unparsed > max_head_bytes(limits);
-                Ok(true)
-            }
-            Filled::Eof => Ok(false),
-            Filled::TimedOut if slow_head => {
-                self.timeout_408(Waited::Head);
-                Ok(false)
-            }
-            // Idle keep-alive connection: close quietly.
-            Filled::TimedOut => Ok(false),
+        conn
+    }
+
+    /// The server this connection belongs to.
+    pub(crate) fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// The client's address.
+    pub fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
+    /// What the connection is waiting for.
+    pub fn phase(&self) -> &Phase {
+        &self.phase
+    }
+
+    /// When the current wait runs out; `None` while nothing is waited for
+    /// with a clock (the handler is running). This is the table of the
+    /// module doc, row by row.
+    pub fn deadline(&self) -> Option<Instant> {
+        let config = &self.shared.config;
+        if let Some(since) = self.writing_since {
+            return Some(since + config.write_timeout);
+        }
+        match &self.phase {
+            Phase::Idle { since, .. } => Some(*since + config.idle_timeout),
+            Phase::Head { since } => Some(*since + config.header_timeout),
+            Phase::Body { deadline, .. } => Some(*deadline),
+            Phase::Handling | Phase::Closed => None,
+            Phase::Closing { since, linger, .. } => since.map(|s| s + *linger),
         }
     }
 
-    /// Reads the body, runs the handler, and queues the response.
-    fn respond(&mut self, mut req: Request) -> io::Result<bool> {
-        let log = &self.shared.config.log;
-        log.trace("> ", req.head().as_bytes());
-        if !self.read_body(&mut req)? {
-            return Ok(false);
+    /// The deadline has passed (the driver's read or write timed out, or
+    /// its timer fired): what the table says happens. Does nothing if `now`
+    /// is before the deadline.
+    pub fn expired(&mut self, now: Instant) {
+        if self.deadline().is_none_or(|d| now < d) {
+            return;
         }
-        let handler = &self.shared.handler;
-        let peer = self.peer;
-        let response = panic::catch_unwind(AssertUnwindSafe(|| handler.handle(&req, peer)))
-            .unwrap_or_else(|_| {
-                Response::text(
-                    Status::INTERNAL_SERVER_ERROR,
-                    format!(
-                        "goldfish crashed while answering {} {}. That is a bug in goldfish, \
-                         not in your request; the server carries on.\n",
-                        req.method(),
-                        crate::server::log::printable(req.target())
-                    ),
-                )
-            });
+        if self.writing_since.is_some() {
+            // The client stopped reading: nothing more can reach it.
+            self.phase = Phase::Closed;
+            return;
+        }
+        match self.phase {
+            // RFC 9112 §9.5: a server may close an idle connection at any
+            // time. Nothing is sent: a client about to reuse the connection
+            // could take it for the answer to its next request.
+            Phase::Idle { .. } => self.phase = Phase::Closed,
+            Phase::Head { .. } => self.timeout_408(Waited::Head, now),
+            Phase::Body { .. } => self.timeout_408(Waited::Body, now),
+            Phase::Handling | Phase::Closing { .. } | Phase::Closed => self.phase = Phase::Closed,
+        }
+    }
+
+    /// What to do next. Call again after doing it and reporting back.
+    pub fn next(&mut self, now: Instant) -> Next {
+        loop {
+            // Output goes first once there is a lot of it, and before the
+            // half-close of a last answer.
+            let last_answer = matches!(self.phase, Phase::Closing { .. });
+            if !self.out.is_empty() && (self.out.len() >= FLUSH_AT || last_answer) {
+                return Next::Write;
+            }
+            match self.phase {
+                Phase::Idle { .. } | Phase::Head { .. } if self.parse_needed => {
+                    if let Some(req) = self.parse(now) {
+                        return Next::Handle(req);
+                    }
+                }
+                Phase::Idle { .. } | Phase::Head { .. } => return self.write_or_read(),
+                Phase::Body { .. } => match self.take_body(now) {
+                    Taken::More => return self.write_or_read(),
+                    Taken::Request(req) => return Next::Handle(req),
+                    Taken::Refused => {} // answered with an error: go on closing
+                },
+                Phase::Handling => return Next::Wait,
+                Phase::Closing { since: None, .. } => return Next::HalfClose,
+                Phase::Closing { .. } => return Next::Read,
+                Phase::Closed => return Next::Close,
+            }
+        }
+    }
+
+    /// Needing more bytes: first send what we owe, then read.
+    fn write_or_read(&self) -> Next {
+        if self.out.is_empty() {
+            Next::Read
+        } else {
+            Next::Write
+        }
+    }
+
+    /// Parses the buffered bytes. A request without a body is returned for
+    /// the handler; otherwise the phase moves on (to `Body`, to `Head` for
+    /// a partial head, or to `Closing` after an error).
+    fn parse(&mut self, now: Instant) -> Option<Request> {
+        self.parse_needed = false;
+        match parse_head(self.input.unused(), &self.shared.config.limits) {
+            Ok(Parsed::Complete { value, used }) => {
+                self.input.consume(used);
+                // There may be a pipelined request behind it.
+                self.parse_needed = true;
+                self.shared.config.log.trace("> ", value.head().as_bytes());
+                self.begin_body(value, now)
+            }
+            Ok(Parsed::Partial) => {
+                // Empty lines before a request line are skipped (RFC 9112
+                // §2.2; some clients send a CRLF after a POST body): a
+                // connection holding only those is still idle, not slow.
+                if matches!(self.phase, Phase::Idle { .. }) && !self.input.only_empty_lines() {
+                    self.phase = Phase::Head { since: now };
+                }
+                None
+            }
+            Err(e) => {
+                let first_line = self.input.first_line();
+                self.fail(&first_line, &e.to_string(), e.status(), now);
+                None
+            }
+        }
+    }
+
+    /// A head is complete: hand it over if it has no body, else start
+    /// reading the body — after a `100 Continue` if the client waits for
+    /// our go-ahead (RFC 9110 §10.1.1) and the body is not already here.
+    fn begin_body(&mut self, req: Request, now: Instant) -> Option<Request> {
+        let Some(reader) = BodyReader::new(req.body_kind(), &self.shared.config.limits) else {
+            self.phase = Phase::Handling;
+            return Some(req);
+        };
+        if req.expects_continue() && self.input.is_empty() {
+            self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
+            self.writing_since.get_or_insert(now);
+        }
+        self.phase = Phase::Body {
+            req: Box::new(req),
+            reader,
+            deadline: now + self.shared.config.body_timeout,
+        };
+        None
+    }
+
+    /// Moves buffered bytes into the body.
+    fn take_body(&mut self, now: Instant) -> Taken {
+        let Phase::Body { req, reader, .. } = &mut self.phase else {
+            return Taken::More;
+        };
+        match reader.take(self.input.unused()) {
+            Ok(progress) => {
+                self.input.consume(progress.used);
+                if !progress.done {
+                    return Taken::More;
+                }
+            }
+            Err(e) => {
+                // Log the request, not the chunk line that broke.
+                let line = req.request_line().to_string();
+                self.fail(&line, &e.to_string(), e.status(), now);
+                return Taken::Refused;
+            }
+        }
+        match std::mem::replace(&mut self.phase, Phase::Handling) {
+            Phase::Body {
+                mut req, reader, ..
+            } => {
+                reader.finish(&mut req);
+                Taken::Request(*req)
+            }
+            _ => unreachable!("the phase was Body just above"),
+        }
+    }
+
+    /// The handler's `response` to `req`: queue it, and carry on — or, if
+    /// either side wants the connection closed, close it after this.
+    pub fn answer(&mut self, req: &Request, response: &Response, now: Instant) {
         let close = !req.keep_alive() || self.shared.stopping();
-        let keep_alive_10 = !close && req.version() == crate::http::Version::Http10;
-        let head_start = self.out.len();
-        super::with_date(|d| response.write_head(&mut self.out, d, close, keep_alive_10));
-        log.trace("< ", &self.out[head_start..]);
+        let persistence = match (close, req.version()) {
+            (true, _) => Persistence::Close,
+            (false, Version::Http10) => Persistence::KeepAlive10,
+            (false, Version::Http11) => Persistence::KeepAlive,
+        };
         // HEAD: the same fields as GET, no body (RFC 9110 §9.3.2).
-        if req.method() != "HEAD" && !response.status.forbids_body() {
-            self.out.extend_from_slice(&response.body);
-        }
+        let with_body = req.method() != "HEAD";
+        self.queue(response, with_body, persistence, now);
+        let log = &self.shared.config.log;
         if log.enabled() {
             log.access(&self.peer, req.request_line(), response.status.0);
         }
-        if close {
-            self.flush()?;
-            self.linger();
-            return Ok(false);
-        }
-        if self.out.len() >= FLUSH_AT {
-            self.flush()?;
-        }
-        Ok(true)
+        self.phase = if close {
+            Phase::Closing {
+                since: None,
+                linger: LINGER_TIME,
+                drained: 0,
+            }
+        } else {
+            // The rest of the buffer may hold the next request.
+            self.parse_needed = true;
+            Phase::Idle {
+                since: now,
+                untouched: false,
+            }
+        };
     }
 
-    /// Reads the request body into `req`. `Ok(false)`: the connection is done
-    /// (an error was answered, or the client went away).
-    fn read_body(&mut self, req: &mut Request) -> io::Result<bool> {
-        let kind = req.body_kind();
-        if kind == BodyKind::None {
-            return Ok(true);
+    /// Appends a response's head (and its body, if `with_body` and the
+    /// status allows one) to the output.
+    fn queue(
+        &mut self,
+        response: &Response,
+        with_body: bool,
+        persistence: Persistence,
+        now: Instant,
+    ) {
+        let head_start = self.out.len();
+        super::with_date(|d| response.write_head(&mut self.out, d, persistence));
+        self.shared.config.log.trace("< ", &self.out[head_start..]);
+        if with_body && !response.status.forbids_body() {
+            self.out.extend_from_slice(&response.body);
         }
-        // `Expect: 100-continue`: the client waits for our go-ahead before
-        // sending the body (RFC 9110 §10.1.1). Only say it if the body is not
-        // already here.
-        if req.expects_continue() && self.start == self.filled {
-            self.out.extend_from_slice(b"HTTP/1.1 100 Continue\r\n\r\n");
-            self.flush()?;
+        self.writing_since.get_or_insert(now);
+    }
+
+    /// The bytes to write.
+    pub fn output(&self) -> &[u8] {
+        &self.out
+    }
+
+    /// The first `n` bytes of [`Conn::output`] were written at `now`.
+    pub fn sent(&mut self, n: usize, now: Instant) {
+        if n < self.out.len() {
+            self.out.drain(..n);
+            self.writing_since = Some(now);
+            return;
         }
-        let per_read = self.shared.config.body_timeout;
-        let started = Instant::now();
-        match kind {
-            BodyKind::None => Ok(true),
-            BodyKind::Length(n) => {
-                let n = n as usize; // checked against the body limit by the parser
-                let mut body = vec![0; n];
-                let have = (self.filled - self.start).min(n);
-                body[..have].copy_from_slice(&self.buf[self.start..self.start + have]);
-                self.start += have;
-                let mut got = have;
-                while got < n {
-                    let Some(timeout) = body_read_timeout(per_read, started.elapsed(), got - have)
-                    else {
-                        self.timeout_408(Waited::Body);
-                        return Ok(false);
-                    };
-                    self.set_read_timeout(timeout)?;
-                    match self.stream.read(&mut body[got..]) {
-                        Ok(0) => return Ok(false),
-                        Ok(k) => got += k,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) if is_timeout(&e) => {
-                            self.timeout_408(Waited::Body);
-                            return Ok(false);
-                        }
-                        Err(e) => return Err(e),
-                    }
+        self.out.clear();
+        self.writing_since = None;
+        if self.out.capacity() > 4 * FLUSH_AT {
+            self.out = Vec::with_capacity(input::INITIAL);
+        }
+        // An idle connection's clock starts once its last answer is out.
+        if let Phase::Idle { since, .. } = &mut self.phase {
+            *since = now;
+        }
+    }
+
+    /// Where the next read goes: the free end of the receive buffer.
+    pub fn read_space(&mut self) -> &mut [u8] {
+        let (want, in_body) = match &self.phase {
+            // Thrown away: a small scratch space is enough.
+            Phase::Closing { .. } => (1024, false),
+            Phase::Body { reader, .. } => (reader.read_size(), true),
+            _ => (1, false),
+        };
+        self.input.space(want, &self.shared.config.limits, in_body)
+    }
+
+    /// `n` bytes were read into [`Conn::read_space`] at `now`.
+    pub fn received(&mut self, n: usize, now: Instant) {
+        self.input.filled(n);
+        match &mut self.phase {
+            Phase::Idle { untouched, .. } => *untouched = false,
+            Phase::Body { deadline, .. } => {
+                let window = self.shared.config.body_timeout;
+                *deadline = body::deadline(*deadline, n, now, window);
+                return;
+            }
+            Phase::Closing { drained, .. } => {
+                // Drained input is thrown away.
+                *drained += n;
+                self.input.discard();
+                if *drained >= LINGER_BYTES {
+                    self.phase = Phase::Closed;
                 }
-                req.set_body(body);
-                Ok(true)
+                return;
             }
-            BodyKind::Chunked => {
-                let mut decoder = ChunkedDecoder::new(&self.shared.config.limits);
-                let mut body = Vec::new();
-                let mut received = 0;
-                loop {
-                    match decoder.decode(&self.buf[self.start..self.filled], &mut body) {
-                        Ok(p) => {
-                            self.start += p.used;
-                            if p.done {
-                                break;
-                            }
-                        }
-                        Err(e) => {
-                            // Log the request, not the chunk line that broke.
-                            self.fail(req.request_line(), &e.to_string(), e.status());
-                            return Ok(false);
-                        }
-                    }
-                    self.compact();
-                    let Some(timeout) = body_read_timeout(per_read, started.elapsed(), received)
-                    else {
-                        self.timeout_408(Waited::Body);
-                        return Ok(false);
-                    };
-                    match self.fill(timeout)? {
-                        Filled::Bytes(n) => received += n,
-                        Filled::Eof => return Ok(false),
-                        Filled::TimedOut => {
-                            self.timeout_408(Waited::Body);
-                            return Ok(false);
-                        }
-                    }
-                }
-                req.set_body(body);
-                req.set_trailers(decoder.into_trailers());
-                Ok(true)
-            }
+            Phase::Head { .. } | Phase::Handling | Phase::Closed => {}
+        }
+        self.parse_needed |= self.input.worth_parsing(n, &self.shared.config.limits);
+        let idle = matches!(self.phase, Phase::Idle { .. });
+        if idle && self.parse_needed && !self.input.only_empty_lines() {
+            // The head clock starts at the first byte of the request.
+            self.phase = Phase::Head { since: now };
         }
     }
 
-    /// Reads more bytes into the buffer, growing it if it is full.
-    fn fill(&mut self, timeout: Duration) -> io::Result<Filled> {
-        if self.filled == self.buf.len() {
-            let grown = (self.buf.len() * 2)
-                .min(self.filled + max_head_bytes(&self.shared.config.limits) + 1);
-            self.buf.resize(grown.max(self.filled + 1), 0);
-        }
-        self.set_read_timeout(timeout)?;
-        loop {
-            match self.stream.read(&mut self.buf[self.filled..]) {
-                Ok(0) => return Ok(Filled::Eof),
-                Ok(n) => {
-                    self.filled += n;
-                    return Ok(Filled::Bytes(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if is_timeout(&e) => return Ok(Filled::TimedOut),
-                Err(e) => return Err(e),
-            }
-        }
+    /// The client closed its side: there is nothing more to read.
+    pub fn eof(&mut self) {
+        self.phase = Phase::Closed;
     }
 
-    /// Moves unparsed bytes to the front of the buffer (cheap: usually none).
-    fn compact(&mut self) {
-        if self.start == self.filled {
-            self.start = 0;
-            self.filled = 0;
-        } else if self.start > 0 && self.filled == self.buf.len() {
-            self.buf.copy_within(self.start..self.filled, 0);
-            self.filled -= self.start;
-            self.start = 0;
+    /// The driver shut down our sending side at `now`; now drain.
+    pub fn half_closed(&mut self, now: Instant) {
+        if let Phase::Closing { since, .. } = &mut self.phase {
+            *since = Some(now);
         }
-        // After a rare huge head, give the memory back.
-        if self.filled == 0 && self.buf.len() > 4 * INITIAL_BUFFER {
-            self.buf = vec![0; INITIAL_BUFFER];
-        }
-    }
-
-    fn set_read_timeout(&mut self, timeout: Duration) -> io::Result<()> {
-        // A zero Duration would mean "no timeout" to some OSes; std refuses it.
-        let timeout = timeout.max(Duration::from_millis(1));
-        if self.read_timeout != Some(timeout) {
-            self.stream.set_read_timeout(Some(timeout))?;
-            self.read_timeout = Some(timeout);
-        }
-        Ok(())
-    }
-
-    /// Writes every queued response in one go.
-    fn flush(&mut self) -> io::Result<()> {
-        if !self.out.is_empty() {
-            let result = self.stream.write_all(&self.out);
-            self.out.clear();
-            if self.out.capacity() > 4 * FLUSH_AT {
-                self.out = Vec::with_capacity(INITIAL_BUFFER);
-            }
-            result?;
-        }
-        Ok(())
-    }
-
-    /// The first line of the unparsed input (at most 200 bytes), for the
-    /// log of a request that could not be parsed.
-    fn first_unparsed_line(&self) -> String {
-        let rest = &self.buf[self.start..self.filled];
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .unwrap_or(rest.len())
-            .min(200);
-        String::from_utf8_lossy(&rest[..end]).trim_end().to_string()
     }
 
     /// Answers a request we could not read, then closes. `log_line` is what
     /// the access log shows as the request.
-    fn fail(&mut self, log_line: &str, message: &str, status: Status) {
+    fn fail(&mut self, log_line: &str, message: &str, status: Status, now: Instant) {
         self.shared
             .config
             .log
             .access(&self.peer, log_line, status.0);
-        self.close_with(status, format!("{message}\n"));
+        self.close_with(status, format!("{message}\n"), now);
     }
 
-    /// Answers 408 and closes. `Waited::Head` or `Waited::Body` says which
-    /// timeout ran out, so the sentence names the right number of seconds.
-    fn timeout_408(&mut self, waited: Waited) {
+    /// Answers 408 and closes; `waited` says which timeout ran out, so the
+    /// sentence names the right number of seconds.
+    fn timeout_408(&mut self, waited: Waited, now: Instant) {
         let config = &self.shared.config;
         let (secs, what) = match waited {
             Waited::Head => (config.header_timeout.as_secs(), "a request head"),
             Waited::Body => (config.body_timeout.as_secs(), "each part of a request body"),
         };
         config.log.access(&self.peer, "(incomplete request)", 408);
-        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(secs, what));
+        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(secs, what), now);
     }
 
-    fn close_with(&mut self, status: Status, body: String) {
-        let response = Response::text(status, body);
-        let head_start = self.out.len();
-        super::with_date(|d| response.write_head(&mut self.out, d, true, false));
-        self.shared.config.log.trace("< ", &self.out[head_start..]);
-        self.out.extend_from_slice(&response.body);
-        if self.flush().is_ok() {
-            self.linger();
-        }
-    }
-
-    /// Half-closes, then drains input briefly so the peer reads our last
-    /// response instead of a connection reset (see [`LINGER_TIME`]).
-    fn linger(&mut self) {
-        if self.stream.shutdown(Shutdown::Write).is_err() {
-            return;
-        }
-        let deadline = Instant::now() + LINGER_TIME;
-        let mut drained = 0;
-        let mut scratch = [0u8; 4096];
-        while drained < LINGER_BYTES {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() || self.stream.set_read_timeout(Some(left)).is_err() {
-                break;
-            }
-            match self.stream.read(&mut scratch) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => drained += n,
-            }
-        }
+    /// Queues a last answer and starts closing.
+    fn close_with(&mut self, status: Status, body: String, now: Instant) {
+        self.queue(&Response::text(status, body), true, Persistence::Close, now);
+        self.phase = Phase::Closing {
+            since: None,
+            linger: LINGER_TIME,
+            drained: 0,
+        };
     }
 }
 
-/// Bytes per second a body must average, beyond its first `body_timeout`.
-/// Apache's mod_reqtimeout uses the same rule and number (`MinRate=500`).
-const MIN_BODY_RATE: u64 = 500;
-
-/// How long the next read of a body may wait: `per_read`, but never past
-/// the body's overall allowance of `per_read` plus one second for every
-/// [`MIN_BODY_RATE`] bytes received so far. `None`: the allowance is spent.
-///
-/// Why both: a per-read timeout alone lets a client drip one byte every few
-/// seconds and hold a worker for as long as it likes (2048 such clients
-/// would fill every slot); an overall deadline alone would cut off an honest
-/// upload on a slow link. At 500 B/s the largest body (1 MiB) may take
-/// about 35 minutes — and a dripping client is gone after about 10 seconds.
-fn body_read_timeout(per_read: Duration, elapsed: Duration, received: usize) -> Option<Duration> {
-    let allowance = per_read + Duration::from_secs(received as u64 / MIN_BODY_RATE);
-    let left = allowance.checked_sub(elapsed).filter(|d| !d.is_zero())?;
-    Some(left.min(per_read))
-}
-
-/// Which wait ran out (see [`Conn::timeout_408`]).
-#[derive(Debug, Clone, Copy)]
-enum Waited {
-    Head,
-    Body,
+/// What [`Conn::take_body`] got to.
+enum Taken {
+    /// The body is incomplete: more bytes are needed.
+    More,
+    /// The body is complete: the request is ready for the handler.
+    Request(Request),
+    /// The framing was wrong; the error is answered.
+    Refused,
 }
 
 /// The body of a 408.
@@ -482,176 +547,4 @@ fn timeout_message(secs: u64, what: &str) -> String {
          then gives up, so that slow clients cannot tie it up. Type faster, or paste the \
          whole request at once.\n"
     )
-}
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-    )
-}
-
-/// No valid head is longer than this (empty lines, request line, fields).
-fn max_head_bytes(limits: &crate::http::Limits) -> usize {
-    2 * limits.request_line + limits.header_section + 4
-}
-
-#[cfg(test)]
-mod tests {
-    //! The connection loop over a real loopback socket: one connection,
-    //! served on a thread, with a handler that always says "hi".
-
-    use std::net::TcpListener;
-    use std::sync::atomic::AtomicBool;
-    use std::sync::{Arc, Mutex};
-
-    use super::*;
-    use crate::server::ServerConfig;
-    use crate::server::log::{Log, Sink};
-
-    /// Serves one connection with `config`; `client` talks to it. Returns
-    /// what `client` returns and the log lines.
-    fn with_connection<T>(
-        mut config: ServerConfig,
-        client: impl FnOnce(TcpStream) -> T,
-    ) -> (T, Vec<String>) {
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        config.log = Log {
-            sink: Sink::Memory(Arc::clone(&lines)),
-            trace: false,
-        };
-        let shared = Shared {
-            config,
-            handler: Box::new(|_: &Request, _: SocketAddr| Response::text(Status::OK, "hi")),
-            stopping: AtomicBool::new(false),
-        };
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let out = std::thread::scope(|s| {
-            s.spawn(|| serve(listener.accept().unwrap().0, &shared));
-            let stream = TcpStream::connect(addr).unwrap();
-            stream
-                .set_read_timeout(Some(Duration::from_secs(10)))
-                .unwrap();
-            client(stream)
-        });
-        let lines = lines.lock().unwrap().clone();
-        (out, lines)
-    }
-
-    /// Sends `raw`, then reads until the server closes; returns the text
-    /// and how long the close took after the last byte was sent.
-    fn send_and_read_to_close(mut stream: TcpStream, raw: &[u8]) -> (String, Duration) {
-        stream.write_all(raw).unwrap();
-        let t0 = Instant::now();
-        let mut out = Vec::new();
-        stream.read_to_end(&mut out).unwrap();
-        (String::from_utf8_lossy(&out).into_owned(), t0.elapsed())
-    }
-
-    #[test]
-    fn a_broken_chunked_body_logs_its_request_line() {
-        let ((out, _), log) = with_connection(ServerConfig::default(), |s| {
-            send_and_read_to_close(
-                s,
-                b"POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-            )
-        });
-        assert!(out.starts_with("HTTP/1.1 400 "), "{out}");
-        assert_eq!(log.len(), 1, "{log:?}");
-        assert!(
-            log[0].ends_with("] \"POST /x HTTP/1.1\" 400 -"),
-            "the log shows the chunk line instead of the request: {log:?}"
-        );
-    }
-
-    #[test]
-    fn an_empty_line_after_a_request_is_idle_not_a_slow_head() {
-        // RFC 9112 §2.2: a CRLF after a request is ignored. Waiting for more
-        // after it is being idle: a quiet close after idle_timeout, no 408.
-        let config = ServerConfig {
-            idle_timeout: Duration::from_millis(200),
-            header_timeout: Duration::from_secs(5),
-            ..ServerConfig::default()
-        };
-        let ((out, took), log) = with_connection(config, |s| {
-            send_and_read_to_close(s, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n")
-        });
-        assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{out}");
-        assert!(!out.contains("408"), "{out}");
-        assert!(took < Duration::from_secs(3), "closed after {took:?}");
-        assert_eq!(log.len(), 1, "{log:?}");
-    }
-
-    #[test]
-    fn a_slow_body_408_names_the_body_timeout() {
-        let config = ServerConfig {
-            header_timeout: Duration::from_secs(7),
-            body_timeout: Duration::from_secs(1),
-            ..ServerConfig::default()
-        };
-        let ((out, _), _) = with_connection(config, |s| {
-            send_and_read_to_close(
-                s,
-                b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab",
-            )
-        });
-        assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
-        assert!(
-            out.contains("waits 1 second for each part of a request body"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn body_reads_get_a_per_read_timeout_and_an_overall_allowance() {
-        let s = Duration::from_secs;
-        let cases: &[(&str, u64, u64, usize, Option<Duration>)] = &[
-            (
-                "a fresh body waits the full per-read time",
-                10,
-                0,
-                0,
-                Some(s(10)),
-            ),
-            ("after 4 s without data, 6 s are left", 10, 4, 0, Some(s(6))),
-            ("after 10 s without data, nothing is left", 10, 10, 0, None),
-            ("each 500 bytes buy a second", 10, 12, 1500, Some(s(1))),
-            (
-                "a fast upload keeps the per-read limit",
-                10,
-                5,
-                1_000_000,
-                Some(s(10)),
-            ),
-            ("a drip of 20 bytes in 11 s is cut off", 10, 11, 20, None),
-        ];
-        for (why, per_read, elapsed, received, want) in cases {
-            let got = body_read_timeout(s(*per_read), s(*elapsed), *received);
-            assert_eq!(got, *want, "{why}");
-        }
-    }
-
-    #[test]
-    fn timeout_messages() {
-        let cases: &[(u64, &str, &str)] = &[
-            (
-                10,
-                "a request head",
-                "goldfish waits 10 seconds for a request head,",
-            ),
-            (
-                3,
-                "each part of a request body",
-                "goldfish waits 3 seconds for each part of a request body,",
-            ),
-        ];
-        for (secs, what, want) in cases {
-            let got = timeout_message(*secs, what);
-            assert!(
-                got.contains(want),
-                "timeout_message({secs}, {what:?}) = {got:?}"
-            );
-        }
-    }
 }

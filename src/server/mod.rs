@@ -8,7 +8,8 @@
 //!
 //! | file | what it holds |
 //! | --- | --- |
-//! | [`connection`] | one connection's loop: parse, read body, answer, timeouts |
+//! | [`connection`] | one connection's life as a state machine: its phases, their timeouts |
+//! | [`threads`] | the threads model: drives a connection with blocking reads and writes |
 //! | [`pool`] | the worker threads, the connection cap |
 //! | [`log`] | the access log and `--trace` |
 //!
@@ -20,10 +21,12 @@
 pub mod connection;
 pub mod log;
 pub mod pool;
+pub mod threads;
 
 use std::cell::RefCell;
-use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::io;
+use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, SyncSender};
@@ -31,6 +34,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::http::{Limits, Request, Response, Status, date};
+use connection::Conn;
 use log::Log;
 use pool::{Dispatch, Pool};
 
@@ -49,6 +53,23 @@ where
     fn handle(&self, req: &Request, peer: SocketAddr) -> Response {
         self(req, peer)
     }
+}
+
+/// The handler's answer to `req`; a panic becomes a 500 for this request
+/// only, and the server carries on.
+pub(crate) fn respond(shared: &Shared, req: &Request, peer: SocketAddr) -> Response {
+    let handler = &shared.handler;
+    panic::catch_unwind(AssertUnwindSafe(|| handler.handle(req, peer))).unwrap_or_else(|_| {
+        Response::text(
+            Status::INTERNAL_SERVER_ERROR,
+            format!(
+                "goldfish crashed while answering {} {}. That is a bug in goldfish, \
+                 not in your request; the server carries on.\n",
+                req.method(),
+                log::printable(req.target())
+            ),
+        )
+    })
 }
 
 /// Limits and timeouts of the protocol layer.
@@ -91,7 +112,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn stopping(&self) -> bool {
+    /// Whether the server is stopping (connections end after their
+    /// current request).
+    pub(crate) fn stopping(&self) -> bool {
         self.stopping.load(Ordering::Relaxed)
     }
 }
@@ -137,23 +160,29 @@ impl Server {
     }
 
     /// Runs the accept loop on this thread, forever.
+    ///
+    /// # Errors
+    /// The threads the server needs cannot be started.
     pub fn run(self) -> io::Result<()> {
         let pool = self.pool();
-        accept_loop(&self.listener, &self.shared, &pool);
+        let reject = start_rejecter(&self.shared)?;
+        accept_loop(&self.listener, &self.shared, &pool, &reject);
         Ok(())
     }
 
     /// Runs the accept loop on a new thread and returns a handle to it.
     ///
     /// # Errors
-    /// The listening socket's address cannot be read.
+    /// The listening socket's address cannot be read, or the threads the
+    /// server needs cannot be started.
     pub fn spawn(self) -> io::Result<ServerHandle> {
         let addr = self.listener.local_addr()?;
         let pool = self.pool();
+        let reject = start_rejecter(&self.shared)?;
         let (shared, p) = (Arc::clone(&self.shared), Arc::clone(&pool));
         let thread = thread::Builder::new()
             .name("goldfish-accept".into())
-            .spawn(move || accept_loop(&self.listener, &self.shared, &p))?;
+            .spawn(move || accept_loop(&self.listener, &self.shared, &p, &reject))?;
         Ok(ServerHandle {
             addr,
             shared,
@@ -165,7 +194,7 @@ impl Server {
     fn pool(&self) -> Arc<Pool> {
         let shared = Arc::clone(&self.shared);
         Pool::new(self.shared.config.max_connections, move |stream| {
-            connection::serve(stream, &shared)
+            threads::serve(stream, &shared)
         })
     }
 }
@@ -192,8 +221,12 @@ impl ServerHandle {
     }
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, pool: &Arc<Pool>) {
-    let reject = start_rejecter(shared);
+fn accept_loop(
+    listener: &TcpListener,
+    shared: &Arc<Shared>,
+    pool: &Arc<Pool>,
+    reject: &SyncSender<TcpStream>,
+) {
     for stream in listener.incoming() {
         if shared.stopping() {
             break;
@@ -215,48 +248,50 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, pool: &Arc<Pool>) {
     }
 }
 
+/// How long a refused connection is drained after its 503, so the client
+/// reads the answer rather than a reset (see [`connection::LINGER_TIME`]).
+const REFUSED_LINGER: Duration = Duration::from_millis(200);
+
 /// A thread that answers connections over the cap with 503, so the acceptor
 /// never blocks on a slow client. Its queue is small and bounded.
-fn start_rejecter(shared: &Arc<Shared>) -> SyncSender<TcpStream> {
+fn start_rejecter(shared: &Arc<Shared>) -> io::Result<SyncSender<TcpStream>> {
     let (tx, rx) = mpsc::sync_channel::<TcpStream>(64);
-    let max = shared.config.max_connections;
-    let log = shared.config.log.clone();
-    let _ = thread::Builder::new()
+    let shared = Arc::clone(shared);
+    thread::Builder::new()
         .name("goldfish-503".into())
         .spawn(move || {
-            for mut stream in rx {
-                let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-                let response = Response::text(
-                    Status::SERVICE_UNAVAILABLE,
-                    format!(
-                        "goldfish is serving its limit of {max} connections at once; \
-                         try again in a moment.\n"
-                    ),
-                )
-                .with_header("Retry-After", "1");
-                let mut out = Vec::new();
-                with_date(|d| response.write_head(&mut out, d, true, false));
-                out.extend_from_slice(&response.body);
-                if let Ok(peer) = stream.peer_addr() {
-                    log.access(&peer, "(over the connection limit)", 503);
-                }
-                if stream.write_all(&out).is_ok() && stream.shutdown(Shutdown::Write).is_ok() {
-                    // Drain briefly so the client reads the 503, not a reset.
-                    let deadline = Instant::now() + Duration::from_millis(200);
-                    let mut scratch = [0u8; 1024];
-                    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-                        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-                            break;
-                        }
-                        match stream.read(&mut scratch) {
-                            Ok(0) | Err(_) => break,
-                            Ok(_) => {}
-                        }
-                    }
-                }
+            let response = over_the_limit(shared.config.max_connections);
+            for stream in rx {
+                let Ok(peer) = stream.peer_addr() else {
+                    continue;
+                };
+                shared
+                    .config
+                    .log
+                    .access(&peer, "(over the connection limit)", 503);
+                let conn = Conn::refused(
+                    Arc::clone(&shared),
+                    peer,
+                    Instant::now(),
+                    &response,
+                    REFUSED_LINGER,
+                );
+                threads::drive(stream, conn);
             }
-        });
-    tx
+        })?;
+    Ok(tx)
+}
+
+/// The 503 for a connection past the cap.
+fn over_the_limit(max: usize) -> Response {
+    Response::text(
+        Status::SERVICE_UNAVAILABLE,
+        format!(
+            "goldfish is serving its limit of {max} connections at once; \
+             try again in a moment.\n"
+        ),
+    )
+    .with_header("Retry-After", "1")
 }
 
 /// Calls `f` with the `Date` value for now, formatted once per second per
