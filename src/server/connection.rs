@@ -510,12 +510,12 @@ impl Conn {
     /// sentence names the right number of seconds.
     fn timeout_408(&mut self, waited: Waited, now: Instant) {
         let config = &self.shared.config;
-        let (secs, what) = match waited {
-            Waited::Head => (config.header_timeout.as_secs(), "a request head"),
-            Waited::Body => (config.body_timeout.as_secs(), "each part of a request body"),
+        let (waited, what) = match waited {
+            Waited::Head => (config.header_timeout, "a request head"),
+            Waited::Body => (config.body_timeout, "each part of a request body"),
         };
         config.log.access(&self.peer, "(incomplete request)", 408);
-        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(secs, what), now);
+        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(waited, what), now);
     }
 
     /// Queues a last answer and starts closing.
@@ -540,11 +540,23 @@ enum Taken {
 }
 
 /// The body of a 408.
-fn timeout_message(secs: u64, what: &str) -> String {
-    let unit = if secs == 1 { "second" } else { "seconds" };
+fn timeout_message(waited: Duration, what: &str) -> String {
     format!(
-        "the request did not arrive in time: goldfish waits {secs} {unit} for {what}, \
+        "the request did not arrive in time: goldfish waits {} for {what}, \
          then gives up, so that slow clients cannot tie it up. Type faster, or paste the \
-         whole request at once.\n"
+         whole request at once.\n",
+        seconds(waited)
     )
+}
+
+/// `1 second`, `10 seconds`, `0.25 seconds` (tests use short timeouts).
+fn seconds(d: Duration) -> String {
+    match (d.as_secs(), d.subsec_millis()) {
+        (1, 0) => "1 second".to_string(),
+        (s, 0) => format!("{s} seconds"),
+        _ => {
+            let text = format!("{:.3}", d.as_secs_f64());
+            format!("{} seconds", text.trim_end_matches('0'))
+        }
+    }
 }

@@ -310,24 +310,20 @@ fn body_deadlines_earn_a_second_per_500_bytes_up_to_the_window() {
 }
 
 #[test]
-fn timeout_messages() {
-    let cases: &[(u64, &str, &str)] = &[
-        (
-            10,
-            "a request head",
-            "goldfish waits 10 seconds for a request head,",
-        ),
-        (
-            1,
-            "each part of a request body",
-            "goldfish waits 1 second for each part of a request body,",
-        ),
+fn timeout_messages_name_the_time_waited() {
+    let ms = Duration::from_millis;
+    #[rustfmt::skip]
+    let cases: &[(Duration, &str, &str)] = &[
+        (ms(10_000), "a request head", "goldfish waits 10 seconds for a request head,"),
+        (ms(1000), "each part of a request body", "goldfish waits 1 second for each part of a request body,"),
+        (ms(250), "a request head", "goldfish waits 0.25 seconds for a request head,"),
+        (ms(1500), "a request head", "goldfish waits 1.5 seconds for a request head,"),
     ];
-    for (secs, what, want) in cases {
-        let got = timeout_message(*secs, what);
+    for (waited, what, want) in cases {
+        let got = timeout_message(*waited, what);
         assert!(
             got.contains(want),
-            "timeout_message({secs}, {what:?}) = {got:?}; want {want:?}"
+            "timeout_message({waited:?}, {what:?}) = {got:?}; want {want:?}"
         );
     }
 }
