@@ -41,6 +41,7 @@ use std::time::SystemTime;
 
 pub use url::{RequestUrl, RequestUrlError, Scheme};
 
+use super::psl::PublicSuffixList;
 use super::{Excerpt, MAX_NAME_VALUE, is_ctl_except_htab};
 use crate::http::date::unix_seconds;
 
@@ -69,8 +70,9 @@ pub enum Rejection {
     NoNameNoValue,
     /// The Domain has non-ASCII characters (§5.7 step 8).
     DomainNotAscii { domain: String },
-    /// The Domain is a public suffix other than the host itself (§5.7 step 9).
-    DomainIsPublicSuffix { domain: String },
+    /// The Domain is a public suffix other than the host itself (§5.7
+    /// step 9); `rule` names the Public Suffix List rule that says so.
+    DomainIsPublicSuffix { domain: String, rule: String },
     /// The request host does not domain-match the Domain (§5.7 step 10).
     DomainMismatch { domain: String, host: String },
     /// `Secure` arrived over an insecure origin (§5.7 step 13).
@@ -89,6 +91,8 @@ pub enum Rejection {
     HostPrefixWithoutRootPath,
     /// A nameless cookie whose value looks like a prefixed name (§5.7 step 22).
     NamelessWithPrefix,
+    /// A nameless cookie whose value contains `=` (Chromium).
+    NamelessWithEquals,
 }
 
 /// The cookie's `same-site-flag` as a browser stores it (6265bis §5.7
@@ -193,6 +197,18 @@ pub struct Report {
 /// assert!(matches!(report.verdict, Verdict::Rejected(_)), "Secure over http");
 /// ```
 pub fn check(set_cookie: &str, url: &RequestUrl, now: SystemTime) -> Report {
+    check_with_psl(set_cookie, url, now, PublicSuffixList::builtin_list())
+}
+
+/// [`check`] with a given Public Suffix List: the one the system ships
+/// (`/usr/share/publicsuffix/public_suffix_list.dat`) or `--psl FILE`,
+/// read by the caller. [`check`] uses the small built-in list.
+pub fn check_with_psl(
+    set_cookie: &str,
+    url: &RequestUrl,
+    now: SystemTime,
+    psl: &PublicSuffixList,
+) -> Report {
     let line = strip_field_name(set_cookie);
     let now_secs = unix_seconds(now);
     let mut report = Report {
@@ -234,7 +250,21 @@ pub fn check(set_cookie: &str, url: &RequestUrl, now: SystemTime) -> Report {
         return report;
     }
 
-    let stored = storage::store(&parsed, url);
+    // Chromium refuses a tab *inside* a name, a value or an attribute (its
+    // control-character check includes tab; trimmed tabs at the edges are
+    // fine). RFC 6265bis §5.6 step 1 allows tabs; Chromium 156 does not.
+    if let Some(at) = parsed.inner_tab(line) {
+        let rejection = Rejection::ControlCharacter { found: '\t', at };
+        report.notes.push(Note {
+            attribute: line.to_owned(),
+            outcome: Outcome::CausedRejection,
+            explanation: rejection.to_string(),
+        });
+        report.verdict = Verdict::Rejected(rejection);
+        return report;
+    }
+
+    let stored = storage::store(&parsed, url, psl);
     report.notes = notes::explain(&parsed, &stored, url, now_secs);
     match stored {
         Ok(stored) => {
@@ -269,8 +299,9 @@ impl fmt::Display for Rejection {
             Rejection::ControlCharacter { found, at } => write!(
                 f,
                 "the line contains the control character {found:?} at byte {at}; browsers \
-                 ignore any Set-Cookie line with a control character other than tab \
-                 (RFC 6265bis §5.6 step 1), which also stops header-injection tricks"
+                 ignore any Set-Cookie line with a control character (RFC 6265bis §5.6 step 1 \
+                 spares a tab, Chromium only a tab at the edge of a name, value or attribute), \
+                 which also stops header-injection tricks"
             ),
             Rejection::NameValueTooLong { len } => write!(
                 f,
@@ -288,12 +319,15 @@ impl fmt::Display for Rejection {
                  name in its xn-- (punycode) form",
                 Excerpt(domain, SHOWN)
             ),
-            Rejection::DomainIsPublicSuffix { domain } => write!(
+            Rejection::DomainIsPublicSuffix { domain, rule } => write!(
                 f,
-                "Domain={} is a top-level name, and no site may set cookies for a whole \
-                 registry like that (RFC 6265bis §5.7 step 9); use your own domain, e.g. \
-                 Domain=example.com, or leave Domain out",
-                Excerpt(domain, SHOWN)
+                "Domain={} is a public suffix ({}): anyone can register a site under it, \
+                 so a cookie scoped to it would reach every one of those sites, and browsers \
+                 refuse it (RFC 6265bis §5.7 step 9); use your own site, e.g. \
+                 Domain=example.{}, or leave Domain out",
+                Excerpt(domain, SHOWN),
+                super::Clip(rule, 2 * SHOWN),
+                super::Clip(domain, SHOWN)
             ),
             Rejection::DomainMismatch { domain, host } => write!(
                 f,
@@ -341,6 +375,12 @@ impl fmt::Display for Rejection {
                 f,
                 "a name starting with __Host- promises Secure, Path=/ and no Domain, but \
                  there is no explicit Path=/ (RFC 6265bis §5.7 step 21); add Path=/"
+            ),
+            Rejection::NamelessWithEquals => write!(
+                f,
+                "the name before the first '=' is empty and the value contains another '=', \
+                 so the cookie would come back as a name=value pair it is not; Chromium \
+                 refuses it (RFC 6265bis §5.6 step 3 would store it); give the cookie a name"
             ),
             Rejection::NamelessWithPrefix => write!(
                 f,

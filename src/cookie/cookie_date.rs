@@ -14,6 +14,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::http::date::days_from_civil;
 
+mod chromium;
+pub(crate) use chromium::chromium_cookie_date_seconds;
+
 /// The earliest moment a cookie date can name: 1601-01-01T00:00:00Z, in
 /// seconds since the Unix epoch (step 5 rejects years before 1601).
 pub(crate) const EARLIEST: i64 = -11_644_473_600;

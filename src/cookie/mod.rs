@@ -94,18 +94,21 @@ mod cookie_date;
 mod encoding;
 mod error;
 mod header;
+pub mod jar;
 mod matching;
+mod psl;
 mod set_cookie;
 
 pub use check::{
     Note, Outcome, Rejection, Report, RequestUrl, RequestUrlError, SameSiteFlag, Scheme,
-    StoredCookie, Verdict, check,
+    StoredCookie, Verdict, check, check_with_psl,
 };
 pub use cookie_date::parse_cookie_date;
 pub use encoding::{percent_decode_value, percent_encode_value};
 pub use error::CookieError;
 pub use header::RequestCookies;
 pub use matching::{default_path, domain_match, path_match};
+pub use psl::{PublicSuffixList, SYSTEM_PSL_PATH, SuffixRule};
 pub use set_cookie::{SameSite, SetCookie};
 
 /// Browsers ignore a cookie whose name plus value is longer than this many

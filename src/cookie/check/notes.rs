@@ -111,6 +111,23 @@ pub(super) fn explain(
     notes
 }
 
+/// For an unreadable Expires or Max-Age that is the last of its name but
+/// not the first: Chromium keeps the last one, so the earlier, readable
+/// one no longer counts either.
+fn cancels(p: &Parsed, i: usize, slot: Slot, name: &str) -> String {
+    let earlier = p.attributes[..i]
+        .iter()
+        .any(|a| a.kind.slot() == Some(slot));
+    if earlier && p.last_of(slot) == Some(i) {
+        format!(
+            "; being the last {name}, it also cancels the earlier one (Chromium keeps the last \
+             {name} attribute, readable or not)"
+        )
+    } else {
+        String::new()
+    }
+}
+
 fn absent(name: &str, explanation: String) -> Note {
     Note {
         attribute: format!("(no {name})"),
@@ -195,8 +212,9 @@ fn attribute_sentence(
             return (
                 Outcome::Ignored,
                 format!(
-                    "{value} is not a date a browser can read (RFC 6265 §5.1.1 needs a day, a \
-                     month, a year from 1601 and hh:mm:ss), e.g. Wed, 09 Jun 2027 10:18:14 GMT"
+                    "{value} is not a date a browser can read (it needs a day, a month, a year \
+                     and hh:mm:ss, RFC 6265 §5.1.1), e.g. Wed, 09 Jun 2027 10:18:14 GMT{}",
+                    cancels(p, i, Slot::Expires, "Expires")
                 ),
             );
         }
@@ -205,7 +223,8 @@ fn attribute_sentence(
                 Outcome::Ignored,
                 format!(
                     "Max-Age must be a whole number of seconds, e.g. Max-Age=3600 \
-                     (RFC 6265 §5.2.2), and {value} is not"
+                     (RFC 6265 §5.2.2), and {value} is not{}",
+                    cancels(p, i, Slot::MaxAge, "Max-Age")
                 ),
             );
         }
@@ -237,7 +256,7 @@ fn attribute_sentence(
         }
     };
     match &attr.kind {
-        Kind::Expires(Some(_)) if p.last_of(Slot::MaxAge).is_some() => (
+        Kind::Expires(Some(_)) if p.max_age_counts() => (
             Outcome::Ignored,
             "Max-Age is also present, and Max-Age takes precedence over Expires \
              (RFC 6265bis §5.7 step 6)"
@@ -255,9 +274,9 @@ fn attribute_sentence(
         Kind::Domain(d) if stored.is_some_and(|s| s.domain_was_suffix) => (
             Outcome::Defaulted,
             format!(
-                "{} has no dot, so browsers treat it like a public suffix; because it is the \
-                 request host itself, the cookie simply becomes host-only (RFC 6265bis §5.7 \
-                 step 9)",
+                "{} is a public suffix, which no site may scope a cookie to; because it is \
+                 the request host itself, the cookie simply becomes host-only (RFC 6265bis \
+                 §5.7 step 9)",
                 Excerpt(d, SHOWN)
             ),
         ),

@@ -6,7 +6,7 @@
 //! no UTF-8 character is ever cut.
 
 use super::SameSiteFlag;
-use crate::cookie::cookie_date::{EARLIEST, LATEST, cookie_date_seconds};
+use crate::cookie::cookie_date::{EARLIEST, LATEST, chromium_cookie_date_seconds};
 use crate::cookie::{MAX_ATTRIBUTE_VALUE, default_path, trim_wsp};
 
 /// The lifetime limit: 400 days in seconds (6265bis §5.5).
@@ -87,9 +87,13 @@ impl Kind {
     /// `None` if the browser did not append it (§5.6: "ignore the cookie-av").
     pub fn slot(&self) -> Option<Slot> {
         match self {
-            Kind::TooLong | Kind::Unknown | Kind::Expires(None) | Kind::MaxAge(None) => None,
-            Kind::Expires(Some(_)) => Some(Slot::Expires),
-            Kind::MaxAge(Some(_)) => Some(Slot::MaxAge),
+            Kind::TooLong | Kind::Unknown => None,
+            // An unreadable Expires or Max-Age still takes the slot: Chromium
+            // keeps the *last* attribute of each name, readable or not, so
+            // `Max-Age=60; Max-Age=soon` is a session cookie (RFC 6265bis
+            // would skip the unreadable one and keep 60 s).
+            Kind::Expires(_) => Some(Slot::Expires),
+            Kind::MaxAge(_) => Some(Slot::MaxAge),
             Kind::Domain(_) => Some(Slot::Domain),
             Kind::Path { .. } => Some(Slot::Path),
             Kind::Secure => Some(Slot::Secure),
@@ -101,6 +105,41 @@ impl Kind {
 }
 
 impl Parsed<'_> {
+    /// The byte offset in `line` of a tab inside (not at the edge of) the
+    /// name, the value, or an attribute's name or value, if any.
+    pub fn inner_tab(&self, line: &str) -> Option<usize> {
+        let parts = [self.name, self.value].into_iter().chain(
+            self.attributes
+                .iter()
+                .flat_map(|a| [a.name, a.value].into_iter()),
+        );
+        for part in parts {
+            if let Some(i) = part.find('\t') {
+                let base = part.as_ptr() as usize - line.as_ptr() as usize;
+                return Some(base + i);
+            }
+        }
+        None
+    }
+
+    /// Does the last Max-Age hold a number? Then it decides the expiry and
+    /// Expires is ignored (§5.7 step 6); an unreadable one leaves the
+    /// decision to Expires.
+    pub fn max_age_counts(&self) -> bool {
+        self.last_of(Slot::MaxAge)
+            .is_some_and(|i| matches!(self.attributes[i].kind, Kind::MaxAge(Some(_))))
+    }
+
+    /// The expiry-time (§5.7 step 6): the last Max-Age if it is a number,
+    /// else the last Expires if it is a date, else none (a session cookie).
+    pub fn expiry(&self) -> Option<&Expiry> {
+        let kind = |slot| self.last_of(slot).map(|i| &self.attributes[i].kind);
+        match (kind(Slot::MaxAge), kind(Slot::Expires)) {
+            (Some(Kind::MaxAge(Some(e))), _) | (_, Some(Kind::Expires(Some(e)))) => Some(e),
+            _ => None,
+        }
+    }
+
     /// The index of the last attribute filling `slot` (the one that counts).
     pub fn last_of(&self, slot: Slot) -> Option<usize> {
         self.attributes
@@ -158,7 +197,7 @@ pub(super) fn parse<'a>(line: &'a str, uri_path: &str, now: i64) -> Parsed<'a> {
 fn attribute_kind(name: &str, value: &str, uri_path: &str, now: i64) -> Kind {
     let is = |known: &str| name.eq_ignore_ascii_case(known);
     if is("Expires") {
-        Kind::Expires(cookie_date_seconds(value).map(|at| cap(at, now)))
+        Kind::Expires(chromium_cookie_date_seconds(value).map(|at| cap(at, now)))
     } else if is("Max-Age") {
         Kind::MaxAge(max_age_seconds(value).map(|secs| max_age_expiry(secs, now)))
     } else if is("Domain") {
@@ -210,10 +249,13 @@ fn cap(at: i64, now: i64) -> Expiry {
 /// §5.6.2 steps 1–3: a leading DIGIT or `-`, then only DIGITs. Huge
 /// numbers saturate instead of overflowing; they are capped next anyway.
 /// A bare `-` has no digits at all, so it is not a number either.
+/// Chromium also takes a leading `+` (`base::StringToInt64` does), so
+/// `Max-Age=+0` deletes there; the jar follows Chromium.
 pub(super) fn max_age_seconds(value: &str) -> Option<i64> {
-    let (negative, digits) = match value.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, value),
+    let (negative, digits) = match (value.strip_prefix('-'), value.strip_prefix('+')) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        (None, None) => (false, value),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

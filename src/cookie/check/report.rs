@@ -28,32 +28,7 @@ impl fmt::Display for Report {
             date(unix_seconds(self.now))
         )?;
         writeln!(f)?;
-        match (&self.verdict, &self.cookie) {
-            (Verdict::Stored, Some(c)) => {
-                // A nameless cookie goes back as its bare value (6265bis §5.8.3).
-                let eq = if c.name.is_empty() { "" } else { "=" };
-                writeln!(
-                    f,
-                    "Verdict: STORED. The browser keeps this cookie and sends \"{}{eq}{}\" back \
-                     with every matching request.",
-                    Clip(&c.name, SHOWN),
-                    Clip(&c.value, SHOWN)
-                )?;
-            }
-            (Verdict::Deletes, _) => writeln!(
-                f,
-                "Verdict: DELETES. The cookie is already expired, so nothing is stored, and \
-                 the browser deletes any cookie it holds with the same name, domain and path."
-            )?,
-            (Verdict::Rejected(why), _) => {
-                writeln!(f, "Verdict: REJECTED: {why}.")?;
-                writeln!(
-                    f,
-                    "The browser ignores the whole line: nothing is stored and nothing is deleted."
-                )?;
-            }
-            (Verdict::Stored, None) => writeln!(f, "Verdict: STORED.")?,
-        }
+        writeln!(f, "{}", self.verdict_sentence())?;
         if let Some(cookie) = &self.cookie {
             writeln!(f)?;
             let heading = match self.verdict {
@@ -82,6 +57,35 @@ impl fmt::Display for Report {
             )?;
         }
         Ok(())
+    }
+}
+
+impl Report {
+    /// The verdict as one paragraph: `Verdict: STORED. …`, `Verdict:
+    /// DELETES. …` or `Verdict: REJECTED: why. …` — the first thing the
+    /// report prints, and what `goldfish cookie jar` prints for a `set`.
+    pub fn verdict_sentence(&self) -> String {
+        match (&self.verdict, &self.cookie) {
+            (Verdict::Stored, Some(c)) => {
+                // A nameless cookie goes back as its bare value (6265bis §5.8.3).
+                let eq = if c.name.is_empty() { "" } else { "=" };
+                format!(
+                    "Verdict: STORED. The browser keeps this cookie and sends \"{}{eq}{}\" back \
+                     with every matching request.",
+                    Clip(&c.name, SHOWN),
+                    Clip(&c.value, SHOWN)
+                )
+            }
+            (Verdict::Deletes, _) => "Verdict: DELETES. The cookie is already expired, so \
+                 nothing is stored, and the browser deletes any cookie it holds with the same \
+                 name, domain and path."
+                .to_owned(),
+            (Verdict::Rejected(why), _) => format!(
+                "Verdict: REJECTED: {why}.\nThe browser ignores the whole line: nothing is \
+                 stored and nothing is deleted."
+            ),
+            (Verdict::Stored, None) => "Verdict: STORED.".to_owned(),
+        }
     }
 }
 

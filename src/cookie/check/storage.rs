@@ -8,6 +8,7 @@ use super::parse::{Kind, Parsed, Slot};
 use super::{Rejection, RequestUrl, SameSiteFlag, StoredCookie};
 use crate::cookie::cookie_date::system_time;
 use crate::cookie::matching::{domain_match, is_ip_address};
+use crate::cookie::psl::{PublicSuffixList, SuffixRule};
 use crate::cookie::{default_path, starts_with_ignore_case};
 
 /// A cookie that survived the storage model, with its expiry in seconds.
@@ -27,8 +28,13 @@ pub(super) struct Blamed {
     pub(super) part: Option<usize>,
 }
 
-/// The storage model, RFC 6265bis §5.7, steps numbered as there.
-pub(super) fn store(p: &Parsed, url: &RequestUrl) -> Result<Stored, Blamed> {
+/// The storage model, RFC 6265bis §5.7, steps numbered as there, with the
+/// Public Suffix List `psl` for step 9.
+pub(super) fn store(
+    p: &Parsed,
+    url: &RequestUrl,
+    psl: &PublicSuffixList,
+) -> Result<Stored, Blamed> {
     let reject = |rejection, part| Err(Blamed { rejection, part });
     let host = url.host();
 
@@ -36,19 +42,22 @@ pub(super) fn store(p: &Parsed, url: &RequestUrl) -> Result<Stored, Blamed> {
     if p.name.is_empty() && p.value.is_empty() {
         return reject(Rejection::NoNameNoValue, None);
     }
+    // Chromium (observed in Chromium 156, e.g. `Set-Cookie: =a=bar`): a
+    // nameless cookie whose value holds '=' is refused, because it would be
+    // sent back as `a=bar`, indistinguishable from a cookie named `a`. The
+    // Cookie Store API refuses the same thing for the same reason.
+    if p.name.is_empty() && p.value.contains('=') {
+        return reject(Rejection::NamelessWithEquals, None);
+    }
     // (3 and 4, control characters and the 4096-byte limit, were already
     // checked by `check`, as §5.6 steps 1 and 5.)
     // 6. Max-Age wins over Expires; without either it is a session cookie.
-    let expiry = p
-        .last_of(Slot::MaxAge)
-        .or_else(|| p.last_of(Slot::Expires))
-        .and_then(|i| match &p.attributes[i].kind {
-            Kind::MaxAge(Some(e)) | Kind::Expires(Some(e)) => Some(e.at),
-            _ => None,
-        });
-    // 7. The last Domain attribute, if any.
+    let expiry = p.expiry().map(|e| e.at);
+    // 7. The last Domain attribute, if any. An empty one (`Domain=`) counts
+    // and means "host-only", as in Chromium: `Domain=x.org; Domain=` is a
+    // host-only cookie.
     let domain_at = p.last_of(Slot::Domain);
-    let mut domain_attribute = match domain_at.map(|i| &p.attributes[i].kind) {
+    let domain_attribute = match domain_at.map(|i| &p.attributes[i].kind) {
         Some(Kind::Domain(d)) => d.clone(),
         _ => String::new(),
     };
@@ -61,37 +70,10 @@ pub(super) fn store(p: &Parsed, url: &RequestUrl) -> Result<Stored, Blamed> {
             domain_at,
         );
     }
-    // 9. Public suffixes (only the obvious single-label ones, see the module docs).
-    let mut domain_was_suffix = false;
-    if is_obvious_public_suffix(&domain_attribute) {
-        if domain_attribute == host {
-            domain_attribute.clear();
-            domain_was_suffix = true;
-        } else {
-            return reject(
-                Rejection::DomainIsPublicSuffix {
-                    domain: domain_attribute,
-                },
-                domain_at,
-            );
-        }
-    }
-    // 10. The host must be the Domain or a subdomain of it.
-    let host_only = domain_attribute.is_empty();
-    if !host_only && !domain_match(host, &domain_attribute) {
-        let host = host.to_owned();
-        return reject(
-            Rejection::DomainMismatch {
-                domain: domain_attribute,
-                host,
-            },
-            domain_at,
-        );
-    }
-    let domain = if host_only {
-        host.to_owned()
-    } else {
-        domain_attribute
+    // 9 and 10. Not a public suffix, and the host is the Domain or below it.
+    let (domain, host_only, domain_was_suffix) = match domain_scope(host, &domain_attribute, psl) {
+        Ok(scope) => scope,
+        Err(rejection) => return reject(rejection, domain_at),
     };
     // 11. The last Path attribute, else the default path of the URL.
     let path_at = p.last_of(Slot::Path);
@@ -171,9 +153,53 @@ pub(super) fn store(p: &Parsed, url: &RequestUrl) -> Result<Stored, Blamed> {
     })
 }
 
-/// Our stand-in for the Public Suffix List: a non-empty name with no dot,
-/// like `com` or `localhost`, is a top-level label nobody may scope to.
-/// (An IP address has dots, so it is never caught here.)
-fn is_obvious_public_suffix(domain: &str) -> bool {
-    !domain.is_empty() && !domain.contains('.') && !is_ip_address(domain)
+/// Steps 9 and 10 as Chromium does them (`GetCookieDomainWithString`):
+/// the host and the Domain must have the same registrable domain (eTLD+1,
+/// from the Public Suffix List), and the host must domain-match the Domain.
+/// Returns the cookie's domain, its host-only flag, and whether a Domain
+/// equal to a public-suffix host was turned into host-only (step 9).
+fn domain_scope(
+    host: &str,
+    domain: &str,
+    psl: &PublicSuffixList,
+) -> Result<(String, bool, bool), Rejection> {
+    // No (or an empty) Domain: host-only. An IP address may name itself.
+    if domain.is_empty() || (is_ip_address(host) && domain == host) {
+        return Ok((host.to_owned(), true, false));
+    }
+    let mismatch = || Rejection::DomainMismatch {
+        domain: domain.to_owned(),
+        host: host.to_owned(),
+    };
+    let suffix = |rule: SuffixRule| Rejection::DomainIsPublicSuffix {
+        domain: domain.to_owned(),
+        rule: format!("{rule} of {}", psl.source()),
+    };
+    // A fully qualified host and Domain (`example.org.`) compare without
+    // their final dots; one with and one without do not match at all.
+    let (h, d) = match (host.strip_suffix('.'), domain.strip_suffix('.')) {
+        (Some(h), Some(d)) => (h, d),
+        _ => (host, domain),
+    };
+    let Some(site) = psl.registrable_domain(h) else {
+        // The host is itself a public suffix (or an IP address): step 9
+        // lets it name itself, and the cookie is host-only.
+        if d == h {
+            return Ok((host.to_owned(), true, true));
+        }
+        return Err(match psl.suffix_rule(d) {
+            Some(rule) => suffix(rule),
+            None => mismatch(),
+        });
+    };
+    if psl.registrable_domain(d) != Some(site) {
+        return Err(match psl.suffix_rule(d) {
+            Some(rule) => suffix(rule),
+            None => mismatch(),
+        });
+    }
+    if !domain_match(h, d) {
+        return Err(mismatch());
+    }
+    Ok((domain.to_owned(), false, false))
 }
