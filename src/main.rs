@@ -21,7 +21,13 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(Command::CookieCheck(args)) => {
-            let (text, code) = goldfish::cli::cookie::run(&args, SystemTime::now());
+            let (text, code) =
+                goldfish::cli::cookie::run(&args, SystemTime::now(), &read_file, &mut warn);
+            return print_and_exit(&text, code);
+        }
+        Ok(Command::CookieJar(args)) => {
+            let (text, code) =
+                goldfish::cli::jar::run(&args, SystemTime::now(), &read_file, &mut warn);
             return print_and_exit(&text, code);
         }
         Ok(Command::Session {
@@ -105,6 +111,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Reads a file for a subcommand; `-` is standard input.
+fn read_file(path: &str) -> std::io::Result<String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path)
+    }
+}
+
+/// A subcommand's warning, on stderr so that stdout stays machine-readable.
+fn warn(message: &str) {
+    eprintln!("{message}");
 }
 
 /// Prints a subcommand's output: usage errors (exit 2) to stderr.

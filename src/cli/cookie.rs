@@ -12,13 +12,16 @@
 
 use std::time::SystemTime;
 
-use crate::cookie::{RequestUrl, Verdict, check};
+use super::psl::{self, ReadFile};
+use crate::cookie::{RequestUrl, Verdict, check_with_psl};
 use crate::text::Printable;
 
-const USAGE: &str =
-    "usage: goldfish cookie check 'Set-Cookie: name=value; Path=/' [--url http://localhost/]";
+const USAGE: &str = "usage: goldfish cookie check 'Set-Cookie: name=value; Path=/' [--url http://localhost/] \
+     [--psl FILE]";
 
-/// Runs `goldfish cookie check`. `args` are the words after `check`.
+/// Runs `goldfish cookie check`. `args` are the words after `check`;
+/// `read` reads the public suffix list (`--psl FILE`, else the system's),
+/// and `warn` gets the one-line warning when there is none.
 ///
 /// # Examples
 ///
@@ -27,15 +30,33 @@ const USAGE: &str =
 /// use goldfish::cli::cookie::run;
 ///
 /// let args = ["sid=1; Secure".to_string(), "--url".into(), "http://example.com/".into()];
-/// let (text, code) = run(&args, SystemTime::now());
+/// let no_files = |_: &str| Err(std::io::ErrorKind::NotFound.into());
+/// let (text, code) = run(&args, SystemTime::now(), &no_files, &mut |_| {});
 /// assert_eq!(code, 1);
 /// assert!(text.contains("REJECTED"));
 /// ```
-pub fn run(args: &[String], now: SystemTime) -> (String, i32) {
+pub fn run(
+    args: &[String],
+    now: SystemTime,
+    read: ReadFile,
+    warn: &mut dyn FnMut(&str),
+) -> (String, i32) {
     let mut line: Option<&str> = None;
     let mut url: Option<&str> = None;
+    let mut psl_path: Option<&str> = None;
     let mut words = args.iter().map(String::as_str);
     while let Some(word) = words.next() {
+        if let Some(path) = word.strip_prefix("--psl=") {
+            psl_path = Some(path);
+            continue;
+        }
+        if word == "--psl" {
+            match words.next() {
+                Some(path) => psl_path = Some(path),
+                None => return usage_error("--psl needs a file after it"),
+            }
+            continue;
+        }
         let url_value = match word {
             "-h" | "--help" => return (format!("{USAGE}\n"), 0),
             "--url" => match words.next() {
@@ -69,7 +90,11 @@ pub fn run(args: &[String], now: SystemTime) -> (String, i32) {
         Some(Ok(url)) => url,
         Some(Err(e)) => return usage_error(&e.to_string()),
     };
-    let report = check(line, &url, now);
+    let psl = match psl::load(psl_path, read, warn) {
+        Ok(psl) => psl,
+        Err(e) => return usage_error(&e),
+    };
+    let report = check_with_psl(line, &url, now, &psl);
     let code = match report.verdict {
         Verdict::Stored | Verdict::Deletes => 0,
         Verdict::Rejected(_) => 1,
@@ -88,7 +113,16 @@ mod tests {
 
     fn run(args: &[&str]) -> (String, i32) {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
-        super::run(&args, UNIX_EPOCH + Duration::from_secs(1_795_638_323))
+        let files = |p: &str| match p {
+            "list.dat" => Ok("co.uk\nexample\n".to_owned()),
+            _ => Err(std::io::ErrorKind::NotFound.into()),
+        };
+        super::run(
+            &args,
+            UNIX_EPOCH + Duration::from_secs(1_795_638_323),
+            &files,
+            &mut |_| {},
+        )
     }
 
     #[test]
@@ -115,6 +149,30 @@ mod tests {
                 "https://example.com/",
             ),
             ("help", &["--help"], 0, "usage: goldfish cookie check"),
+            (
+                "review C5: the verdict names the suffix rule",
+                &["id=1; Domain=co.uk", "--url", "http://example.co.uk/"],
+                1,
+                "public suffix (the rule co.uk of",
+            ),
+            (
+                "--psl FILE",
+                &[
+                    "a=1; Domain=example",
+                    "--url",
+                    "http://a.example/",
+                    "--psl",
+                    "list.dat",
+                ],
+                1,
+                "(the rule example of list.dat)",
+            ),
+            (
+                "--psl= form, a missing file",
+                &["a=1", "--psl=nope.dat"],
+                2,
+                "--psl nope.dat",
+            ),
             ("no line", &[], 2, "missing the Set-Cookie line"),
             (
                 "--url without a value",

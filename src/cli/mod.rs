@@ -7,6 +7,8 @@
 //! words after its name (and the time, and keys from the environment) to
 //! the text to print and the exit code:
 //! - [`cookie`]: `goldfish cookie check 'Set-Cookie: …' [--url URL]`.
+//! - [`jar`]: `goldfish cookie jar [SCRIPT|-]`, a browser's jar replayed
+//!   (and [`psl`], where both find the Public Suffix List).
 //! - [`session`]: `goldfish session decode|sign`.
 
 use std::fmt;
@@ -21,6 +23,8 @@ use crate::store::StoreConfig;
 use crate::www::Www;
 
 pub mod cookie;
+pub mod jar;
+pub mod psl;
 pub mod session;
 
 /// Everything `goldfish` (serving) needs.
@@ -54,6 +58,8 @@ pub enum Command {
     Version,
     /// `goldfish cookie check …`: the words after `check`.
     CookieCheck(Vec<String>),
+    /// `goldfish cookie jar …`: the words after `jar`.
+    CookieJar(Vec<String>),
     /// `goldfish session …`: the words after `session`, and the keys from
     /// the environment.
     Session {
@@ -81,8 +87,11 @@ goldfish — a teaching HTTP/1.1 server: HTTP forgets, here is how the web remem
 
 USAGE:
     goldfish [OPTIONS]                  serve the lessons on http://127.0.0.1:5000
-    goldfish cookie check 'Set-Cookie: …' [--url URL]
+    goldfish cookie check 'Set-Cookie: …' [--url URL] [--psl FILE]
                                         what would a browser do with this line?
+    goldfish cookie jar [--now DATE] [--browser chromium|firefox] [--psl FILE] [SCRIPT|-]
+                                        replay set/get/js/wait events through a
+                                        browser's jar: what each request carries, and why
     goldfish session decode COOKIE      take a session cookie apart (uses SECRET_KEY;
                                         a stock Flask app's SHA-1 cookie too)
     goldfish session sign [--digest sha1] JSON
@@ -137,8 +146,11 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
         Some("cookie") => {
             return match args.get(1).map(String::as_str) {
                 Some("check") => Ok(Command::CookieCheck(args[2..].to_vec())),
+                Some("jar") => Ok(Command::CookieJar(args[2..].to_vec())),
                 _ => Err(CliError(
-                    "usage: goldfish cookie check 'Set-Cookie: …' [--url URL]".into(),
+                    "usage: goldfish cookie check 'Set-Cookie: …' [--url URL] \
+                     | goldfish cookie jar [SCRIPT|-]"
+                        .into(),
                 )),
             };
         }

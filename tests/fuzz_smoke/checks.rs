@@ -572,7 +572,9 @@ pub fn set_cookie_check(data: &[u8], effort: Effort) {
     // The command-line report: exit code from the verdict, no raw controls.
     if !line.starts_with('-') && choices.slow_checks(effort) {
         let args = [line.to_string(), "--url".to_owned(), url_text.clone()];
-        let (out, code) = goldfish::cli::cookie::run(&args, now);
+        // No list file: the built-in one, as `check` (above) uses.
+        let no_files = |_: &str| Err(std::io::ErrorKind::NotFound.into());
+        let (out, code) = goldfish::cli::cookie::run(&args, now, &no_files, &mut |_| {});
         let want = if matches!(report.verdict, Verdict::Rejected(_)) {
             1
         } else {

@@ -299,7 +299,76 @@ fn set_cookie_table() {
             PLAIN,
             Rejected(R::DomainIsPublicSuffix {
                 domain: "com".into(),
+                rule: "the implicit rule * (an unlisted top-level name) of goldfish's small \
+                       built-in list"
+                    .into(),
             }),
+        ),
+        (
+            "review C5: a two-label public suffix (the supercookie mistake)",
+            "id=1; Domain=co.uk",
+            "http://example.co.uk/",
+            Rejected(R::DomainIsPublicSuffix {
+                domain: "co.uk".into(),
+                rule: "the rule co.uk of goldfish's small built-in list".into(),
+            }),
+        ),
+        (
+            "review C5: a hosting platform's suffix (private section of the PSL)",
+            "id=1; Domain=github.io",
+            "https://alice.github.io/",
+            Rejected(R::DomainIsPublicSuffix {
+                domain: "github.io".into(),
+                rule: "the rule github.io of goldfish's small built-in list".into(),
+            }),
+        ),
+        (
+            "the site itself under a public suffix is fine",
+            "id=1; Domain=example.co.uk",
+            "http://www.example.co.uk/",
+            Stored("id=1 domain=example.co.uk path=/ samesite=Default session"),
+        ),
+        (
+            "a public-suffix host may name itself: host-only (step 9)",
+            "id=1; Domain=github.io",
+            "https://github.io/",
+            Stored("id=1 domain=github.io host-only path=/ samesite=Default session"),
+        ),
+        (
+            "Chromium: a nameless cookie whose value holds '=' is refused (http-state name0017)",
+            "=a=bar",
+            LOCAL,
+            Rejected(R::NamelessWithEquals),
+        ),
+        (
+            "Chromium: a tab inside a value is refused",
+            "a=b\tc",
+            LOCAL,
+            Rejected(R::ControlCharacter { found: '\t', at: 3 }),
+        ),
+        (
+            "a tab at the edge is trimmed",
+            "a=\tb\t; Path=/",
+            LOCAL,
+            Stored("a=b domain=localhost host-only path=/ samesite=Default session"),
+        ),
+        (
+            "Chromium: the last Max-Age counts even when unreadable",
+            "a=b; Max-Age=0; Max-Age=soon",
+            LOCAL,
+            Stored("a=b domain=localhost host-only path=/ samesite=Default session"),
+        ),
+        (
+            "Chromium: Max-Age=+0 is zero",
+            "a=b; Max-Age=+0",
+            LOCAL,
+            Deletes("a=b domain=localhost host-only path=/ samesite=Default expired"),
+        ),
+        (
+            "Chromium: an empty last Domain makes the cookie host-only",
+            "a=b; Domain=localhost.example; Domain=",
+            LOCAL,
+            Stored("a=b domain=localhost host-only path=/ samesite=Default session"),
         ),
         (
             "Domain=localhost on localhost becomes host-only",
@@ -308,10 +377,10 @@ fn set_cookie_table() {
             Stored("a=b domain=localhost host-only path=/ samesite=Default session"),
         ),
         (
-            "an IP address may name itself",
+            "an IP address may name itself: host-only (Chromium)",
             "a=b; Domain=127.0.0.1",
             "http://127.0.0.1:5000/",
-            Stored("a=b domain=127.0.0.1 path=/ samesite=Default session"),
+            Stored("a=b domain=127.0.0.1 host-only path=/ samesite=Default session"),
         ),
         (
             "an IP address has no parent domain",

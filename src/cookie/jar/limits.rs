@@ -63,7 +63,7 @@ impl Jar {
     pub(super) fn enforce_limits(&mut self, site: &str) -> Vec<JarCookie> {
         let mut evicted = Vec::new();
         let in_site: Vec<usize> = (0..self.cookies.len())
-            .filter(|&i| self.site_of(&self.cookies[i].cookie.domain) == site)
+            .filter(|&i| self.cookies[i].site == site)
             .collect();
         if in_site.len() > self.limits.per_site {
             let excess = in_site.len() - self.limits.per_site_purge_to;

@@ -128,6 +128,8 @@ pub struct JarCookie {
     pub(crate) created_seq: u64,
     /// Breaks ties between equal last-access times.
     pub(crate) access_seq: u64,
+    /// The site (registrable domain) whose limit the cookie counts against.
+    pub(crate) site: String,
 }
 
 impl JarCookie {

@@ -123,6 +123,7 @@ impl Jar {
         }
 
         let seq = self.next_seq();
+        let site = self.site_of(&cookie.domain).to_owned();
         let mut new = JarCookie {
             cookie,
             expiry,
@@ -130,6 +131,7 @@ impl Jar {
             last_access: now,
             created_seq: seq,
             access_seq: seq,
+            site,
         };
         result.outcome = match old {
             None => SetOutcome::Added,
@@ -150,7 +152,7 @@ impl Jar {
             }
         };
         // 24. Insert the cookie, then keep within the limits.
-        let site = self.site_of(&new.cookie.domain).to_owned();
+        let site = new.site.clone();
         self.cookies.push(new);
         result.evicted = self.enforce_limits(&site);
         result
@@ -159,9 +161,13 @@ impl Jar {
     /// Removes every cookie whose expiry is at or before `now` ("The user
     /// agent MUST evict all expired cookies", §5.7), and returns them.
     pub fn evict_expired(&mut self, now: i64) -> Vec<JarCookie> {
+        let expired = |c: &JarCookie| c.expiry.is_some_and(|t| t <= now);
+        if !self.cookies.iter().any(expired) {
+            return Vec::new();
+        }
         let (expired, kept) = std::mem::take(&mut self.cookies)
             .into_iter()
-            .partition(|c| c.expiry.is_some_and(|t| t <= now));
+            .partition(|c| expired(c));
         self.cookies = kept;
         expired
     }

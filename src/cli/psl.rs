@@ -1,0 +1,83 @@
+//! Where the Public Suffix List comes from, for `goldfish cookie check`
+//! and `goldfish cookie jar`: `--psl FILE`, else the system's copy
+//! (`/usr/share/publicsuffix/public_suffix_list.dat`, Debian's
+//! `publicsuffix` package), else goldfish's small built-in list and a
+//! one-line warning. Reading the file is I/O, so it happens here, through
+//! the `read` function `main.rs` passes in; `cookie::psl` only parses text.
+
+use std::io;
+
+use crate::cookie::{PublicSuffixList, SYSTEM_PSL_PATH};
+
+/// Reads a file by name (`-` is standard input). Tests pass a fake.
+pub type ReadFile<'a> = &'a dyn Fn(&str) -> io::Result<String>;
+
+/// The list named by `--psl` (an error if it cannot be read), else the
+/// system's, else the built-in one with a warning passed to `warn`.
+///
+/// # Errors
+/// `--psl FILE` names a file that cannot be read: the sentence says which.
+pub fn load(
+    flag: Option<&str>,
+    read: ReadFile,
+    warn: &mut dyn FnMut(&str),
+) -> Result<PublicSuffixList, String> {
+    if let Some(path) = flag {
+        return match read(path) {
+            Ok(text) => Ok(PublicSuffixList::parse(&text, path)),
+            Err(e) => Err(format!(
+                "cannot read the public suffix list --psl {path}: {e}"
+            )),
+        };
+    }
+    match read(SYSTEM_PSL_PATH) {
+        Ok(text) => Ok(PublicSuffixList::parse(&text, SYSTEM_PSL_PATH)),
+        Err(_) => {
+            warn(&format!(
+                "goldfish: warning: no public suffix list at {SYSTEM_PSL_PATH} (apt-get install \
+                 publicsuffix, or pass --psl FILE); using a small built-in list of common suffixes"
+            ));
+            Ok(PublicSuffixList::builtin_list().clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_files(_: &str) -> io::Result<String> {
+        Err(io::Error::from(io::ErrorKind::NotFound))
+    }
+
+    #[test]
+    fn sources_in_order() {
+        let mut warnings = Vec::new();
+        let files = |p: &str| match p {
+            "my.dat" => Ok("example\n".to_owned()),
+            _ => no_files(p),
+        };
+        let psl = load(Some("my.dat"), &files, &mut |w| warnings.push(w.to_owned())).unwrap();
+        assert_eq!(psl.source(), "my.dat");
+        assert!(psl.suffix_rule("example").is_some());
+        assert!(warnings.is_empty());
+
+        let err = load(Some("missing.dat"), &files, &mut |w| {
+            warnings.push(w.to_owned())
+        });
+        assert!(err.unwrap_err().contains("--psl missing.dat"));
+
+        let system = |p: &str| match p {
+            SYSTEM_PSL_PATH => Ok("co.uk\n".to_owned()),
+            _ => no_files(p),
+        };
+        let psl = load(None, &system, &mut |w| warnings.push(w.to_owned())).unwrap();
+        assert_eq!(psl.source(), SYSTEM_PSL_PATH);
+        assert!(warnings.is_empty());
+
+        let psl = load(None, &no_files, &mut |w| warnings.push(w.to_owned())).unwrap();
+        assert_eq!(psl.source(), PublicSuffixList::builtin_list().source());
+        assert_eq!(warnings.len(), 1, "one warning");
+        assert_eq!(warnings[0].lines().count(), 1, "on one line");
+    }
+}
