@@ -49,7 +49,11 @@ pub fn goldfish_answer(ctx: &mut Ctx) -> Response {
              (Content-Type: application/x-www-form-urlencoded).",
         );
     };
-    let name = if name.is_empty() { "stranger" } else { name };
+    let name = match ctx.short("name", name, "name=Ada") {
+        Ok("") => "stranger",
+        Ok(name) => name,
+        Err(too_long) => return too_long,
+    };
     Page::new("The goldfish", "goldfish-answer.html")
         .mark("name=")
         .render(ctx, Vars::new().text("name", name))

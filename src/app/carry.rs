@@ -152,6 +152,13 @@ fn query_step(ctx: &mut Ctx, step: usize) -> Response {
         Err(bad) => return bad,
     };
     let color = query.get("fav-color").map(str::to_string);
+    if let Err(too_long) = ctx.short(
+        "fav-color",
+        color.as_deref().unwrap_or(""),
+        "fav-color=blue",
+    ) {
+        return too_long;
+    }
     let mark = raw_pair(ctx.req.query_string().unwrap_or("")).to_string();
     match color {
         Some(c) if !c.trim().is_empty() => step_page(ctx, Carrier::Query, step, c.trim(), &mark),
@@ -197,10 +204,13 @@ fn hidden_step(ctx: &mut Ctx, step: usize) -> Response {
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(c) => {
-            let c = c.to_string();
-            step_page(ctx, Carrier::Hidden, step, &c, raw_pair(&body))
-        }
+        Some(c) => match ctx.short("fav-color", c, "fav-color=blue") {
+            Ok(c) => {
+                let c = c.to_string();
+                step_page(ctx, Carrier::Hidden, step, &c, raw_pair(&body))
+            }
+            Err(too_long) => too_long,
+        },
         None => lost(
             ctx,
             "GET /form/step-zero",
@@ -235,7 +245,10 @@ pub fn path_start(ctx: &mut Ctx) -> Response {
     match query.get("color").map(str::trim).filter(|c| !c.is_empty()) {
         // A form can only put fields in a query string; a 303 redirect
         // moves the colour into the path.
-        Some(c) => Response::see_other(&format!("/fav-color/{}/step-zero", percent_encode(c))),
+        Some(c) => match ctx.short("color", c, "color=blue") {
+            Ok(c) => Response::see_other(&format!("/fav-color/{}/step-zero", percent_encode(c))),
+            Err(too_long) => too_long,
+        },
         None => Page::new("State in the URL path", "carry-start-path.html")
             .facts(StrategyKey::Path)
             .render(ctx, Vars::new()),

@@ -56,6 +56,10 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
              (the form at /cookie-form sends it for you).",
         );
     };
+    let color = match ctx.short("fav_color", color, "fav_color=blue") {
+        Ok(c) => c,
+        Err(too_long) => return too_long,
+    };
     let (value, encoded) = cookie_value(color);
     let line = match ctx.set_cookie(&SetCookie::new("fav_color", value.clone()).path("/")) {
         Ok(line) => line,
@@ -267,9 +271,21 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
         .filter(|u| !u.is_empty())
         .unwrap_or("http://localhost/")
         .to_string();
-    let report = match RequestUrl::parse(&url_text) {
-        Ok(url) => cookie::check(&line, &url, ctx.now).to_string(),
-        Err(e) => format!("The URL {url_text:?} cannot be used: {e}"),
+    // The form shows the line again for editing: only the part that was
+    // checked (`MAX_CHECKED_LINE`), so a huge line costs a small page.
+    let (report, line) = match RequestUrl::parse(&url_text) {
+        Ok(url) => {
+            let report = cookie::check(&line, &url, ctx.now);
+            let checked = report.line.clone();
+            (report.to_string(), checked)
+        }
+        Err(e) => (
+            format!(
+                "The URL {} cannot be used: {e}",
+                crate::text::Excerpt(&url_text, 200)
+            ),
+            line.chars().take(200).collect(),
+        ),
     };
     lab_page(
         ctx,
@@ -277,11 +293,14 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
         LabResult {
             report: Some(report),
             check_line: line,
-            check_url: url_text,
+            check_url: url_text.chars().take(2048).collect(),
             ..LabResult::default()
         },
     )
 }
+
+/// The most cookies the lab lists (each with its Delete form).
+const MAX_COOKIE_ROWS: usize = 50;
 
 fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
     let cookie_lines: Vec<String> = ctx
@@ -290,7 +309,11 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
         .map(str::to_string)
         .collect();
     let mut rows = String::new();
-    for (name, value) in ctx.cookies().iter() {
+    // A browser sends at most a few dozen cookies to one site; a client can
+    // send thousands of empty ones in 16 KiB (`a=;a=;…`), each of which
+    // would become a row with a form. Past `MAX_COOKIE_ROWS`, they are counted.
+    let total = ctx.cookies().iter().count();
+    for (name, value) in ctx.cookies().iter().take(MAX_COOKIE_ROWS) {
         rows.push_str(&format!(
             "<tr><td><code>{n}</code></td><td><code>{v}</code></td><td>\
              <form method=\"post\" action=\"/cookies/delete\" class=\"inline\">\
@@ -299,6 +322,12 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
              <button type=\"submit\" class=\"secondary\">Delete</button></form></td></tr>\n",
             n = escape(name),
             v = escape(value)
+        ));
+    }
+    if total > MAX_COOKIE_ROWS {
+        rows.push_str(&format!(
+            "<tr><td colspan=\"3\"><em>… and {} more cookies, not listed one by one.</em></td></tr>\n",
+            total - MAX_COOKIE_ROWS
         ));
     }
     if rows.is_empty() {

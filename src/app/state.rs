@@ -46,6 +46,9 @@ pub fn session_cookie(config: &AppConfig, name: &str, value: String) -> SetCooki
         .secure(config.secure_cookies)
 }
 
+/// The longest colour, name or answer a lesson echoes (see [`Ctx::short`]).
+pub const MAX_ECHOED_CHARS: usize = 64;
+
 /// Browsers silently drop a cookie bigger than 4096 bytes; like Werkzeug,
 /// goldfish refuses to send a `Set-Cookie` value over 4093 bytes and warns.
 pub const MAX_SESSION_COOKIE: usize = 4093;
@@ -184,6 +187,35 @@ impl<'a> Ctx<'a> {
                 &format!("The query string cannot be decoded: {e}."),
             )
         })
+    }
+
+    /// Checks a short value a page will echo (a colour, a name, an
+    /// answer): at most [`MAX_ECHOED_CHARS`] characters, or the 400 page
+    /// that says so. Pages show such a value several times (in the text, a
+    /// link or a hidden field, the X-ray), escaped for HTML, where a `"`
+    /// becomes six bytes: without a bound, a 1 MiB colour made a 15 MiB
+    /// page. With one, what a request costs does not grow with what it sends.
+    ///
+    /// # Errors
+    /// The value is too long: the 400 page to answer with.
+    pub fn short<'v>(
+        &self,
+        field: &str,
+        value: &'v str,
+        example: &str,
+    ) -> Result<&'v str, Response> {
+        let chars = value.chars().count();
+        if chars <= MAX_ECHOED_CHARS {
+            return Ok(value);
+        }
+        Err(pages::error(
+            self.req,
+            Status::BAD_REQUEST,
+            &format!(
+                "The field {field} is {chars} characters long; the lessons keep such values to \
+                 {MAX_ECHOED_CHARS} characters, e.g. {example}."
+            ),
+        ))
     }
 
     /// Asks for a cookie to be set on the response.

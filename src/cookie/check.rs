@@ -158,11 +158,31 @@ pub struct Note {
     pub explanation: String,
 }
 
+/// The longest line the checker reads: 8 KiB. A browser keeps a cookie
+/// whose name and value together are at most 4096 bytes (RFC 6265bis §5.6,
+/// Chromium's `kMaxCookieNamePlusValueSize`), and uses an attribute value
+/// only up to 1024 bytes (§5.6, Chromium's `kMaxCookieAttributeValueSize`),
+/// so 8 KiB holds the largest cookie a browser keeps plus a handful of
+/// attributes at their limit. A longer line is checked up to here, and the
+/// report says so: the check of a one-megabyte line of `;x;x;x…` must cost
+/// what the check of an ordinary line costs, not half a gigabyte.
+pub const MAX_CHECKED_LINE: usize = 8 * 1024;
+
+/// The most notes a report lists one by one (the pair, attributes, absent
+/// attributes). Past it, attributes are counted, not explained: a line with
+/// a thousand unknown attributes gets one sentence about the rest. A note
+/// that caused the rejection is always kept.
+pub const MAX_NOTES: usize = 40;
+
 /// Everything the checker found out about one `Set-Cookie` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
-    /// The set-cookie-string examined (without `Set-Cookie:`).
+    /// The set-cookie-string examined (without `Set-Cookie:`), at most
+    /// [`MAX_CHECKED_LINE`] bytes of it.
     pub line: String,
+    /// The length of the whole line, when it was longer than
+    /// [`MAX_CHECKED_LINE`] and only its beginning was checked.
+    pub cut_from: Option<usize>,
     /// The URL of the response that carried the line.
     pub url: RequestUrl,
     /// The browser's clock when the line arrived.
@@ -209,10 +229,12 @@ pub fn check_with_psl(
     now: SystemTime,
     psl: &PublicSuffixList,
 ) -> Report {
-    let line = strip_field_name(set_cookie);
+    let whole = strip_field_name(set_cookie);
+    let line = cut(whole, MAX_CHECKED_LINE);
     let now_secs = unix_seconds(now);
     let mut report = Report {
         line: line.to_owned(),
+        cut_from: (line.len() < whole.len()).then_some(whole.len()),
         url: url.clone(),
         now,
         verdict: Verdict::Stored,
@@ -266,6 +288,7 @@ pub fn check_with_psl(
 
     let stored = storage::store(&parsed, url, psl);
     report.notes = notes::explain(&parsed, &stored, url, now_secs);
+    bound_notes(&mut report.notes);
     match stored {
         Ok(stored) => {
             let expired = stored.expiry.is_some_and(|at| at <= now_secs);
@@ -279,6 +302,40 @@ pub fn check_with_psl(
         Err(blamed) => report.verdict = Verdict::Rejected(blamed.rejection),
     }
     report
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+/// Keeps the first [`MAX_NOTES`] notes, and after them only those that
+/// caused a rejection or describe an absent attribute; the rest become one
+/// note that counts them.
+fn bound_notes(notes: &mut Vec<Note>) {
+    if notes.len() <= MAX_NOTES {
+        return;
+    }
+    let keep_anyway =
+        |n: &Note| n.outcome == Outcome::CausedRejection || n.attribute.starts_with("(no ");
+    let later = notes.split_off(MAX_NOTES);
+    let dropped = later.iter().filter(|n| !keep_anyway(n)).count();
+    notes.push(Note {
+        attribute: format!("({dropped} more attributes)"),
+        outcome: Outcome::Ignored,
+        explanation: format!(
+            "the browser reads these too, each by the same rules; the report explains the first \
+             {MAX_NOTES} parts of the line and counts the rest"
+        ),
+    });
+    notes.extend(later.into_iter().filter(keep_anyway));
 }
 
 /// Drops a leading `Set-Cookie:` and a trailing line break, then the

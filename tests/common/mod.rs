@@ -561,6 +561,11 @@ impl Binary {
     pub fn connect(&self) -> Client {
         Client::connect(self.addr)
     }
+
+    /// The server's process id (for `/proc/PID/status`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for Binary {

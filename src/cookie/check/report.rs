@@ -21,6 +21,13 @@ const SHOWN: usize = 80;
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Set-Cookie: {}", Clip(&self.line, 200))?;
+        if let Some(bytes) = self.cut_from {
+            writeln!(
+                f,
+                "  (a line of {bytes} bytes: the checker read the first {})",
+                self.line.len()
+            )?;
+        }
         writeln!(
             f,
             "  received from {} at {}",
