@@ -16,9 +16,11 @@
 //! - [`http`] — the protocol, sans I/O: bytes in, [`http::Request`] out;
 //!   [`http::Response`] in, bytes out. No sockets, so every rule is tested
 //!   with byte strings (RFC 9110, RFC 9112).
-//! - [`cookie`] — sans I/O: the `Cookie` header in, `Set-Cookie` out, and a
-//!   checker that explains what a browser does with a `Set-Cookie` line
-//!   (RFC 6265, RFC 6265bis).
+//! - [`cookie`] — sans I/O: the `Cookie` header in, `Set-Cookie` out, a
+//!   checker that explains what a browser does with a `Set-Cookie` line,
+//!   and [`cookie::jar`], a browser's whole jar: what is stored, what each
+//!   request carries, and why (RFC 6265, RFC 6265bis, the Public Suffix
+//!   List, given as text).
 //! - [`session`] — sans I/O: the "magic dictionary": typed values, JSON
 //!   exactly as Flask writes it, base64url, the itsdangerous signer, and the
 //!   steps of a server-side session over any store.
@@ -27,8 +29,10 @@
 //!   a request; the stores they use are behind a trait.
 //! - [`template`] — `{{ name }}` substitution, HTML-escaped by default.
 //! - [`cli`] — flags and environment in, a [`cli::Command`] out; the
-//!   subcommands (`goldfish cookie check`, `goldfish session decode|sign`)
-//!   as pure functions from words to text and an exit code.
+//!   subcommands (`goldfish cookie check|jar`, `goldfish session
+//!   decode|sign`) as pure functions from words to text and an exit code
+//!   (the files `cookie jar` and `--psl` name are read through a function
+//!   `main.rs` passes in).
 //!
 //! Files, sockets and the OS are reached from these modules only:
 //!
@@ -38,7 +42,9 @@
 //!   (its RESP2 codec, [`store::redis::resp`], is pure).
 //! - [`www`] — templates and static files, embedded or from `--www DIR`,
 //!   with no way out of `www/static`; and [`random`], which reads the OS's
-//!   randomness for keys and session ids.
+//!   randomness for keys and session ids. (`App::new` also reads the
+//!   system's Public Suffix List once, for `/cookies/check` and
+//!   `/cookies/jar`.)
 //!
 //! ## The life of one request
 //!

@@ -217,3 +217,73 @@ fn check_refuses_public_suffix_domains() {
         );
     }
 }
+
+/// `GET /cookies/jar` over TCP: one request, the whole page.
+fn page(server: &common::TestServer, query: &str) -> (u16, String) {
+    let raw =
+        format!("GET /cookies/jar{query} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let text = server.exchange(raw.as_bytes());
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// The page replays an example and shows what each request carries.
+#[test]
+fn the_page_replays_examples() {
+    let server = common::start();
+    let (status, body) = page(&server, "?example=secure-overwrite");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Leave Secure Cookies Alone"), "{body}");
+    assert!(
+        body.contains("Cookie: sid=good"),
+        "the Secure cookie survives"
+    );
+    assert!(body.contains("Cookie: sid=rotated"));
+    let (_, body) = page(&server, "?example=samesite");
+    assert!(body.contains("two-minute grace"), "{body}");
+    // With no query, the form and an example script, but no replay yet.
+    let (status, body) = page(&server, "");
+    assert_eq!(status, 200);
+    assert!(body.contains("<textarea name=\"script\""));
+    assert!(!body.contains("The replay"));
+}
+
+/// Everything the request sends is escaped, and the cost is bounded: at most
+/// 100 events run, and the page says so.
+#[test]
+fn the_page_escapes_and_caps() {
+    let server = common::start();
+    let evil = goldfish::http::url::percent_encode(
+        "set http://a.example/ Set-Cookie: <script>alert(1)</script>=x\nget http://a.example/ <b>\n",
+    );
+    let (status, body) = page(&server, &format!("?script={evil}&now=%3Cblink%3E"));
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("<script>alert"),
+        "unescaped script tag:\n{body}"
+    );
+    assert!(!body.contains("<blink>"), "unescaped start time:\n{body}");
+    assert!(
+        body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{body}"
+    );
+
+    let many = goldfish::http::url::percent_encode(&"get http://a.example/\n".repeat(150));
+    let (status, body) = page(&server, &format!("?script={many}"));
+    assert_eq!(status, 200);
+    assert_eq!(body.matches("jar-answer").count(), 100, "100 events run");
+    assert!(body.contains("50 more events were not run"), "{body}");
+}
+
+/// The checker in the cookie lab links to the jar.
+#[test]
+fn the_checker_links_to_the_jar() {
+    let server = common::start();
+    let raw = b"GET /cookies HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    let body = server.exchange(raw);
+    assert!(body.contains("href=\"/cookies/jar\""), "{body}");
+}

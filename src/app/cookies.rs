@@ -275,7 +275,7 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
     // checked (`MAX_CHECKED_LINE`), so a huge line costs a small page.
     let (report, line) = match RequestUrl::parse(&url_text) {
         Ok(url) => {
-            let report = cookie::check(&line, &url, ctx.now);
+            let report = cookie::check_with_psl(&line, &url, ctx.now, &ctx.app.psl);
             let checked = report.line.clone();
             (report.to_string(), checked)
         }

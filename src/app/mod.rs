@@ -14,6 +14,7 @@
 
 mod basics;
 mod carry;
+mod cookie_jar;
 mod cookies;
 mod pages;
 mod server_session;
@@ -106,6 +107,9 @@ pub struct App {
     pub generated_key: bool,
     /// Where server-side sessions live (`--session-store`).
     pub store: Box<dyn SessionStore>,
+    /// The Public Suffix List for the cookie checker and the jar, read
+    /// once at start-up (the system's copy, else the built-in one).
+    pub psl: crate::cookie::PublicSuffixList,
 }
 
 impl App {
@@ -141,6 +145,7 @@ impl App {
             signer: Signer::with_digest(config.session_digest, &key, &fallbacks),
             generated_key,
             store,
+            psl: cookie_jar::load_psl(),
             config,
         })
     }
@@ -191,6 +196,7 @@ pub static ROUTES: &[Route] = &[
     entry("POST", "/cookies",                     cookies::lab_set,        ""),
     entry("POST", "/cookies/delete",              cookies::lab_delete,     ""),
     entry("POST", "/cookies/check",               cookies::lab_check,      ""),
+    entry("GET",  "/cookies/jar",                 cookie_jar::page,        "a browser's cookie jar simulated: replay a conversation, see what each request carries"),
     entry("GET",  "/some-route",                  sessions::some_route,    "signed session: session['fav_number'] = 42…"),
     entry("GET",  "/my-route",                    sessions::my_route,      "…and back: Favorite number is 42"),
     entry("GET",  "/session",                     sessions::inspect,       "your session cookie taken apart; tamper with it and watch it be rejected"),

@@ -235,6 +235,10 @@ impl Jar {
                      two-minute grace for cross-site POSTs",
                     ago(now - c.created)
                 ),
+                (SameSiteFlag::Default, _) => {
+                    "no SameSite (Lax to Chromium) allows a top-level GET from another site"
+                        .to_owned()
+                }
                 (flag, _) => format!("{flag} allows a top-level GET from another site"),
             };
             why.push_str(&format!("; cross-site, and {flag}"));
