@@ -42,10 +42,9 @@ fn rejection(e: &SignError) -> String {
     if !s.ends_with('.') {
         s.push('.');
     }
-    if let Some(payload) = e.payload() {
+    if let Some(payload) = e.payload_text() {
         s.push_str(&format!(
-            " The payload it carried (unverified, so worth nothing): {}",
-            String::from_utf8_lossy(payload)
+            " The payload it carried (unverified, so worth nothing): {payload}"
         ));
     }
     s
@@ -68,7 +67,10 @@ fn anatomy(value: &str, digest: Digest, now: std::time::SystemTime) -> String {
                  <tr><td>timestamp</td><td><code>{}</code></td><td>{} = {} ({} seconds ago)</td></tr>\
                  <tr><td>signature</td><td><code>{}</code></td><td><code>{}</code> ({} bytes of {digest})</td></tr></table>",
                 escape(&parts.payload_b64),
-                escape(&String::from_utf8_lossy(&parts.payload)),
+                escape(&match parts.json() {
+                    Ok(json) => String::from_utf8_lossy(&json).into_owned(),
+                    Err(e) => format!("(compressed, and does not inflate: {e})"),
+                }),
                 escape(&parts.timestamp_b64),
                 parts.timestamp,
                 imf_fixdate(signed_at),

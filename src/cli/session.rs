@@ -29,8 +29,9 @@
 use std::time::{Duration, SystemTime};
 
 use crate::http::date::{imf_fixdate, unix_seconds};
+use crate::session::json::MAX_JSON_BYTES;
 use crate::session::signer::{self, Digest, Signer, timestamp_to_time};
-use crate::session::{PERMANENT_SESSION_LIFETIME, Value, from_json, to_json};
+use crate::session::{PERMANENT_SESSION_LIFETIME, Value, from_json, to_json, zlib};
 
 /// The help text, also shown after a usage error.
 pub const USAGE: &str = "\
@@ -186,12 +187,19 @@ fn decode(
     };
 
     let mut out = String::new();
-    // 1. The payload: anyone can read it.
-    let text = String::from_utf8_lossy(&parts.payload);
+    // 1. The payload: anyone can read it, compressed or not.
     line(&mut out, "payload", &parts.payload_b64);
-    line(&mut out, "", &text);
-    if let Err(error) = from_json(&text) {
-        line(&mut out, "", &format!("(not valid JSON: {error})"));
+    let json = if parts.compressed {
+        inflate_steps(&mut out, &parts.payload)
+    } else {
+        Some(parts.payload.clone())
+    };
+    if let Some(json) = json {
+        let text = String::from_utf8_lossy(&json);
+        line(&mut out, "", &text);
+        if let Err(error) = from_json(&text) {
+            line(&mut out, "", &format!("(not valid JSON: {error})"));
+        }
     }
     // 2. The timestamp: anyone can read it too.
     let age = i128::from(unix_seconds(now)) - i128::from(parts.timestamp);
@@ -246,6 +254,53 @@ fn decode(
         Err(error) => {
             line(&mut out, "verdict", &format!("refused: {error}"));
             (out, 1)
+        }
+    }
+}
+
+/// The steps from a compressed payload to its JSON, one line each; the
+/// JSON, if it inflates.
+fn inflate_steps(out: &mut String, stream: &[u8]) -> Option<Vec<u8>> {
+    line(
+        out,
+        "",
+        &format!(
+            "the leading '.' means zlib-compressed; base64url gives {} bytes of zlib",
+            stream.len()
+        ),
+    );
+    match zlib::decompress(stream, MAX_JSON_BYTES) {
+        Ok(d) => {
+            let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name()).collect();
+            line(
+                out,
+                "",
+                &format!(
+                    "zlib header {:02x} {:02x}: DEFLATE, {} KiB window, {} level; {} block(s): {}; \
+                     Adler-32 {:08x}",
+                    d.header.cmf,
+                    d.header.flg,
+                    d.header.window() / 1024,
+                    d.header.level(),
+                    d.blocks.len(),
+                    blocks.join(", "),
+                    d.adler32
+                ),
+            );
+            line(
+                out,
+                "",
+                &format!(
+                    "inflated: {} bytes of JSON from {}",
+                    d.data.len(),
+                    stream.len()
+                ),
+            );
+            Some(d.data)
+        }
+        Err(error) => {
+            line(out, "", &format!("(does not inflate: {error})"));
+            None
         }
     }
 }

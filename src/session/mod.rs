@@ -36,6 +36,15 @@
 //! started with `--session-digest sha1` ([`Digest`]), and `goldfish session
 //! decode` tells the two apart by the signature's length.
 //!
+//! ## Compressed when that is shorter
+//! Like itsdangerous, goldfish zlib-compresses the JSON when that saves at
+//! least two bytes (`len(compressed) < len(json) - 1`), and marks such a
+//! payload with a leading dot: `.eJyrVipKLS7I…` (`eJ` is base64 of zlib's
+//! `78 9c` header). A list of a dozen answers already compresses; the
+//! lecture's `{"fav_number":42}` does not. [`zlib`] is RFC 1950/1951 by
+//! hand, inflating only verified payloads and never past the 64 KiB a
+//! session may hold ([`json::MAX_JSON_BYTES`]).
+//!
 //! ## Signed is not encrypted
 //! Anyone who has the cookie can base64-decode the payload and read
 //! `{"fav_number":42}`; `goldfish session decode` does it without a key.
@@ -53,9 +62,11 @@
 //!   or a socket, and time is always passed in as `now`, so every rule is
 //!   tested with plain values. (A new session id needs randomness: that
 //!   comes from [`crate::random`], the one call out to the OS.)
-//! - Flask's extras: zlib-compressed payloads (refused with a clear error)
-//!   and Flask's tagged JSON for tuples, bytes and dates (`{" t": […]}`),
-//!   which goldfish reads as the plain dictionaries they are on the wire.
+//! - Python's types beyond JSON's. Flask's tagged JSON writes tuples,
+//!   bytes, dates, UUIDs and Markup as one-key dictionaries (`{" t": […]}`,
+//!   `{" b": "…"}`, `{" d": "…"}`…); goldfish reads them as the plain
+//!   dictionaries they are on the wire and writes them back byte for byte,
+//!   so Flask finds its tuple still a tuple.
 //!
 //! ## Layout
 //! - [`value`]: `Value`, what a session can hold (the JSON data model).
@@ -64,6 +75,8 @@
 //! - [`signer`]: keys, `sign` and `unsign`: the security of the whole scheme.
 //! - [`sha1`], [`hmac_sha1`]: SHA-1 (FIPS 180-4) and HMAC (RFC 2104) by
 //!   hand, for Flask's default digest; SHA-256 comes from the `sha2` crate.
+//! - [`zlib`]: RFC 1950's frame and RFC 1951's inflate and deflate, by
+//!   hand, for compressed payloads.
 //! - `session`: `Session`, the dictionary with modified/accessed tracking.
 //! - [`id`]: `SessionId`, the opaque key a server-side session travels as.
 //! - `server_session`: [`ServerSession`], the steps of a server-side
@@ -83,6 +96,7 @@ mod server_session;
 mod session;
 pub mod signer;
 pub mod value;
+pub mod zlib;
 
 pub use id::{IdError, SessionId};
 pub use json::{JsonError, from_json, to_json};

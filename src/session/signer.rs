@@ -37,10 +37,13 @@
 //! - **Signed is not encrypted.** Anyone holding the cookie can read the
 //!   payload; only the server can *change* it.
 //!
-//! Not supported: Flask compresses the payload with zlib when that makes
-//! it shorter, and marks it by a leading `.` (`.eJyrVkr…`). goldfish never
-//! compresses, and refuses such a cookie with [`SignError::Compressed`]
-//! rather than implement inflate (RFC 1950/1951) here.
+//! - **Compressed when shorter.** Like itsdangerous, the JSON is
+//!   zlib-compressed when that saves at least two bytes, and the payload
+//!   is then marked with a leading `.` (`.eJyrVkr…`: `eJ` is base64 of
+//!   zlib's `78 9c` header). The dot is part of the signed text. Reading,
+//!   goldfish inflates only *after* the signature checks out, and never
+//!   past [`MAX_JSON_BYTES`]: a few hundred bytes of zlib can describe
+//!   gigabytes.
 
 mod error;
 mod key;
@@ -54,8 +57,9 @@ use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use super::base64url;
-use super::json::from_json;
+use super::json::{MAX_JSON_BYTES, from_json};
 use super::value::Value;
+use super::zlib::{self, ZlibError};
 use crate::http::date::{from_unix_seconds, unix_seconds};
 
 /// itsdangerous' salt for Flask's session cookie: the purpose of the key.
@@ -122,7 +126,7 @@ impl Signer {
     /// (itsdangerous cannot write a negative time either).
     pub fn sign(&self, payload_json: &str, now: SystemTime) -> String {
         let seconds = u64::try_from(unix_seconds(now)).unwrap_or(0);
-        let payload = base64url::encode(payload_json.as_bytes());
+        let payload = encode_payload(payload_json.as_bytes());
         let timestamp = base64url::encode(&minimal_be_bytes(seconds));
         let signed = format!("{payload}.{timestamp}");
         let tag = self.current.tag(signed.as_bytes());
@@ -157,11 +161,25 @@ impl Signer {
                 signature_len: parts.signature.len(),
                 digest: self.digest(),
                 timestamp: parts.timestamp,
+                compressed: parts.compressed,
                 payload: parts.payload,
             });
         };
 
-        // 5. Check the age, as itsdangerous does: only with a max_age, and
+        // 5. Inflate a compressed payload, now that it is known to be the
+        //    server's own: never before (nothing unverified gets worked
+        //    on), and never past the size of a session.
+        let payload = match parts.json() {
+            Ok(json) => json,
+            Err(error) => {
+                return Err(SignError::Inflate {
+                    error,
+                    compressed: parts.payload,
+                });
+            }
+        };
+
+        // 6. Check the age, as itsdangerous does: only with a max_age, and
         //    then neither too old nor from the future.
         if let Some(max_age) = max_age {
             let age = i128::from(unix_seconds(now)) - i128::from(parts.timestamp);
@@ -170,7 +188,7 @@ impl Signer {
                 return Err(SignError::FromTheFuture {
                     ahead: u64::try_from(-age).unwrap_or(u64::MAX),
                     timestamp: parts.timestamp,
-                    payload: parts.payload,
+                    payload,
                 });
             }
             if age > i128::from(max_age) {
@@ -178,17 +196,15 @@ impl Signer {
                     age: u64::try_from(age).unwrap_or(u64::MAX),
                     max_age,
                     timestamp: parts.timestamp,
-                    payload: parts.payload,
+                    payload,
                 });
             }
         }
 
-        // 6. Parse the JSON, which must be an object. Only now: until the
+        // 7. Parse the JSON, which must be an object. Only now: until the
         //    tag matched, these bytes could have come from anyone.
-        let Ok(text) = std::str::from_utf8(&parts.payload) else {
-            return Err(SignError::PayloadNotUtf8 {
-                payload: parts.payload,
-            });
+        let Ok(text) = std::str::from_utf8(&payload) else {
+            return Err(SignError::PayloadNotUtf8 { payload });
         };
         match from_json(text) {
             Ok(Value::Map(data)) => Ok(Unsigned {
@@ -198,12 +214,9 @@ impl Signer {
             }),
             Ok(other) => Err(SignError::NotAnObject {
                 found: other.type_name(),
-                payload: parts.payload,
+                payload,
             }),
-            Err(error) => Err(SignError::Json {
-                error,
-                payload: parts.payload,
-            }),
+            Err(error) => Err(SignError::Json { error, payload }),
         }
     }
 
@@ -255,13 +268,16 @@ pub(crate) fn timestamp_to_time(timestamp: u64) -> SystemTime {
 /// A cookie value taken apart, but not verified: anyone can do this much.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CookieParts {
-    /// The first part as sent: base64url of the JSON.
+    /// The first part as sent: base64url of the JSON, or `.` and base64url
+    /// of the compressed JSON. (The dot is part of what is signed.)
     pub payload_b64: String,
     /// The second part as sent: base64url of the timestamp bytes.
     pub timestamp_b64: String,
     /// The third part as sent: base64url of the tag.
     pub signature_b64: String,
-    /// The decoded payload: JSON text, if a signer made it.
+    /// `payload_b64` starts with `.`: the payload is zlib-compressed JSON.
+    pub compressed: bool,
+    /// The decoded payload: JSON text, or a zlib stream if `compressed`.
     pub payload: Vec<u8>,
     /// The decoded timestamp, seconds since 1970.
     pub timestamp: u64,
@@ -269,11 +285,45 @@ pub struct CookieParts {
     pub signature: Vec<u8>,
 }
 
+impl CookieParts {
+    /// The JSON bytes: the payload, inflated if it is compressed (to at
+    /// most [`MAX_JSON_BYTES`]). Anyone can do this, key or no key.
+    ///
+    /// # Errors
+    /// The compressed payload is not a zlib stream, or inflates past the limit.
+    pub fn json(&self) -> Result<Vec<u8>, ZlibError> {
+        if self.compressed {
+            zlib::decompress(&self.payload, MAX_JSON_BYTES).map(|d| d.data)
+        } else {
+            Ok(self.payload.clone())
+        }
+    }
+}
+
+/// itsdangerous' `dump_payload`: the JSON as base64url, or, if zlib makes
+/// it at least two bytes shorter (`len(compressed) < len(json) - 1`),
+/// `.` and base64url of the compressed JSON.
+///
+/// # Examples
+/// ```
+/// use goldfish::session::signer::encode_payload;
+/// assert_eq!(encode_payload(br#"{"fav_number":42}"#), "eyJmYXZfbnVtYmVyIjo0Mn0");
+/// let answers = br#"{"responses":["Yes","Yes","Yes","Yes","Yes","Yes","Yes","Yes"]}"#;
+/// assert!(encode_payload(answers).starts_with(".eJ"));
+/// ```
+pub fn encode_payload(json: &[u8]) -> String {
+    let compressed = zlib::compress(json);
+    if compressed.len() < json.len().saturating_sub(1) {
+        format!(".{}", base64url::encode(&compressed))
+    } else {
+        base64url::encode(json)
+    }
+}
+
 /// Steps 1 and 2 of reading a cookie: split it and decode each part.
 ///
 /// # Errors
-/// Missing dots, a compressed (Flask) payload, bad base64url in any part,
-/// or a timestamp longer than 8 bytes.
+/// Missing dots, bad base64url in any part, or a timestamp longer than 8 bytes.
 ///
 /// # Examples
 /// ```
@@ -290,15 +340,17 @@ pub fn split(cookie: &str) -> Result<CookieParts, SignError> {
     };
     let (signed, signature_b64) = cookie.rsplit_once('.').ok_or_else(missing)?;
     let (payload_b64, timestamp_b64) = signed.rsplit_once('.').ok_or_else(missing)?;
-    if payload_b64.starts_with('.') {
-        return Err(SignError::Compressed);
-    }
+    // A leading dot marks a compressed payload; the rest is base64url.
+    let (compressed, payload_text) = match payload_b64.strip_prefix('.') {
+        Some(rest) => (true, rest),
+        None => (false, payload_b64),
+    };
 
     // 2. Decode each part from base64url.
     let decode = |part: Part, text: &str| {
         base64url::decode(text).map_err(|error| SignError::Base64 { part, error })
     };
-    let payload = decode(Part::Payload, payload_b64)?;
+    let payload = decode(Part::Payload, payload_text)?;
     let timestamp_bytes = decode(Part::Timestamp, timestamp_b64)?;
     let signature = decode(Part::Signature, signature_b64)?;
     if timestamp_bytes.len() > 8 {
@@ -315,6 +367,7 @@ pub fn split(cookie: &str) -> Result<CookieParts, SignError> {
         payload_b64: payload_b64.to_owned(),
         timestamp_b64: timestamp_b64.to_owned(),
         signature_b64: signature_b64.to_owned(),
+        compressed,
         payload,
         timestamp,
         signature,

@@ -21,7 +21,9 @@
 //!   reads back the same (JSON, base64url, Cookie, the request itself);
 //! - what the Set-Cookie builder accepts cannot smuggle anything, and a
 //!   browser (the checker) stores exactly the cookie that was built;
-//! - a genuine session cookie with any one byte changed is refused.
+//! - a genuine session cookie with any one byte changed is refused;
+//! - inflating never writes past its cap, and what goldfish deflates
+//!   inflates back to itself.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -34,10 +36,10 @@ use goldfish::http::{
     BodyKind, BodyProgress, ChunkedDecoder, Headers, Limits, ParseError, Parsed, Request,
     parse_head, parse_request,
 };
-use goldfish::session::json::python_float_repr;
+use goldfish::session::json::{MAX_JSON_BYTES, python_float_repr};
 use goldfish::session::{
     LoadOutcome, PERMANENT_SESSION_LIFETIME, Session, Signer, Value, base64url, from_json, signer,
-    to_json,
+    to_json, zlib,
 };
 
 /// How hard one call looks at its input.
@@ -849,6 +851,120 @@ pub fn base64url(data: &[u8], _effort: Effort) {
     }
 }
 
+/// zlib: any bytes, read as a zlib stream and as raw DEFLATE, inflate to
+/// at most the cap or are refused with a sentence, never a panic; the cap
+/// is exact (a smaller one refuses exactly the outputs it would cut); and
+/// the input itself, compressed, inflates back to itself, no longer than
+/// stored blocks would make it, and no proper prefix of it is accepted.
+pub fn zlib(data: &[u8], effort: Effort) {
+    const CAP: usize = MAX_JSON_BYTES;
+    let mut choices = Choices::of(data);
+    // 1. Whatever arrives, as a zlib stream and as raw DEFLATE.
+    let small_cap = choices.below(300);
+    match zlib::decompress(data, CAP) {
+        Ok(d) => {
+            assert!(
+                d.data.len() <= CAP,
+                "decompress({}) wrote {} bytes",
+                show(data),
+                d.data.len()
+            );
+            assert_eq!(
+                d.adler32,
+                zlib::adler32(&d.data),
+                "decompress({}): checksum",
+                show(data)
+            );
+            let capped = zlib::decompress(data, small_cap).map(|c| c.data);
+            if d.data.len() <= small_cap {
+                assert_eq!(
+                    capped.as_ref(),
+                    Ok(&d.data),
+                    "{}: cap {small_cap}",
+                    show(data)
+                );
+            } else {
+                assert_eq!(
+                    capped,
+                    Err(zlib::ZlibError::TooLarge { limit: small_cap }),
+                    "{}",
+                    show(data)
+                );
+            }
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+    match zlib::inflate(data, CAP) {
+        Ok(i) => {
+            assert!(
+                i.data.len() <= CAP,
+                "inflate({}) wrote {} bytes",
+                show(data),
+                i.data.len()
+            );
+            assert!(
+                i.used <= data.len(),
+                "inflate({}) used {} bytes",
+                show(data),
+                i.used
+            );
+            assert!(!i.blocks.is_empty(), "inflate({}): no block", show(data));
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+
+    // 2. inflate(deflate(x)) = x, and decompress(compress(x)) = x.
+    let raw = zlib::deflate(data);
+    let back = zlib::inflate(&raw, data.len()).map(|i| (i.data, i.used));
+    assert!(
+        back == Ok((data.to_vec(), raw.len())),
+        "inflate(deflate({})) = {back:?}",
+        show(data)
+    );
+    let stream = zlib::compress(data);
+    let back = zlib::decompress(&stream, data.len()).map(|d| d.data);
+    assert!(
+        back.as_deref() == Ok(data),
+        "decompress(compress({})) = {back:?}",
+        show(data)
+    );
+    // Never longer than stored blocks: 5 bytes per 65,535, 6 for the frame.
+    let bound = data.len() + 5 * data.len().div_ceil(65_535).max(1) + 6;
+    assert!(
+        stream.len() <= bound,
+        "compress({}) is {} bytes, over {bound}",
+        show(data),
+        stream.len()
+    );
+    if !data.is_empty() {
+        let short = zlib::decompress(&stream, data.len() - 1);
+        assert_eq!(
+            short,
+            Err(zlib::ZlibError::TooLarge {
+                limit: data.len() - 1
+            }),
+            "{}",
+            show(data)
+        );
+    }
+    // 3. A stream cut short is refused, wherever it is cut.
+    let cuts: Vec<usize> = if stream.len() <= effort.every_split_up_to {
+        (0..stream.len()).collect()
+    } else {
+        (0..effort.samples)
+            .map(|_| choices.below(stream.len()))
+            .collect()
+    };
+    for cut in cuts {
+        let got = zlib::decompress(&stream[..cut], CAP);
+        assert!(
+            got.is_err(),
+            "compress({}) cut to {cut} bytes is accepted: {got:?}",
+            show(data)
+        );
+    }
+}
+
 /// The key of the session checks: the Flask lecture's SECRET_KEY, so that
 /// the real Flask cookies in the seeds are genuine.
 const SECRET: &[u8] = b"SHHHHHHHHHHH SEEKRIT";
@@ -911,6 +1027,11 @@ pub fn session_cookie(data: &[u8], effort: Effort) {
     let signed_at = now - Duration::from_secs(choices.below(1000) as u64);
     let cookie = session.encode_cookie(signer, signed_at);
     let (back, outcome) = Session::decode_cookie(Some(&cookie), signer, max_age, now);
+    if session.to_json().len() > MAX_JSON_BYTES {
+        // More than a session may hold: refused, even though genuine.
+        assert!(matches!(outcome, LoadOutcome::Rejected(_)), "{outcome:?}");
+        return;
+    }
     assert!(
         matches!(outcome, LoadOutcome::Loaded { .. }),
         "a genuine cookie {cookie:?} is refused: {outcome:?}"

@@ -72,10 +72,41 @@ pub fn seeds(surface: &str) -> Vec<Vec<u8>> {
             out.extend(tsv_column(5));
             &[table!("src/session/signer/tests.rs", &[1])]
         }
+        "zlib" => {
+            // Streams Python's zlib wrote (the `hex("…")` rows of the zlib
+            // table), and goldfish's own for every JSON seed, with and
+            // without the zlib frame (the target reads both ways).
+            out.extend(hex_literals(include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/session/zlib/tests.rs"
+            ))));
+            for json in seeds("json_decode") {
+                let stream = goldfish::session::zlib::compress(&json);
+                out.insert(stream[2..stream.len() - 4].to_vec());
+                out.insert(stream);
+            }
+            &[]
+        }
         other => panic!("no seeds for {other:?}"),
     };
     out.extend(tables.iter().flat_map(literals));
     out.into_iter().collect()
+}
+
+/// The bytes of every `hex("…")` in a source file.
+fn hex_literals(source: &str) -> Vec<Vec<u8>> {
+    source
+        .split("hex(\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| h.len() % 2 == 0 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|h| {
+            (0..h.len())
+                .step_by(2)
+                .filter_map(|i| u8::from_str_radix(&h[i..i + 2], 16).ok())
+                .collect()
+        })
+        .collect()
 }
 
 /// Column `i` of the Flask session vectors (4: JSON, 5: cookie value).

@@ -9,7 +9,8 @@ use std::fmt;
 
 use super::Digest;
 use crate::session::base64url::Base64Error;
-use crate::session::json::JsonError;
+use crate::session::json::{JsonError, MAX_JSON_BYTES};
+use crate::session::zlib::{self, ZlibError};
 
 /// One of the three dot-separated parts of a cookie value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +40,6 @@ impl fmt::Display for Part {
 pub enum SignError {
     /// Fewer than two dots: not `payload.timestamp.signature`.
     MissingSeparators { found: usize },
-    /// The payload starts with `.`: Flask's mark for zlib compression.
-    Compressed,
     /// One part is not valid base64url.
     Base64 { part: Part, error: Base64Error },
     /// A timestamp of more than 8 bytes (more than 64 bits of seconds).
@@ -48,7 +47,9 @@ pub enum SignError {
     /// No key produces this signature: the cookie was changed, or signed
     /// with a key this server does not have.
     BadSignature {
+        /// As sent: a zlib stream if `compressed` (see [`SignError::payload_text`]).
         payload: Vec<u8>,
+        compressed: bool,
         timestamp: u64,
         signature_len: usize,
         /// The HMAC the signature was checked with.
@@ -67,6 +68,12 @@ pub enum SignError {
         timestamp: u64,
         ahead: u64,
     },
+    /// Genuine and compressed, but it does not inflate (to at most
+    /// `MAX_JSON_BYTES`).
+    Inflate {
+        compressed: Vec<u8>,
+        error: ZlibError,
+    },
     /// Genuine, but the payload is not UTF-8, so it cannot be JSON.
     PayloadNotUtf8 { payload: Vec<u8> },
     /// Genuine, but the payload is not valid JSON.
@@ -79,8 +86,10 @@ pub enum SignError {
 }
 
 impl SignError {
-    /// The decoded payload (JSON bytes), if the cookie got that far.
-    /// Unverified unless the error is one of the "genuine, but" variants.
+    /// The decoded payload, if the cookie got that far: JSON bytes, or,
+    /// for a [`SignError::BadSignature`] on a compressed cookie, the zlib
+    /// stream as sent. Unverified unless the error is one of the "genuine,
+    /// but" variants.
     pub fn payload(&self) -> Option<&[u8]> {
         match self {
             SignError::BadSignature { payload, .. }
@@ -89,11 +98,30 @@ impl SignError {
             | SignError::PayloadNotUtf8 { payload }
             | SignError::Json { payload, .. }
             | SignError::NotAnObject { payload, .. } => Some(payload),
+            SignError::Inflate { compressed, .. } => Some(compressed),
             SignError::MissingSeparators { .. }
-            | SignError::Compressed
             | SignError::Base64 { .. }
             | SignError::TimestampTooLong { .. } => None,
         }
+    }
+
+    /// The payload as text for a person to read: a compressed one
+    /// inflated first (never past `MAX_JSON_BYTES`). `None` if the cookie
+    /// did not get that far, or its compressed payload does not inflate.
+    pub fn payload_text(&self) -> Option<String> {
+        let payload = self.payload()?;
+        let compressed = matches!(
+            self,
+            SignError::BadSignature {
+                compressed: true,
+                ..
+            } | SignError::Inflate { .. }
+        );
+        if compressed {
+            let inflated = zlib::decompress(payload, MAX_JSON_BYTES).ok()?;
+            return Some(String::from_utf8_lossy(&inflated.data).into_owned());
+        }
+        Some(String::from_utf8_lossy(payload).into_owned())
     }
 
     /// `true` if the signature was valid and the cookie was refused for
@@ -103,6 +131,7 @@ impl SignError {
             self,
             SignError::Expired { .. }
                 | SignError::FromTheFuture { .. }
+                | SignError::Inflate { .. }
                 | SignError::PayloadNotUtf8 { .. }
                 | SignError::Json { .. }
                 | SignError::NotAnObject { .. }
@@ -118,11 +147,6 @@ impl fmt::Display for SignError {
                 "a session cookie has three parts separated by dots, \
                  payload.timestamp.signature (e.g. e30.aSYCow.4k1B…); this one has \
                  {found} dot(s)"
-            ),
-            SignError::Compressed => f.write_str(
-                "the payload starts with '.', Flask's mark for a zlib-compressed \
-                 payload (Flask compresses when that makes the cookie shorter); \
-                 goldfish does not implement zlib, so it cannot read this cookie",
             ),
             SignError::Base64 { part, error } => {
                 write!(f, "the {part} is not valid base64url: {error}")
@@ -180,6 +204,11 @@ impl fmt::Display for SignError {
                 "the cookie is genuine but says it was signed {ahead} s in the future; \
                  the clocks of servers sharing this SECRET_KEY disagree \
                  (itsdangerous refuses this too)"
+            ),
+            SignError::Inflate { error, .. } => write!(
+                f,
+                "the payload is genuine and starts with '.', the mark of zlib \
+                 compression, but it cannot be inflated: {error}"
             ),
             SignError::PayloadNotUtf8 { .. } => f.write_str(
                 "the payload is genuine but not UTF-8 text, so it cannot be JSON \

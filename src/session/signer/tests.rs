@@ -5,6 +5,7 @@ use std::time::{Duration, SystemTime};
 use super::*;
 use crate::http::date::from_unix_seconds;
 use crate::session::json::to_json;
+use crate::session::zlib::ZlibError;
 
 const VECTORS: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -372,13 +373,101 @@ fn signature_changed_only_in_leftover_bits_is_refused() {
 }
 
 #[test]
-fn flask_compressed_payload_is_refused_with_an_explanation() {
+fn flask_compressed_payload_is_read() {
     // What itsdangerous sent for {"responses":["Yes", …ten times]}: zlib
     // made it shorter, so it is compressed and marked with a leading dot.
     let cookie = ".eJyrVipKLS7IzytOLVayilaKBFI6ZJGxtQBrABYv.awdHuA.DcbKKMgviLOBcci5GUJvhCApLAxzDYnwKzFmriwqJJ8";
     let got = flask_signer().unsign(cookie, None, at(SIGNED_AT));
-    assert_eq!(got, Err(SignError::Compressed));
-    assert!(SignError::Compressed.to_string().contains("zlib"));
+    let want = format!(r#"{{"responses":[{}]}}"#, [r#""Yes""#; 10].join(","));
+    assert_eq!(got.map(|u| to_json(&Value::Map(u.data))), Ok(want));
+}
+
+#[test]
+fn compressed_exactly_when_itsdangerous_would() {
+    // `len(zlib.compress(json)) < len(json) - 1`: compressed only when that
+    // saves at least two bytes. The lecture's session is 17 bytes and zlib
+    // makes 25 of it; ten answers are 75 bytes and zlib makes 30.
+    let cases: &[(&str, &str, bool)] = &[
+        (
+            "the lecture's session grows when compressed",
+            r#"{"fav_number":42}"#,
+            false,
+        ),
+        ("the empty session", "{}", false),
+        (
+            "ten answers shrink by more than half",
+            r#"{"responses":["Yes","Yes","Yes","Yes","Yes","Yes","Yes","Yes","Yes","Yes"]}"#,
+            true,
+        ),
+    ];
+    for (why, json, want) in cases {
+        let cookie = flask_signer().sign(json, at(SIGNED_AT));
+        assert_eq!(
+            cookie.starts_with('.'),
+            *want,
+            "{why}: sign({json:?}) = {cookie:?}"
+        );
+        let back = flask_signer().unsign(&cookie, None, at(SIGNED_AT));
+        assert_eq!(
+            back.map(|u| to_json(&Value::Map(u.data))).as_deref(),
+            Ok(*json),
+            "{why}: round trip"
+        );
+    }
+}
+
+#[test]
+fn a_compressed_payload_is_inflated_only_after_the_signature_checks_out() {
+    // Not zlib at all, behind a dot, with a signature that does not match:
+    // refused for the signature, the payload never touched.
+    let forged = format!(
+        ".{}.aSYCow.{}",
+        base64url::encode(b"not zlib"),
+        &COOKIE[COOKIE.len() - 43..]
+    );
+    let got = flask_signer().unsign(&forged, None, at(SIGNED_AT));
+    assert!(
+        matches!(
+            got,
+            Err(SignError::BadSignature {
+                compressed: true,
+                ..
+            })
+        ),
+        "{got:?}"
+    );
+    // Genuinely signed, and not zlib: refused for what it is.
+    let signed = format!(".{}.aSYCow", base64url::encode(b"not zlib"));
+    let tag = Key::derive(Digest::Sha256, SECRET).tag(signed.as_bytes());
+    let genuine = format!("{signed}.{}", base64url::encode(&tag));
+    let got = flask_signer().unsign(&genuine, None, at(SIGNED_AT));
+    assert!(
+        matches!(&got, Err(e @ SignError::Inflate { error: ZlibError::HeaderCheck { .. }, .. }) if e.signature_was_valid()),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_genuine_zip_bomb_is_refused_with_a_sentence() {
+    // 200 KB of spaces in a JSON string compress to a few hundred bytes;
+    // inflating stops at the 64 KiB a session may hold.
+    let json = format!(r#"{{"s":"{}"}}"#, " ".repeat(200_000));
+    let cookie = flask_signer().sign(&json, at(SIGNED_AT));
+    assert!(cookie.len() < 600, "{} bytes", cookie.len());
+    let got = flask_signer().unsign(&cookie, None, at(SIGNED_AT));
+    let Err(
+        e @ SignError::Inflate {
+            error: ZlibError::TooLarge { limit: 65536 },
+            ..
+        },
+    ) = &got
+    else {
+        panic!("unsign(a bomb) = {got:?}; want Inflate(TooLarge)");
+    };
+    assert!(
+        e.to_string().contains("inflates to more than 65536 bytes"),
+        "{e}"
+    );
 }
 
 #[test]
