@@ -104,6 +104,9 @@ fn main() -> ExitCode {
              (and to share them between two goldfish processes)."
         );
     }
+    for warning in cli::start_warnings(&config) {
+        eprintln!(" * {warning}");
+    }
     match server.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -103,6 +103,8 @@ fn trace_flag_prints_heads_on_stderr() {
             "> ",
             "< HTTP/1.1 200 OK",
             "< Content-Type: text/plain; charset=utf-8",
+            "< X-Content-Type-Options: nosniff",
+            "< Content-Security-Policy: frame-ancestors 'none'",
             date.as_str(),
             "< Content-Length: 13",
             "< ",

@@ -117,6 +117,8 @@ fn trace_shows_both_heads_like_curl_v() {
         "> ",
         "< HTTP/1.1 200 OK",
         "< Content-Type: text/plain; charset=utf-8",
+        "< X-Content-Type-Options: nosniff",
+        "< Content-Security-Policy: frame-ancestors 'none'",
         &format!("< Date: {}", common::SOME_DATE),
         "< Content-Length: 13",
         "< ",

@@ -16,6 +16,7 @@ mod basics;
 mod carry;
 mod cookie_jar;
 mod cookies;
+pub mod guard;
 mod pages;
 mod server_session;
 mod sessions;
@@ -79,6 +80,10 @@ pub struct AppConfig {
     pub sid_cookie: String,
     /// Where the application's warnings go.
     pub log: Log,
+    /// `--allowed-hosts`: host names goldfish answers to besides loopback
+    /// names and IP addresses (see [`guard`]). `.example.com` allows a
+    /// name and its subdomains; `*` allows every name.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for AppConfig {
@@ -94,6 +99,7 @@ impl Default for AppConfig {
             session_store: StoreConfig::Memory,
             sid_cookie: "sid".into(),
             log: Log::default(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -167,6 +173,22 @@ pub struct Route {
     pub handler: HandlerFn,
     /// One line for the index, the banner and the README.
     pub about: &'static str,
+    /// Whether the route changes state, and so is refused to other sites.
+    pub writes: Writes,
+}
+
+/// Does a route change state? Those that do are refused when another site
+/// sends them (CSRF; see [`guard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writes {
+    /// Reads only: any site may ask (every GET, unless marked).
+    No,
+    /// Changes state (every POST, and the GETs marked `.writes()`):
+    /// refused with 403 when it comes from another site.
+    Yes,
+    /// Changes state and is deliberately *not* protected — a lesson's
+    /// demonstration of CSRF. The reason is written in the table.
+    Unprotected(&'static str),
 }
 
 /// The site map, in lesson order: method, path pattern, handler, and the
@@ -190,14 +212,14 @@ pub static ROUTES: &[Route] = &[
     entry("GET",  "/fav-color/{color}/step-two",  carry::path_two,         ""),
     entry("GET",  "/storage",                     storage::storage,        "localStorage vs sessionStorage: state the server never sees"),
     entry("GET",  "/cookie-form",                 cookies::form,           "the lecture's cookie round trip: pick a colour…"),
-    entry("GET",  "/handle-form-cookie",          cookies::handle_form,    "…the response sets a fav_color cookie…"),
+    entry("GET",  "/handle-form-cookie",          cookies::handle_form,    "…the response sets a fav_color cookie…").writes(),
     entry("GET",  "/later-cookie",                cookies::later,          "…and the browser brings it back"),
     entry("GET",  "/cookies",                     cookies::lab,            "cookie lab: set any cookie with any attributes, see what the server and JS see"),
     entry("POST", "/cookies",                     cookies::lab_set,        ""),
     entry("POST", "/cookies/delete",              cookies::lab_delete,     ""),
     entry("POST", "/cookies/check",               cookies::lab_check,      ""),
     entry("GET",  "/cookies/jar",                 cookie_jar::page,        "a browser's cookie jar simulated: replay a conversation, see what each request carries"),
-    entry("GET",  "/some-route",                  sessions::some_route,    "signed session: session['fav_number'] = 42…"),
+    entry("GET",  "/some-route",                  sessions::some_route,    "signed session: session['fav_number'] = 42…").writes(),
     entry("GET",  "/my-route",                    sessions::my_route,      "…and back: Favorite number is 42"),
     entry("GET",  "/session",                     sessions::inspect,       "your session cookie taken apart; tamper with it and watch it be rejected"),
     entry("POST", "/session",                     sessions::act,           ""),
@@ -209,18 +231,38 @@ pub static ROUTES: &[Route] = &[
     entry("GET",  "/static/{*file}",              statics::serve,          ""),
 ];
 
-/// One row of [`ROUTES`].
+/// One row of [`ROUTES`]. A POST changes state; a GET does not, unless
+/// the row says `.writes()`.
 const fn entry(
     method: &'static str,
     pattern: &'static str,
     handler: HandlerFn,
     about: &'static str,
 ) -> Route {
+    let is_post = matches!(method.as_bytes(), b"POST");
     Route {
         method,
         pattern,
         handler,
         about,
+        writes: if is_post { Writes::Yes } else { Writes::No },
+    }
+}
+
+impl Route {
+    /// Marks a GET that changes state (it sets a cookie), so other sites
+    /// cannot send it.
+    const fn writes(mut self) -> Route {
+        self.writes = Writes::Yes;
+        self
+    }
+
+    /// Exempts a state-changing route from the cross-site check, on
+    /// purpose, for the reason given (only demonstrations of CSRF).
+    #[allow(dead_code)] // for the lessons that show CSRF succeeding
+    const fn unprotected(mut self, why: &'static str) -> Route {
+        self.writes = Writes::Unprotected(why);
+        self
     }
 }
 
@@ -264,8 +306,49 @@ fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static s
     (i == segments.len()).then_some(captures)
 }
 
-/// Finds and runs the handler for a request.
+/// Answers a request: checks its `Host` (see [`guard`]), finds and runs
+/// its handler, and adds the fields every response carries.
 pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
+    let mut resp = match guard::request_host(req) {
+        Some(host) if !guard::host_allowed(host, &app.config.allowed_hosts) => {
+            pages::misdirected(req, host)
+        }
+        _ => dispatch(app, req, peer),
+    };
+    protect(&mut resp);
+    resp
+}
+
+/// Fields for every response, pages and errors alike (unless the handler
+/// chose its own):
+/// - `X-Content-Type-Options: nosniff`: the browser believes
+///   `Content-Type` instead of guessing from the bytes, so a text answer
+///   that echoes `<script>` is never run as HTML (Fetch standard, §3.5);
+/// - `Content-Security-Policy: frame-ancestors 'none'`: no other page may
+///   show goldfish's pages in a frame, so none can dress a lab form up as
+///   its own button (clickjacking; CSP Level 3 §6.4.2, which every current
+///   browser follows, and which replaces `X-Frame-Options`);
+/// - `Cache-Control: no-store` on every response that depends on the
+///   request's cookies (`Vary: Cookie`) or sets one: such a page shows one
+///   visitor's cookies (the X-ray does), so no cache may keep it and hand
+///   it to the next visitor. `/hello` and static files need none.
+fn protect(resp: &mut Response) {
+    let h = &mut resp.headers;
+    if h.get("x-content-type-options").is_none() {
+        h.append("X-Content-Type-Options", "nosniff");
+    }
+    if h.get("content-security-policy").is_none() && h.get("x-frame-options").is_none() {
+        h.append("Content-Security-Policy", "frame-ancestors 'none'");
+    }
+    let personal = h.get_all("vary").any(|v| v.eq_ignore_ascii_case("cookie"))
+        || h.get("set-cookie").is_some();
+    if personal && h.get("cache-control").is_none() {
+        h.append("Cache-Control", "no-store");
+    }
+}
+
+/// Finds and runs the handler for a request.
+fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
     let method = req.method();
     if !KNOWN_METHODS.contains(&method) {
         return pages::error(
@@ -298,6 +381,11 @@ pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
             continue;
         };
         if r.method == lookup {
+            if r.writes == Writes::Yes
+                && let Some(why) = guard::cross_origin(req)
+            {
+                return pages::cross_site(app, req, &why);
+            }
             let mut ctx = Ctx::new(app, req, peer, params, segments);
             let response = (r.handler)(&mut ctx);
             return ctx.finish(response);

@@ -72,7 +72,10 @@ impl<'a> Page<'a> {
                 "facts",
                 self.facts.map(strategies::facts_html).unwrap_or_default(),
             )
-            .html("xray_request", xray::request_html(ctx.req, &self.marks))
+            .html("xray_request", {
+                ctx.shows_cookies();
+                xray::request_html(ctx.req, &self.marks)
+            })
             .html("xray_response", xray::RESPONSE_MARK);
         match ctx.render("layout.html", &layout_vars) {
             Ok(html) => Response::html(status, html),
@@ -140,6 +143,57 @@ pub fn not_found(req: &Request) -> Response {
         &format!(
             "There is no page at {}. The list of lessons is at / (GET /).",
             crate::text::Clip(req.path(), 200)
+        ),
+    )
+}
+
+/// `403 Forbidden` for a state-changing request that came from another
+/// site (see [`super::guard`]): a short lesson on CSRF for browsers, one
+/// sentence for curl and telnet.
+pub fn cross_site(app: &super::App, req: &Request, why: &super::guard::CrossOrigin) -> Response {
+    let status = Status::FORBIDDEN;
+    let sentence = format!(
+        "goldfish refused {} {}, because {why}: a request that changes state must come from \
+         one of goldfish's own pages (cross-site request forgery protection).",
+        req.method(),
+        crate::text::Clip(req.path(), 200)
+    );
+    if !wants_html(req) {
+        return Response::text(status, format!("{sentence}\n"));
+    }
+    let vars = Vars::new()
+        .text("method", req.method())
+        .text("path", crate::text::Clip(req.path(), 200).to_string())
+        .text("reason", why.to_string())
+        .html(
+            "head",
+            super::xray::request_html(req, &["Sec-Fetch-Site:", "Origin:", "Host:"]),
+        );
+    match app.config.www.compiled("cross-site.html").and_then(|t| {
+        t.render(&vars)
+            .map_err(|error| crate::www::PageError::Template {
+                name: "cross-site.html".into(),
+                error,
+            })
+    }) {
+        Ok(html) => Response::html(status, html),
+        Err(_) => error(req, status, &sentence),
+    }
+}
+
+/// `421 Misdirected Request` for a `Host` goldfish does not answer to
+/// (see [`super::guard`]): DNS rebinding protection.
+pub fn misdirected(req: &Request, host: &str) -> Response {
+    error(
+        req,
+        Status::MISDIRECTED_REQUEST,
+        &format!(
+            "goldfish does not answer to the host name {}: it answers to localhost, *.localhost, \
+             IP addresses, and the names given with --allowed-hosts. (A name that suddenly points \
+             at this machine is how a DNS rebinding attack reaches a local server.) If you \
+             meant to use this name, start goldfish with --allowed-hosts {}.",
+            crate::text::Excerpt(host, 100),
+            crate::text::Clip(host, 100)
         ),
     )
 }

@@ -271,7 +271,7 @@ mod tests {
         send(
             app,
             &format!(
-                "POST /server-session HTTP/1.1\r\nHost: a\r\n{cookie}\
+                "POST /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\
                  Content-Type: application/x-www-form-urlencoded\r\n\
                  Content-Length: {}\r\n\r\n{body}",
                 body.len()
@@ -285,7 +285,7 @@ mod tests {
             .unwrap_or_default();
         send(
             app,
-            &format!("GET /server-session HTTP/1.1\r\nHost: a\r\n{cookie}\r\n"),
+            &format!("GET /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\r\n"),
         )
     }
 
@@ -407,7 +407,7 @@ mod tests {
             assert!(text.contains("Start Redis"), "{text}");
         }
         // Pages that do not use the store are unaffected.
-        let hello = send(&app, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
+        let hello = send(&app, "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         assert_eq!(hello.status, Status::OK);
     }
 }

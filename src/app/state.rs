@@ -8,13 +8,15 @@
 //! 2. save the session — only if it was modified: a new signed cookie, or a
 //!    deletion when the session was emptied; likewise the server-side
 //!    session, in its store (`server_session.rs`), with a 503 if that fails;
-//! 3. add `Vary: Cookie` when the session was read at all, so no cache
-//!    serves one visitor's page to another;
+//! 3. add `Vary: Cookie` when the body depends on the request's cookies
+//!    (a cookie or the session was read, or the page shows the X-ray), so
+//!    no cache serves one visitor's page to another;
 //! 4. fill the X-ray with the `Set-Cookie` lines really being sent.
 //!
 //! The session is loaded lazily, on first use: a page that never touches it
 //! never checks a signature.
 
+use std::cell::Cell;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
@@ -75,6 +77,10 @@ pub struct Ctx<'a> {
     set_cookies: Vec<String>,
     /// The time this request is handled at (injectable in tests).
     pub now: SystemTime,
+    /// Whether the response's body depends on the request's `Cookie`
+    /// lines: the handler read a cookie, or the page shows the X-ray.
+    /// Then the response says `Vary: Cookie`.
+    uses_cookies: Cell<bool>,
 }
 
 impl<'a> Ctx<'a> {
@@ -96,6 +102,7 @@ impl<'a> Ctx<'a> {
             server_session: None,
             set_cookies: Vec::new(),
             now: SystemTime::now(),
+            uses_cookies: Cell::new(false),
         }
     }
 
@@ -109,6 +116,7 @@ impl<'a> Ctx<'a> {
 
     /// The request's cookies (all `Cookie` lines joined).
     pub fn cookies(&mut self) -> &RequestCookies {
+        self.uses_cookies.set(true);
         let req = self.req;
         self.cookies
             .get_or_insert_with(|| RequestCookies::parse(req.headers_named("cookie")))
@@ -218,6 +226,12 @@ impl<'a> Ctx<'a> {
         ))
     }
 
+    /// Notes that the response shows the request's `Cookie` lines (the
+    /// X-ray does), so it must say `Vary: Cookie`.
+    pub fn shows_cookies(&self) {
+        self.uses_cookies.set(true);
+    }
+
     /// Asks for a cookie to be set on the response.
     ///
     /// # Errors
@@ -249,15 +263,20 @@ impl<'a> Ctx<'a> {
             resp.headers.append("Set-Cookie", line);
         }
         if let Some((session, _)) = &self.session {
-            if session.accessed() {
-                resp.headers.append("Vary", "Cookie");
-            }
+            // (Loading the session read the cookies: `Vary` follows below.)
             let line = session
                 .modified()
                 .then(|| self.session_cookie_line(session));
             if let Some(Some(line)) = line {
                 resp.headers.append("Set-Cookie", line);
             }
+        }
+        let varies = resp
+            .headers
+            .get_all("vary")
+            .any(|v| v.eq_ignore_ascii_case("cookie"));
+        if self.uses_cookies.get() && !varies {
+            resp.headers.append("Vary", "Cookie");
         }
         if let Some(Ok(server)) = self.server_session.as_mut() {
             let name = self.app.config.sid_cookie.as_str();

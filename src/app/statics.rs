@@ -12,12 +12,28 @@ pub fn serve(ctx: &mut Ctx) -> Response {
     let segments: Vec<&str> = ctx.segments[1..].iter().map(String::as_str).collect();
     match ctx.app.config.www.static_file(&segments) {
         Ok((bytes, content_type)) => {
-            let mut r = Response::new(Status::OK);
-            r.headers.append("Content-Type", content_type);
-            // Embedded files change only with a new binary; from disk
-            // (`--www`), they change as you edit, so don't cache them.
+            let tag = etag(&bytes);
+            // `no-cache` is "store it, but ask me before each use": files
+            // from disk (`--www`) change as you edit them. Asking costs
+            // little: the browser sends the tag back, and an unchanged
+            // file is a `304` with no body (RFC 9110 §13.1.2, §15.4.5).
+            let unchanged = ctx
+                .req
+                .header("if-none-match")
+                .is_some_and(|v| none_match_fails(v, &tag));
+            let mut r = Response::new(if unchanged {
+                Status::NOT_MODIFIED
+            } else {
+                Status::OK
+            });
+            if !unchanged {
+                r.headers.append("Content-Type", content_type);
+            }
+            r.headers.append("ETag", tag);
             r.headers.append("Cache-Control", "no-cache");
-            r.body = bytes.into_owned();
+            if !unchanged {
+                r.body = bytes.into_owned();
+            }
             r
         }
         Err(StaticError::Forbidden { segment }) => pages::error(
@@ -30,5 +46,57 @@ pub fn serve(ctx: &mut Ctx) -> Response {
             ),
         ),
         Err(StaticError::NotFound) => pages::not_found(ctx.req),
+    }
+}
+
+/// A strong entity tag for a file's bytes (RFC 9110 §8.8.3): the first 16
+/// bytes of their SHA-256, in hex and quotes. The same bytes always get
+/// the same tag, so it survives restarts, and any edit changes it.
+fn etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// `If-None-Match` (RFC 9110 §13.1.2): does the client's list name the
+/// current `tag`? Then the condition is false and the answer is `304`.
+/// The comparison is the weak one (a `W/` prefix is ignored), and `*`
+/// matches any current representation.
+fn none_match_fails(field: &str, tag: &str) -> bool {
+    field
+        .split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn if_none_match_compares_weakly() {
+        let tag = etag(b"body{}");
+        let cases: &[(String, bool, &str)] = &[
+            (tag.clone(), true, "the same tag: 304"),
+            (format!("W/{tag}"), true, "weak comparison ignores W/"),
+            (format!("\"0000\", {tag}"), true, "any tag of the list"),
+            ("*".into(), true, "* matches any current file"),
+            ("\"0000\"".into(), false, "another tag: send the file"),
+            (
+                tag.trim_matches('"').into(),
+                false,
+                "an unquoted tag is not the tag",
+            ),
+        ];
+        for (field, want, why) in cases {
+            let got = none_match_fails(field, &tag);
+            assert_eq!(
+                got, *want,
+                "{why}: none_match_fails({field:?}) = {got}; want {want}"
+            );
+        }
+        assert_ne!(etag(b"a"), etag(b"b"));
+        assert_eq!(etag(b"a").len(), 34);
     }
 }

@@ -136,7 +136,7 @@ mod tests {
 
     #[test]
     fn a_form_body_follows_the_head() {
-        let r = req("POST /form/step-one HTTP/1.1\r\nHost: a\r\n\
+        let r = req("POST /form/step-one HTTP/1.1\r\nHost: 127.0.0.1\r\n\
                      Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 14\r\n\r\n\
                      fav-color=blue");
         let html = request_html(&r, &["fav-color=blue"]);

@@ -109,6 +109,9 @@ OPTIONS:
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
+    --allowed-hosts NAMES  host names to answer to, comma-separated, besides localhost,
+                           *.localhost and IP addresses (others get 421: DNS rebinding
+                           protection); .example.com allows its subdomains, * all
     --session-digest sha1|sha256
                            the HMAC of the session cookie        [default sha256]
                            sha1 reads and writes a stock Flask app's cookies
@@ -194,6 +197,15 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--trace" => config.server.log.trace = true,
             "--quiet" => config.server.log.sink = Sink::Off,
             "--secure-cookies" => config.app.secure_cookies = true,
+            "--allowed-hosts" => {
+                let list = value(flag)?;
+                config.app.allowed_hosts = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(str::to_string)
+                    .collect();
+            }
             "--session-digest" => {
                 let name = value(flag)?;
                 config.app.session_digest = Digest::parse(&name).ok_or_else(|| {
@@ -225,6 +237,72 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
     // Application warnings (an oversized session cookie) go where the log goes.
     config.app.log = config.server.log.clone();
     Ok(Command::Serve(Box::new(config)))
+}
+
+/// The `SECRET_KEY` the README uses in its examples: public, so a server
+/// that runs with it has sessions anyone can forge.
+pub const README_KEY: &str = "SHHHHHHHHHHH SEEKRIT";
+
+/// The shortest `SECRET_KEY` goldfish starts without a warning: 16 bytes.
+/// The HMAC key is derived from it, so a short key is a guessable key;
+/// OWASP and Flask's documentation ask for 32 random bytes (or more).
+pub const MIN_KEY_BYTES: usize = 16;
+
+/// What `goldfish` says at start about a configuration that works but may
+/// not be what was meant: weak keys, `--trace` printing tokens, and a
+/// server reachable from other machines. Pure, so it is tested here.
+pub fn start_warnings(config: &Config) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(key) = &config.app.secret_key {
+        if key.0 == README_KEY.as_bytes() {
+            out.push(format!(
+                "WARNING: SECRET_KEY is {README_KEY:?}, the example key printed in goldfish's \
+                 README: anyone can sign a session cookie your server believes. Fine on your \
+                 own machine; for a class, use a random one, e.g. \
+                 SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            ));
+        } else if key.0.len() < MIN_KEY_BYTES {
+            out.push(format!(
+                "WARNING: SECRET_KEY is only {} bytes: a short key can be guessed, and with it \
+                 anyone can sign a session cookie your server believes. Use {MIN_KEY_BYTES} \
+                 bytes or more, e.g. SECRET_KEY=$(python3 -c 'import secrets; \
+                 print(secrets.token_hex(32))')",
+                key.0.len()
+            ));
+        }
+    }
+    if config.server.log.trace {
+        out.push(
+            "NOTE: --trace prints every request head as it arrives, Cookie lines included: the \
+             session and sid tokens of everyone who visits appear in this log, and whoever \
+             reads it can use them."
+                .into(),
+        );
+    }
+    let loopback = config.host == "localhost"
+        || config.host == "::1"
+        || config
+            .host
+            .parse::<core::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    if !loopback {
+        let names = if config.app.allowed_hosts.is_empty() {
+            "other host names are refused with 421 (a name that suddenly points here is how DNS \
+             rebinding attacks a local server); to use one, list it: --allowed-hosts NAME,NAME"
+                .to_string()
+        } else {
+            format!(
+                "besides them, only these names are answered: {}",
+                config.app.allowed_hosts.join(", ")
+            )
+        };
+        out.push(format!(
+            "NOTE: listening on {}, so other machines can connect. They reach goldfish by this \
+             machine's IP address (http://ADDRESS:{}/) or as localhost; {names}.",
+            config.host, config.port
+        ));
+    }
+    out
 }
 
 fn parse_number(s: &str, what: &str, min: u64, max: u64) -> Result<u64, CliError> {
@@ -260,6 +338,67 @@ mod tests {
             Command::Serve(c) => Ok(*c),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn start_warnings_say_what_may_not_be_meant() {
+        let cases: &[(&str, &[&str], &[(&str, &str)], &[&str])] = &[
+            ("a plain start says nothing", &[], &[], &[]),
+            (
+                "a good key says nothing",
+                &[],
+                &[("SECRET_KEY", "0123456789abcdef0123")],
+                &[],
+            ),
+            (
+                "a short key",
+                &[],
+                &[("SECRET_KEY", "s3")],
+                &["SECRET_KEY is only 2 bytes"],
+            ),
+            (
+                "the README's key",
+                &[],
+                &[("SECRET_KEY", README_KEY)],
+                &["the example key printed in goldfish's README"],
+            ),
+            ("--trace", &["--trace"], &[], &["session and sid tokens"]),
+            (
+                "0.0.0.0",
+                &["--host", "0.0.0.0"],
+                &[],
+                &[
+                    "other host names are refused with 421",
+                    "--allowed-hosts NAME",
+                ],
+            ),
+            (
+                "0.0.0.0 with names",
+                &["--host", "0.0.0.0", "--allowed-hosts", "a.lan, b.lan"],
+                &[],
+                &["only these names are answered: a.lan, b.lan"],
+            ),
+            ("localhost is loopback", &["--host", "localhost"], &[], &[]),
+            ("127.0.0.2 is loopback", &["--host", "127.0.0.2"], &[], &[]),
+        ];
+        for (why, args, env, want) in cases {
+            let config = run(args, env).unwrap();
+            let got = start_warnings(&config).join("\n");
+            for w in *want {
+                assert!(
+                    got.contains(w),
+                    "{why}: start_warnings = {got:?}; want it to say {w:?}"
+                );
+            }
+            if want.is_empty() {
+                assert!(
+                    got.is_empty(),
+                    "{why}: start_warnings = {got:?}; want nothing"
+                );
+            }
+        }
+        let c = run(&["--allowed-hosts", "a.lan,,.b.lan"], &[]).unwrap();
+        assert_eq!(c.app.allowed_hosts, ["a.lan", ".b.lan"]);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! ```text
 //! HTTP/1.1 200 OK\r\n                       status-line (RFC 9112 §4)
 //! Content-Type: text/plain; charset=utf-8\r\n
+//! X-Content-Type-Options: nosniff\r\n       believe Content-Type, don't guess
+//! Content-Security-Policy: frame-ancestors 'none'\r\n   no framing by other sites
 //! Date: Wed, 25 Nov 2026 19:25:23 GMT\r\n   origin servers MUST send Date (RFC 9110 §6.6.1)
 //! Content-Length: 13\r\n                    exact body size (RFC 9110 §8.6)
 //! \r\n
@@ -66,6 +68,9 @@ statuses! {
     UNSUPPORTED_MEDIA_TYPE = 415, "Unsupported Media Type";
     /// 417 Expectation Failed — RFC 9110 §15.5.18.
     EXPECTATION_FAILED = 417, "Expectation Failed";
+    /// 421 Misdirected Request — RFC 9110 §15.5.20: this server does not
+    /// answer for the host the request names.
+    MISDIRECTED_REQUEST = 421, "Misdirected Request";
     /// 431 Request Header Fields Too Large — RFC 6585 §5.
     REQUEST_HEADER_FIELDS_TOO_LARGE = 431, "Request Header Fields Too Large";
     /// 500 Internal Server Error — RFC 9110 §15.6.1.
@@ -106,11 +111,20 @@ impl Response {
         }
     }
 
-    /// A `text/plain; charset=utf-8` response.
+    /// A `text/plain; charset=utf-8` response, with the two fields that
+    /// keep a browser from treating text as something else:
+    /// `X-Content-Type-Options: nosniff` (the browser believes
+    /// `Content-Type` instead of guessing HTML from the bytes: these
+    /// answers often quote the request) and `Content-Security-Policy:
+    /// frame-ancestors 'none'` (no other site may show it in a frame).
+    /// The server's own error answers (400, 408, 413, …) are built here.
     pub fn text(status: Status, body: impl Into<String>) -> Response {
         let mut r = Response::new(status);
         r.headers
             .append("Content-Type", "text/plain; charset=utf-8");
+        r.headers.append("X-Content-Type-Options", "nosniff");
+        r.headers
+            .append("Content-Security-Policy", "frame-ancestors 'none'");
         r.body = body.into().into_bytes();
         r
     }
@@ -165,6 +179,8 @@ impl Response {
     ///     String::from_utf8(out).unwrap(),
     ///     "HTTP/1.1 200 OK\r\n\
     ///      Content-Type: text/plain; charset=utf-8\r\n\
+    ///      X-Content-Type-Options: nosniff\r\n\
+    ///      Content-Security-Policy: frame-ancestors 'none'\r\n\
     ///      Date: Wed, 25 Nov 2026 19:25:23 GMT\r\n\
     ///      Content-Length: 13\r\n\
     ///      Connection: close\r\n\
@@ -265,6 +281,8 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "HTTP/1.1 200 OK\r\n\
              Content-Type: text/plain; charset=utf-8\r\n\
+             X-Content-Type-Options: nosniff\r\n\
+             Content-Security-Policy: frame-ancestors 'none'\r\n\
              Set-Cookie: a=1; Path=/\r\n\
              Set-Cookie: b=2; Path=/\r\n\
              Date: Wed, 25 Nov 2026 19:25:23 GMT\r\n\
