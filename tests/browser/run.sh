@@ -66,4 +66,6 @@ echo "browser: goldfish at $url/, Chromium at $chromium"
 
 rc=0
 (cd "$caller" && CHROMIUM="$chromium" node "$here/check.mjs" "$url" "$@") || rc=$?
+# Cross-site attacks from a page on another site (localhost vs 127.0.0.1).
+(cd "$caller" && CHROMIUM="$chromium" node "$here/csrf.mjs" "$url") || rc=$?
 exit "$rc"
