@@ -138,3 +138,33 @@ fn www_without_templates_fails_at_start_with_a_sentence() {
     );
     assert!(!stderr.contains("Serving on"), "{stderr}");
 }
+
+/// At start, goldfish says once what may not be what was meant: `--trace`
+/// prints everyone's session tokens, and a `SECRET_KEY` under 16 bytes can
+/// be guessed.
+#[test]
+fn start_warns_about_trace_and_a_short_key() {
+    let mut bin = run_binary(&["--trace"]);
+    let note = bin.wait_for_stderr(|l| l.contains("--trace prints every request head"));
+    assert!(note.contains("session and sid tokens"), "{note}");
+    drop(bin);
+
+    let mut child = Command::new(BIN)
+        .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
+        .env("SECRET_KEY", "s3")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start goldfish");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    let found = lines
+        .by_ref()
+        .take(60)
+        .map_while(Result::ok)
+        .find(|l| l.contains("SECRET_KEY is only 2 bytes"));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found.is_some(), "no warning about a 2-byte SECRET_KEY");
+}

@@ -88,6 +88,21 @@ fn access_log_escapes_control_bytes() {
     assert_access_line(&lines[0], "GET /\\x1b[31mred HTTP/1.1", 400);
 }
 
+/// The bidirectional controls of Unicode cannot make a log line read
+/// differently from its bytes: `report\u{202e}txt.exe` (RIGHT-TO-LEFT
+/// OVERRIDE, "Trojan Source") would display as `reportexe.txt`; the log
+/// shows the escape instead, as it does for the isolates U+2066–U+2069.
+#[test]
+fn access_log_escapes_bidi_controls() {
+    let server = start_with(config());
+    server.exchange("GET /report\u{202e}txt.exe HTTP/1.1\r\nHost: localhost\r\n\r\n".as_bytes());
+    server.exchange("GET /a\u{2066}b\u{2069} HTTP/1.1\r\nHost: localhost\r\n\r\n".as_bytes());
+    let lines = server.log_lines();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_access_line(&lines[0], "GET /report\\u{202e}txt.exe HTTP/1.1", 400);
+    assert_access_line(&lines[1], "GET /a\\u{2066}b\\u{2069} HTTP/1.1", 400);
+}
+
 /// `--trace`: the request head as received (`> `), the response head as
 /// sent (`< `), then the access line — one block per exchange.
 #[test]
