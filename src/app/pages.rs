@@ -97,7 +97,7 @@ pub fn session_rows(session: &Session) -> String {
     for (k, v) in session.iter() {
         rows.push_str(&format!(
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-            escape(k),
+            escape(&k.to_string_lossy()),
             escape(&crate::session::to_json(v)),
             v.type_name()
         ));

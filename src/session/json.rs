@@ -29,10 +29,18 @@
 //! - **Floats as Python's `repr`.** The shortest digits that read back as
 //!   the same float, always with a `.0` or an exponent so it stays a float:
 //!   `1.0`, `0.1`, `1e+16`, `1e-05`. See [`python_float_repr`].
+//! - **Python's values, not just JSON's.** Three things Python's `json`
+//!   writes go beyond RFC 8259, and Flask puts them in session cookies:
+//!   integers of any size (`10**30` is written as its 31 digits), lone
+//!   surrogates (`"\ud800"`, a Python `str` but not a Unicode string), and
+//!   the words `NaN`, `Infinity` and `-Infinity` for `float('nan')` and
+//!   the infinities, which RFC 8259 §6 does not permit. goldfish reads and
+//!   writes all three exactly as Python does, so a session survives a
+//!   goldfish write unchanged.
 //!
-//! Reading is strict ([`from_json`]): one value, nothing after it, no
-//! trailing commas, no leading zeros, no `NaN`, no lone surrogates, no
-//! duplicate keys, integers that fit in 64 bits, at most [`MAX_DEPTH`]
+//! Reading is otherwise strict ([`from_json`]): one value, nothing after
+//! it, no trailing commas, no leading zeros, no duplicate keys, integers
+//! of at most 4300 digits (Python's own limit), at most [`MAX_DEPTH`]
 //! levels and [`MAX_JSON_BYTES`] bytes. A session cookie comes from the
 //! network, so this parser will see hostile input; it never recurses
 //! deeper than the depth limit (in fact it does not recurse at all), never
@@ -46,6 +54,7 @@ mod tests;
 pub use error::{JsonError, JsonErrorKind};
 pub use parse::{MAX_DEPTH, MAX_JSON_BYTES, from_json};
 
+use super::pystr::PyStr;
 use super::value::Value;
 
 /// Writes `value` as compact, sorted, ASCII-only JSON, byte for byte as
@@ -53,10 +62,10 @@ use super::value::Value;
 ///
 /// NaN and ±infinity have no JSON spelling (RFC 8259 §6: "Numeric values
 /// that cannot be represented in the grammar below (such as Infinity and
-/// NaN) are not permitted"). Python writes the non-JSON words `NaN` and
-/// `Infinity` anyway. goldfish writes `null`, as JavaScript's
-/// `JSON.stringify` does, so that `to_json` cannot fail and what it writes
-/// can always be read back by a strict parser (ours refuses `NaN`).
+/// NaN) are not permitted"). Python writes the words `NaN`, `Infinity` and
+/// `-Infinity` anyway, and reads them back; so does goldfish, because the
+/// session is Python's format first (JavaScript's `JSON.stringify` writes
+/// `null` instead, which would turn Flask's `nan` into `None`).
 ///
 /// Recursion here follows the value's nesting. Values read by [`from_json`]
 /// are at most [`MAX_DEPTH`] deep; a value built by code is as deep as that
@@ -80,8 +89,12 @@ fn write_value(value: &Value, out: &mut String) {
         Value::Bool(true) => out.push_str("true"),
         Value::Bool(false) => out.push_str("false"),
         Value::Int(n) => out.push_str(&n.to_string()),
-        Value::Float(x) if x.is_finite() => out.push_str(&python_float_repr(*x)),
-        Value::Float(_) => out.push_str("null"),
+        Value::BigInt(n) => out.push_str(n.as_str()),
+        Value::Float(x) if x.is_nan() => out.push_str("NaN"),
+        Value::Float(x) if x.is_infinite() => {
+            out.push_str(if *x > 0.0 { "Infinity" } else { "-Infinity" });
+        }
+        Value::Float(x) => out.push_str(&python_float_repr(*x)),
         Value::Str(s) => write_string(s, out),
         Value::List(items) => {
             out.push('[');
@@ -111,26 +124,27 @@ fn write_value(value: &Value, out: &mut String) {
 
 /// `string = quotation-mark *char quotation-mark` — RFC 8259 §7, with
 /// Python's `ensure_ascii=True` choice of which characters to escape.
-fn write_string(s: &str, out: &mut String) {
+fn write_string(s: &PyStr, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
+    for cp in s.code_points() {
+        match char::from_u32(cp) {
+            Some('"') => out.push_str("\\\""),
+            Some('\\') => out.push_str("\\\\"),
+            Some('\n') => out.push_str("\\n"),
+            Some('\r') => out.push_str("\\r"),
+            Some('\t') => out.push_str("\\t"),
+            Some('\u{8}') => out.push_str("\\b"),
+            Some('\u{c}') => out.push_str("\\f"),
+            Some(c @ ' '..='~') => out.push(c),
+            // Everything else, controls and DEL included, as UTF-16 code
+            // units: one for the Basic Multilingual Plane (a lone
+            // surrogate too, `\ud800`, as Python writes it), a surrogate
+            // pair above U+FFFF.
+            _ if cp <= 0xFFFF => out.push_str(&format!("\\u{cp:04x}")),
             _ => {
-                // Everything else, controls and DEL included, as UTF-16
-                // code units: one for the Basic Multilingual Plane, a
-                // surrogate pair above U+FFFF.
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+                let offset = cp - 0x10000;
+                let (high, low) = (0xD800 + (offset >> 10), 0xDC00 + (offset & 0x3FF));
+                out.push_str(&format!("\\u{high:04x}\\u{low:04x}"));
             }
         }
     }

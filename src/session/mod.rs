@@ -88,6 +88,7 @@ pub mod base64url;
 pub mod hmac_sha1;
 pub mod id;
 pub mod json;
+pub mod pystr;
 pub mod sha1;
 // The file is named after the type it holds, as the other files in this
 // folder are; everything in it is re-exported below.
@@ -100,6 +101,7 @@ pub mod zlib;
 
 pub use id::{IdError, SessionId};
 pub use json::{JsonError, from_json, to_json};
+pub use pystr::PyStr;
 pub use server_session::{Origin, Saved, ServerSession};
 pub use session::{LoadOutcome, NotAList, PERMANENT_KEY, PERMANENT_SESSION_LIFETIME, Session};
 pub use signer::{CookieParts, Digest, Key, KeyUsed, SignError, Signer, Unsigned};

@@ -28,6 +28,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use super::json::to_json;
+use super::pystr::PyStr;
 use super::signer::{KeyUsed, SignError, Signer};
 use super::value::Value;
 
@@ -54,7 +55,8 @@ pub const PERMANENT_KEY: &str = "_permanent";
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Session {
     /// The dictionary, sorted by key (so it serializes as Flask does).
-    data: BTreeMap<String, Value>,
+    /// Keys are Python `str`s: Flask's may hold a lone surrogate.
+    data: BTreeMap<PyStr, Value>,
     /// Set by every method that can change `data`; never cleared.
     modified: bool,
     /// Set by every method that reads or changes `data`; never cleared. A
@@ -69,7 +71,7 @@ impl Session {
     }
 
     /// A session holding `data`, as read from a cookie: not modified, not accessed.
-    pub fn from_map(data: BTreeMap<String, Value>) -> Session {
+    pub fn from_map(data: BTreeMap<PyStr, Value>) -> Session {
         Session {
             data,
             ..Session::default()
@@ -81,13 +83,13 @@ impl Session {
     /// `session.get(key)`: the value, if any.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.accessed.set(true);
-        self.data.get(key)
+        self.data.get(key.as_bytes())
     }
 
     /// `key in session`.
     pub fn contains_key(&self, key: &str) -> bool {
         self.accessed.set(true);
-        self.data.contains_key(key)
+        self.data.contains_key(key.as_bytes())
     }
 
     /// `len(session)`.
@@ -103,7 +105,7 @@ impl Session {
     }
 
     /// `session.items()`, in key order.
-    pub fn iter(&self) -> btree_map::Iter<'_, String, Value> {
+    pub fn iter(&self) -> btree_map::Iter<'_, PyStr, Value> {
         self.accessed.set(true);
         self.data.iter()
     }
@@ -117,7 +119,7 @@ impl Session {
     // --- changing: marks modified and accessed ---
 
     /// `session[key] = value`. Returns the value it replaced.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+    pub fn insert(&mut self, key: impl Into<PyStr>, value: impl Into<Value>) -> Option<Value> {
         self.touch();
         self.data.insert(key.into(), value.into())
     }
@@ -127,7 +129,7 @@ impl Session {
     /// (Only when the key exists: a `None` changed nothing.)
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         self.accessed.set(true);
-        let value = self.data.get_mut(key)?;
+        let value = self.data.get_mut(key.as_bytes())?;
         self.modified = true;
         Some(value)
     }
@@ -141,7 +143,7 @@ impl Session {
         self.accessed.set(true);
         let slot = self
             .data
-            .entry(key.to_owned())
+            .entry(PyStr::from(key))
             .or_insert_with(|| Value::List(Vec::new()));
         match slot.as_list_mut() {
             Some(items) => {
@@ -159,7 +161,7 @@ impl Session {
     /// `session.pop(key, None)`. Marks modified only if the key was there.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         self.accessed.set(true);
-        let removed = self.data.remove(key);
+        let removed = self.data.remove(key.as_bytes());
         if removed.is_some() {
             self.modified = true;
         }
@@ -206,7 +208,7 @@ impl Session {
     }
 
     /// The dictionary, for the server-side store.
-    pub fn into_map(self) -> BTreeMap<String, Value> {
+    pub fn into_map(self) -> BTreeMap<PyStr, Value> {
         self.data
     }
 

@@ -58,6 +58,7 @@ use std::time::{Duration, SystemTime};
 
 use super::base64url;
 use super::json::{MAX_JSON_BYTES, from_json};
+use super::pystr::PyStr;
 use super::value::Value;
 use super::zlib::{self, ZlibError};
 use crate::http::date::{from_unix_seconds, unix_seconds};
@@ -77,7 +78,7 @@ pub const SALT: &[u8] = b"cookie-session";
 /// let cookie = signer.sign(r#"{"fav_number":42}"#, now);
 /// assert_eq!(cookie, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io");
 /// let unsigned = signer.unsign(&cookie, Some(Duration::from_secs(60)), now).unwrap();
-/// assert_eq!(unsigned.data["fav_number"].as_i64(), Some(42));
+/// assert_eq!(unsigned.get("fav_number").and_then(|v| v.as_i64()), Some(42));
 /// ```
 #[derive(Debug, Clone)]
 pub struct Signer {
@@ -246,7 +247,7 @@ impl Signer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unsigned {
     /// The session dictionary.
-    pub data: BTreeMap<String, Value>,
+    pub data: BTreeMap<PyStr, Value>,
     /// When it was signed, in seconds since 1970 (as on the wire).
     pub timestamp: u64,
     /// Which key verified it.
@@ -254,6 +255,11 @@ pub struct Unsigned {
 }
 
 impl Unsigned {
+    /// `data[key]`, if there is such a key.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.data.get(key.as_bytes())
+    }
+
     /// The timestamp as a `SystemTime`.
     pub fn signed_at(&self) -> SystemTime {
         timestamp_to_time(self.timestamp)

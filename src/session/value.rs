@@ -7,6 +7,16 @@
 //! Python (and goldfish) keep whole numbers (`Int`) apart from the rest
 //! (`Float`).
 //!
+//! Python's values are wider than Rust's obvious types, in two ways that
+//! matter for reading every session Flask writes:
+//! - **Integers have no limit.** `10**30` is a Python `int`. `Value::Int`
+//!   holds what fits in an `i64`; anything bigger is a [`BigInt`], which
+//!   keeps the decimal digits as they came, so it is written back byte for
+//!   byte. (Python itself refuses to read or write an integer of more than
+//!   4300 digits, `sys.int_info.default_max_str_digits`; so does goldfish.)
+//! - **Strings may hold lone surrogates.** `"\ud800"` is a Python `str`,
+//!   and not a Rust `String`; see [`PyStr`].
+//!
 //! Facts worth knowing before reading the code:
 //! - `Map` is a `BTreeMap`, so keys are always sorted. That is on purpose:
 //!   Flask writes its session JSON with `sort_keys=True`, and a sorted map
@@ -22,6 +32,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::json;
+use super::pystr::PyStr;
 
 /// One value in the session: the JSON data model, with integers kept exact.
 ///
@@ -40,19 +51,71 @@ pub enum Value {
     /// JSON `true`/`false`, Python `True`/`False`.
     Bool(bool),
     /// A JSON number without fraction or exponent that fits in 64 bits.
-    /// (Python's `int` has no limit; `json::from_json` refuses what does not
-    /// fit rather than rounding it.)
     Int(i64),
-    /// A JSON number with a fraction or exponent, e.g. `1.5` or `1e+16`.
-    /// May hold NaN or infinity if code puts them there; JSON cannot
-    /// (see `json::to_json`).
+    /// A whole number that does not fit in 64 bits: Python's `int` has no
+    /// limit. Never holds a value an `Int` could.
+    BigInt(BigInt),
+    /// A JSON number with a fraction or exponent, e.g. `1.5` or `1e+16`,
+    /// or one of the three words Python's JSON adds, `NaN`, `Infinity`
+    /// and `-Infinity` (see `json.rs`).
     Float(f64),
-    /// A JSON string. Always valid Unicode (no lone surrogates).
-    Str(String),
+    /// A JSON string: a Python `str`, which may hold lone surrogates.
+    Str(PyStr),
     /// A JSON array, Python `list`.
     List(Vec<Value>),
-    /// A JSON object, Python `dict`. Keys are unique and sorted.
-    Map(BTreeMap<String, Value>),
+    /// A JSON object, Python `dict`. Keys are unique and sorted by code point.
+    Map(BTreeMap<PyStr, Value>),
+}
+
+/// A Python `int` too big for an `i64`, kept as its decimal digits.
+///
+/// No arithmetic: a session only carries numbers from one request to the
+/// next, so the digits are all goldfish needs — read, shown and written
+/// back unchanged.
+///
+/// # Examples
+/// ```
+/// use goldfish::session::value::BigInt;
+/// let big = BigInt::parse("1000000000000000000000000000000").unwrap();
+/// assert_eq!(big.to_string(), "1000000000000000000000000000000");
+/// assert_eq!(BigInt::parse("42"), None, "fits in an i64: a Value::Int");
+/// assert_eq!(BigInt::parse("007"), None, "not how Python writes an int");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BigInt {
+    /// `-?[1-9][0-9]*`, outside `i64::MIN..=i64::MAX`, at most
+    /// [`BigInt::MAX_DIGITS`] digits.
+    digits: String,
+}
+
+impl BigInt {
+    /// CPython's `sys.int_info.default_max_str_digits` (3.11 and later):
+    /// it refuses to turn a longer string of digits into an `int`, or an
+    /// `int` into one, so Flask can neither read nor write such a session.
+    pub const MAX_DIGITS: usize = 4300;
+
+    /// The integer these decimal digits spell, if it is too big for an
+    /// `i64`, written as Python writes an `int`, and not too long for Python.
+    pub fn parse(text: &str) -> Option<BigInt> {
+        let magnitude = text.strip_prefix('-').unwrap_or(text);
+        let canonical = magnitude.bytes().all(|b| b.is_ascii_digit())
+            && !magnitude.starts_with('0')
+            && (1..=BigInt::MAX_DIGITS).contains(&magnitude.len());
+        (canonical && text.parse::<i64>().is_err()).then(|| BigInt {
+            digits: text.to_owned(),
+        })
+    }
+
+    /// The decimal digits, with a `-` if negative.
+    pub fn as_str(&self) -> &str {
+        &self.digits
+    }
+}
+
+impl fmt::Display for BigInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.digits)
+    }
 }
 
 impl Value {
@@ -63,7 +126,7 @@ impl Value {
         match self {
             Value::Null => "None",
             Value::Bool(_) => "bool",
-            Value::Int(_) => "int",
+            Value::Int(_) | Value::BigInt(_) => "int",
             Value::Float(_) => "float",
             Value::Str(_) => "str",
             Value::List(_) => "list",
@@ -93,20 +156,21 @@ impl Value {
         }
     }
 
-    /// The number as a float, if this is a `Float` or an `Int` (an `i64`
-    /// above 2^53 may be rounded, as it would be in JavaScript).
+    /// The number as a float, if this is a `Float` or an integer (above
+    /// 2^53 rounded to the nearest float, as Python's `float(n)` does).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Float(x) => Some(*x),
             Value::Int(n) => Some(*n as f64),
+            Value::BigInt(n) => n.as_str().parse().ok(),
             _ => None,
         }
     }
 
-    /// The text, if this is a `Str`.
+    /// The text, if this is a `Str` of valid Unicode (no lone surrogate).
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            Value::Str(s) => Some(s),
+            Value::Str(s) => s.as_str(),
             _ => None,
         }
     }
@@ -128,7 +192,7 @@ impl Value {
     }
 
     /// The entries, if this is a `Map`.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn as_map(&self) -> Option<&BTreeMap<PyStr, Value>> {
         match self {
             Value::Map(map) => Some(map),
             _ => None,
@@ -136,7 +200,7 @@ impl Value {
     }
 
     /// The entries, mutably, if this is a `Map`.
-    pub fn as_map_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
+    pub fn as_map_mut(&mut self) -> Option<&mut BTreeMap<PyStr, Value>> {
         match self {
             Value::Map(map) => Some(map),
             _ => None,
@@ -145,7 +209,7 @@ impl Value {
 
     /// `value[key]` for a `Map`; `None` if the key is missing or this is not a map.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.as_map().and_then(|map| map.get(key))
+        self.as_map().and_then(|map| map.get(key.as_bytes()))
     }
 }
 
@@ -155,7 +219,8 @@ impl Value {
 /// | --- | --- | --- |
 /// | `Int(42)` | `42` | |
 /// | `Float(1.0)` | `1.0` | Python's float repr: shortest digits that round-trip |
-/// | `Str("blue")` | `blue` | the raw text; escaping for HTML is the template's job |
+/// | `BigInt` | its digits | |
+/// | `Str("blue")` | `blue` | the raw text (a lone surrogate as `�`); escaping for HTML is the template's job |
 /// | `Bool(true)`, `Null` | `True`, `None` | Python's spellings |
 /// | `List`, `Map` | compact JSON, `["Yes","No"]` | see below |
 ///
@@ -171,8 +236,9 @@ impl fmt::Display for Value {
             Value::Bool(true) => f.write_str("True"),
             Value::Bool(false) => f.write_str("False"),
             Value::Int(n) => write!(f, "{n}"),
+            Value::BigInt(n) => write!(f, "{n}"),
             Value::Float(x) => f.write_str(&json::python_float_repr(*x)),
-            Value::Str(s) => f.write_str(s),
+            Value::Str(s) => write!(f, "{s}"),
             Value::List(_) | Value::Map(_) => f.write_str(&json::to_json(self)),
         }
     }
@@ -210,12 +276,18 @@ impl From<f64> for Value {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::Str(s.to_owned())
+        Value::Str(PyStr::from(s))
     }
 }
 
 impl From<String> for Value {
     fn from(s: String) -> Value {
+        Value::Str(PyStr::from(s))
+    }
+}
+
+impl From<PyStr> for Value {
+    fn from(s: PyStr) -> Value {
         Value::Str(s)
     }
 }
@@ -226,8 +298,8 @@ impl From<Vec<Value>> for Value {
     }
 }
 
-impl From<BTreeMap<String, Value>> for Value {
-    fn from(map: BTreeMap<String, Value>) -> Value {
+impl From<BTreeMap<PyStr, Value>> for Value {
+    fn from(map: BTreeMap<PyStr, Value>) -> Value {
         Value::Map(map)
     }
 }
@@ -245,7 +317,10 @@ mod tests {
 
     #[test]
     fn display_is_what_jinja_shows() {
-        let map: BTreeMap<String, Value> = [("b".to_owned(), Value::Int(1))].into();
+        let map: BTreeMap<PyStr, Value> = [(PyStr::from("b"), Value::Int(1))].into();
+        let mut lone = PyStr::from("a");
+        lone.push_code_point(0xD800);
+        let big = BigInt::parse("-10000000000000000000").unwrap();
         let cases: &[(&str, Value, &str)] = &[
             ("an int is its digits", Value::from(42), "42"),
             ("a negative int", Value::from(-7), "-7"),
@@ -277,6 +352,16 @@ mod tests {
                 r#"["Yes",1]"#,
             ),
             ("a map is its compact JSON", Value::from(map), r#"{"b":1}"#),
+            (
+                "a big int is its digits",
+                Value::BigInt(big),
+                "-10000000000000000000",
+            ),
+            (
+                "a lone surrogate shows as U+FFFD",
+                Value::from(lone),
+                "a\u{fffd}",
+            ),
         ];
         for (why, value, want) in cases {
             let got = value.to_string();
@@ -300,7 +385,7 @@ mod tests {
         assert_eq!(Value::from(2).as_f64(), Some(2.0), "an int is a number");
         assert_eq!(Value::from("x").as_str(), Some("x"));
         assert_eq!(Value::from(1).as_str(), None, "an int is not a str");
-        let map = Value::from(BTreeMap::from([("k".to_owned(), Value::from(true))]));
+        let map = Value::from(BTreeMap::from([(PyStr::from("k"), Value::from(true))]));
         assert_eq!(map.get("k"), Some(&Value::Bool(true)));
         assert_eq!(map.get("missing"), None);
         assert_eq!(Value::from("k").get("k"), None, "a str has no keys");
@@ -322,11 +407,58 @@ mod tests {
     }
 
     #[test]
+    fn big_ints_are_exactly_the_ints_an_i64_cannot_hold() {
+        let cases: &[(&str, &str, bool)] = &[
+            ("i64::MAX fits: an Int", "9223372036854775807", false),
+            ("i64::MAX + 1 is a BigInt", "9223372036854775808", true),
+            ("i64::MIN fits", "-9223372036854775808", false),
+            ("i64::MIN - 1 is a BigInt", "-9223372036854775809", true),
+            ("10**30", "1000000000000000000000000000000", true),
+            (
+                "a leading zero is not how Python writes an int",
+                "09223372036854775808",
+                false,
+            ),
+            ("-0 is not how Python writes an int", "-0", false),
+            ("not a number", "12a", false),
+            ("nothing", "", false),
+            ("a sign alone", "-", false),
+        ];
+        for (why, text, want) in cases {
+            let got = BigInt::parse(text);
+            assert_eq!(
+                got.is_some(),
+                *want,
+                "{why}: BigInt::parse({text:?}) = {got:?}"
+            );
+        }
+        let longest = "9".repeat(BigInt::MAX_DIGITS);
+        assert!(
+            BigInt::parse(&longest).is_some(),
+            "4300 digits: Python's limit"
+        );
+        assert!(
+            BigInt::parse(&format!("-{longest}")).is_some(),
+            "the sign does not count"
+        );
+        assert!(
+            BigInt::parse(&format!("{longest}9")).is_none(),
+            "4301 digits"
+        );
+        let big = Value::BigInt(BigInt::parse("10000000000000000000000").unwrap());
+        assert_eq!((big.as_i64(), big.as_f64()), (None, Some(1e22)));
+    }
+
+    #[test]
     fn type_names_are_pythons() {
         let cases: &[(Value, &str)] = &[
             (Value::Null, "None"),
             (Value::Bool(true), "bool"),
             (Value::Int(1), "int"),
+            (
+                Value::BigInt(BigInt::parse("9223372036854775808").unwrap()),
+                "int",
+            ),
             (Value::Float(1.5), "float"),
             (Value::from("s"), "str"),
             (Value::List(vec![]), "list"),

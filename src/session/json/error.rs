@@ -28,20 +28,14 @@ pub enum JsonErrorKind {
     TrailingComma,
     /// `01`, `-007`.
     LeadingZero,
-    /// `NaN`, `Infinity`, `-Infinity`: Python writes them, JSON has no such words.
-    NotANumberWord,
-    /// A whole number that does not fit in `i64`.
-    IntegerOutOfRange { digits: String },
-    /// A number whose magnitude is too big for an `f64` (it would become infinity).
-    FloatOutOfRange { digits: String },
+    /// A whole number of more than 4300 digits, which Python refuses too.
+    IntegerTooLong { digits: String, count: usize },
     /// A raw control character (U+0000..U+001F) inside a string.
     ControlCharacter { byte: u8 },
     /// A backslash followed by something that is not an escape.
     BadEscape { found: char },
     /// `\u` not followed by four hex digits.
     BadUnicodeEscape,
-    /// Half of a UTF-16 surrogate pair with no other half.
-    LoneSurrogate { unit: u16 },
     /// More than `MAX_DEPTH` nested arrays/objects.
     TooDeep { limit: usize },
     /// The same key twice in one object.
@@ -78,21 +72,11 @@ impl fmt::Display for JsonErrorKind {
                 "a number cannot start with 0 followed by more digits, \
                  e.g. 7 not 007 (RFC 8259 §6: int = zero / ( digit1-9 *DIGIT ))",
             ),
-            JsonErrorKind::NotANumberWord => f.write_str(
-                "NaN and Infinity are not JSON (RFC 8259 §6), although \
-                 Python's json module writes them",
-            ),
-            JsonErrorKind::IntegerOutOfRange { digits } => write!(
+            JsonErrorKind::IntegerTooLong { digits, count } => write!(
                 f,
-                "the integer {digits} does not fit in 64 bits \
-                 ({}..={}); goldfish refuses it rather than round it",
-                i64::MIN,
-                i64::MAX
-            ),
-            JsonErrorKind::FloatOutOfRange { digits } => write!(
-                f,
-                "the number {digits} is too large for a 64-bit float \
-                 (it would become infinity, which JSON cannot write back)"
+                "the integer {digits} has {count} digits; Python reads and writes at most \
+                 4300 (sys.int_info.default_max_str_digits), so no Flask app could have \
+                 written it"
             ),
             JsonErrorKind::ControlCharacter { byte } => write!(
                 f,
@@ -107,12 +91,6 @@ impl fmt::Display for JsonErrorKind {
             JsonErrorKind::BadUnicodeEscape => {
                 f.write_str("\\u must be followed by four hex digits, e.g. \\u00e9 (RFC 8259 §7)")
             }
-            JsonErrorKind::LoneSurrogate { unit } => write!(
-                f,
-                "\\u{unit:04x} is half of a UTF-16 surrogate pair without its other half, \
-                 so it is not a character (RFC 8259 §8.2); a character above U+FFFF \
-                 is written as two escapes, e.g. \\ud83d\\udc1f"
-            ),
             JsonErrorKind::TooDeep { limit } => write!(
                 f,
                 "arrays and objects are nested more than {limit} levels deep"

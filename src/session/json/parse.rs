@@ -22,6 +22,7 @@ mod string;
 use std::collections::BTreeMap;
 
 use super::error::{JsonError, JsonErrorKind};
+use crate::session::pystr::PyStr;
 use crate::session::value::Value;
 
 /// How many arrays/objects may be open at once. A session needs a handful;
@@ -67,8 +68,8 @@ enum Frame {
     /// `key` is the member name whose value is being read; `key_at` is
     /// where it started, for the duplicate-key message.
     Map {
-        map: BTreeMap<String, Value>,
-        key: String,
+        map: BTreeMap<PyStr, Value>,
+        key: PyStr,
         key_at: usize,
     },
 }
@@ -120,7 +121,9 @@ impl Parser<'_> {
                 Some(b't') => self.literal("true", Value::Bool(true))?,
                 Some(b'f') => self.literal("false", Value::Bool(false))?,
                 Some(b'n') => self.literal("null", Value::Null)?,
-                Some(b'N') | Some(b'I') => return Err(self.error(JsonErrorKind::NotANumberWord)),
+                // Python's words for the floats JSON has no spelling for.
+                Some(b'N') => self.literal("NaN", Value::Float(f64::NAN))?,
+                Some(b'I') => self.literal("Infinity", Value::Float(f64::INFINITY))?,
                 Some(b'-') | Some(b'0'..=b'9') => self.number()?,
                 _ => return Err(self.unexpected("a value")),
             };
@@ -154,11 +157,11 @@ impl Parser<'_> {
                         }
                     }
                     Some(Frame::Map { map, key, key_at }) => {
-                        if map.contains_key(key.as_str()) {
+                        if map.contains_key(&*key) {
                             return Err(JsonError {
                                 offset: *key_at,
                                 kind: JsonErrorKind::DuplicateKey {
-                                    key: std::mem::take(key),
+                                    key: std::mem::take(key).to_string(),
                                 },
                             });
                         }
@@ -190,7 +193,7 @@ impl Parser<'_> {
     }
 
     /// `member = string name-separator value`: reads the name and the `:`.
-    fn member_name(&mut self, expected: &'static str) -> Result<(String, usize), JsonError> {
+    fn member_name(&mut self, expected: &'static str) -> Result<(PyStr, usize), JsonError> {
         if self.peek() != Some(b'"') {
             return Err(self.unexpected(expected));
         }
@@ -203,7 +206,8 @@ impl Parser<'_> {
         Ok((key, at))
     }
 
-    /// `true`, `false`, `null`: exactly these lowercase words.
+    /// `true`, `false`, `null` (and Python's `NaN`, `Infinity`): exactly
+    /// these words.
     fn literal(&mut self, word: &'static str, value: Value) -> Result<Value, JsonError> {
         let rest = &self.text.as_bytes()[self.pos..];
         for (i, want) in word.bytes().enumerate() {

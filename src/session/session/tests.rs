@@ -12,9 +12,9 @@ fn now() -> SystemTime {
 /// A session as loaded from a cookie: `{"fav_number":42,"responses":["Yes"]}`.
 fn loaded() -> Session {
     Session::from_map(BTreeMap::from([
-        ("fav_number".to_owned(), Value::Int(42)),
+        (PyStr::from("fav_number"), Value::Int(42)),
         (
-            "responses".to_owned(),
+            PyStr::from("responses"),
             Value::List(vec![Value::from("Yes")]),
         ),
     ]))

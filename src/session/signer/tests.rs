@@ -98,13 +98,29 @@ fn flask_vectors() {
                     Some(KeyUsed::Current),
                     "{name}: key"
                 );
-                // … and re-encodes byte for byte.
+                // … and re-encodes byte for byte. Except that where Flask
+                // compressed, goldfish compresses too, but its deflater
+                // is not zlib's: the zlib bytes may differ (then the
+                // signature does too); the JSON inside may not.
                 let resigned = signer.sign(row.json, at(seconds));
-                assert_eq!(
-                    resigned, row.cookie,
-                    "{name}: sign({:?}) = {resigned:?}; want {:?}",
-                    row.json, row.cookie
-                );
+                if row.cookie.starts_with('.') && resigned != row.cookie {
+                    assert!(
+                        resigned.starts_with('.'),
+                        "{name}: goldfish did not compress"
+                    );
+                    let back = signer.unsign(&resigned, None, at(seconds));
+                    assert_eq!(
+                        back.map(|u| to_json(&Value::Map(u.data))).as_deref(),
+                        Ok(row.json),
+                        "{name}: goldfish's own compressed cookie reads back"
+                    );
+                } else {
+                    assert_eq!(
+                        resigned, row.cookie,
+                        "{name}: sign({:?}) = {resigned:?}; want {:?}",
+                        row.json, row.cookie
+                    );
+                }
             }
             "invalid" => {
                 invalid += 1;
@@ -156,7 +172,7 @@ fn flask_vectors() {
     // Guard against a fixture that silently lost its rows.
     assert_eq!(
         (valid, sha1, invalid, fallback, skipped),
-        (10, 2, 9, 1, 1),
+        (15, 3, 9, 1, 1),
         "rows per kind"
     );
 }

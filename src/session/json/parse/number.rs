@@ -2,7 +2,7 @@
 
 use super::Parser;
 use crate::session::json::error::{JsonError, JsonErrorKind};
-use crate::session::value::Value;
+use crate::session::value::{BigInt, Value};
 
 /// How much of an out-of-range number an error message quotes.
 const QUOTE_DIGITS: usize = 40;
@@ -16,12 +16,15 @@ impl Parser<'_> {
     /// ```
     /// First check the shape, then let the standard library convert the
     /// text: `i64::from_str` is exact and reports overflow, and
-    /// `f64::from_str` rounds correctly (as Python's `float()` does).
+    /// `f64::from_str` rounds correctly (as Python's `float()` does). A
+    /// whole number too big for an `i64` keeps its digits ([`BigInt`]), as
+    /// Python's unlimited `int` does; a float too big for an `f64` is
+    /// infinity, as in Python (`json.loads("1e400")` is `inf`).
     pub(super) fn number(&mut self) -> Result<Value, JsonError> {
         let start = self.pos;
         self.eat(b'-');
         if self.peek() == Some(b'I') {
-            return Err(self.error(JsonErrorKind::NotANumberWord)); // -Infinity
+            return self.literal("Infinity", Value::Float(f64::NEG_INFINITY));
         }
         match self.peek() {
             Some(b'0') => {
@@ -47,24 +50,24 @@ impl Parser<'_> {
         }
 
         let digits = &self.text[start..self.pos];
-        let quoted = || quote(digits);
         if is_float {
-            match digits.parse::<f64>() {
-                Ok(x) if x.is_finite() => Ok(Value::Float(x)),
-                _ => Err(JsonError {
-                    offset: start,
-                    kind: JsonErrorKind::FloatOutOfRange { digits: quoted() },
-                }),
-            }
-        } else {
-            match digits.parse::<i64>() {
-                Ok(n) => Ok(Value::Int(n)),
-                Err(_) => Err(JsonError {
-                    offset: start,
-                    kind: JsonErrorKind::IntegerOutOfRange { digits: quoted() },
-                }),
-            }
+            // The shape is checked, so this cannot fail; a magnitude past
+            // f64::MAX parses as infinity.
+            let x = digits.parse::<f64>().unwrap_or(f64::NAN);
+            return Ok(Value::Float(x));
         }
+        if let Ok(n) = digits.parse::<i64>() {
+            return Ok(Value::Int(n));
+        }
+        BigInt::parse(digits)
+            .map(Value::BigInt)
+            .ok_or_else(|| JsonError {
+                offset: start,
+                kind: JsonErrorKind::IntegerTooLong {
+                    digits: quote(digits),
+                    count: digits.trim_start_matches('-').len(),
+                },
+            })
     }
 
     fn digits(&mut self) {

@@ -2,6 +2,7 @@
 
 use super::Parser;
 use crate::session::json::error::{JsonError, JsonErrorKind};
+use crate::session::pystr::PyStr;
 
 impl Parser<'_> {
     /// ```text
@@ -10,11 +11,15 @@ impl Parser<'_> {
     ///                               %x6E / %x72 / %x74 / %x75 4HEXDIG )
     /// unescaped = %x20-21 / %x23-5B / %x5D-10FFFF
     /// ```
-    /// Called with `pos` on the opening quote.
-    pub(super) fn string(&mut self) -> Result<String, JsonError> {
+    /// Called with `pos` on the opening quote. The result is a Python
+    /// `str`: `\ud83d\udc1f` (a surrogate pair) is one character, U+1F41F,
+    /// and a surrogate without its other half stays what it is, a lone
+    /// code point, as Python's `json` reads it (RFC 8259 §8.2 notes that
+    /// the grammar allows such strings, and that readers differ).
+    pub(super) fn string(&mut self) -> Result<PyStr, JsonError> {
         self.pos += 1;
         let bytes = self.text.as_bytes();
-        let mut out = String::new();
+        let mut out = PyStr::new();
         loop {
             // Copy the run of plain characters in one go. Bytes >= 0x80
             // are parts of multi-byte UTF-8 characters: `text` is a `str`,
@@ -41,8 +46,10 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    let c = self.escape()?;
-                    out.push(c);
+                    let code_point = self.escape()?;
+                    // A low surrogate right after a high one joins it (see
+                    // `PyStr::push_code_point`): that is the pair rule.
+                    out.push_code_point(code_point);
                 }
                 Some(&byte) => {
                     return Err(self.error(JsonErrorKind::ControlCharacter { byte }));
@@ -51,9 +58,9 @@ impl Parser<'_> {
         }
     }
 
-    /// One escape, `pos` just after the backslash. `\uD83D\uDC1F` (a
-    /// surrogate pair) is read as one character, U+1F41F.
-    fn escape(&mut self) -> Result<char, JsonError> {
+    /// One escape, `pos` just after the backslash: the code point it
+    /// stands for (a surrogate, for each half of a `\uD83D\uDC1F` pair).
+    fn escape(&mut self) -> Result<u32, JsonError> {
         let c = match self.peek() {
             None => {
                 return Err(self.error(JsonErrorKind::UnexpectedEnd {
@@ -68,60 +75,14 @@ impl Parser<'_> {
             Some(b'n') => '\n',
             Some(b'r') => '\r',
             Some(b't') => '\t',
-            Some(b'u') => return self.unicode_escape(),
+            Some(b'u') => return self.hex4().map(u32::from),
             Some(_) => {
                 let found = self.peek_char().unwrap_or('\u{fffd}');
                 return Err(self.error(JsonErrorKind::BadEscape { found }));
             }
         };
         self.pos += 1;
-        Ok(c)
-    }
-
-    /// `pos` on the `u` of `\uXXXX`.
-    fn unicode_escape(&mut self) -> Result<char, JsonError> {
-        let first_at = self.pos - 1; // the backslash
-        let first = self.hex4()?;
-        let code = match first {
-            // A high surrogate must be followed by `\u` + a low surrogate.
-            0xD800..=0xDBFF => {
-                let rest = &self.text.as_bytes()[self.pos..];
-                if rest.len() < 2 && b"\\u".starts_with(rest) {
-                    self.pos += rest.len();
-                    return Err(self.error(JsonErrorKind::UnexpectedEnd {
-                        expected: "\\u and the low half of the surrogate pair",
-                    }));
-                }
-                if !rest.starts_with(b"\\u") {
-                    return Err(JsonError {
-                        offset: first_at,
-                        kind: JsonErrorKind::LoneSurrogate { unit: first },
-                    });
-                }
-                self.pos += 1; // the backslash; hex4 skips the `u`
-                let second = self.hex4()?;
-                if !(0xDC00..=0xDFFF).contains(&second) {
-                    return Err(JsonError {
-                        offset: first_at,
-                        kind: JsonErrorKind::LoneSurrogate { unit: first },
-                    });
-                }
-                0x10000 + ((u32::from(first) - 0xD800) << 10) + (u32::from(second) - 0xDC00)
-            }
-            0xDC00..=0xDFFF => {
-                return Err(JsonError {
-                    offset: first_at,
-                    kind: JsonErrorKind::LoneSurrogate { unit: first },
-                });
-            }
-            _ => u32::from(first),
-        };
-        // Every value built above is a valid scalar value; `from_u32` only
-        // refuses surrogates, which were handled.
-        char::from_u32(code).ok_or(JsonError {
-            offset: first_at,
-            kind: JsonErrorKind::LoneSurrogate { unit: first },
-        })
+        Ok(u32::from(c))
     }
 
     /// `pos` on a `u`; reads it and four hex digits.
