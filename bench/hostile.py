@@ -14,6 +14,17 @@ Scenarios, each followed by a health check (a normal client's /hello):
      connection mid-response (SO_LINGER 0) while a large page is written.
   4. oversized: a 100 KB request line, 100 KB of headers, a 10 MB body.
   5. garbage: random bytes.
+  6. one address: 2048 half-open connections from 127.0.0.1, each reopened
+     as soon as it is closed, while a client on 127.0.0.2 asks for /hello
+     every 0.5 s; it must get 200 every time (per-client cap: 512).
+  7. many addresses: half-open connections from 127.0.0.1-127.0.0.8, more
+     than the whole cap (2048); a client on 127.0.0.9 must still get 200
+     (connections only waiting for a request are closed to make room).
+  8. fast then drip: 200 connections declare a 1 MiB body, send all but
+     100 bytes at once, then drip a byte every 7 s; each must get 408 about
+     10 s after its fast part (the body's deadline cannot be stretched).
+  9. declared, not sent: 1000 connections declare a 1 MiB body and send 5
+     bytes of it; the server's memory must grow by what arrived, not 1 GiB.
 Afterwards: the server answers normally, every worker thread has gone idle
 and exited (the pool lets idle workers linger 30 s), and resident memory has
 settled: what glibc's malloc keeps after the first wave is reused by a second
@@ -69,8 +80,8 @@ def free_port():
     return port
 
 
-def connect(port, timeout=5.0):
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+def connect(port, timeout=5.0, source="127.0.0.1"):
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
     return s
 
 
@@ -97,9 +108,9 @@ def read_response(s):
     return status, head + b"\r\n\r\n" + rest
 
 
-def hello_latency_ms(port):
+def hello_latency_ms(port, source="127.0.0.1"):
     t0 = time.perf_counter()
-    with connect(port) as s:
+    with connect(port, source=source) as s:
         s.sendall(b"GET /hello HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
         status, _ = read_response(s)
     return (time.perf_counter() - t0) * 1000, status
@@ -246,6 +257,162 @@ def garbage(port):
     check(answered == 200, f"garbage: {answered}/200 random blobs got a 4xx/5xx status line (never a hang)")
 
 
+def probe_while(port, source, seconds):
+    """Asks for /hello from `source` every 0.5 s for `seconds`; returns
+    (status counts, latencies in ms)."""
+    counts, lat = {}, []
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            ms, status = hello_latency_ms(port, source)
+            lat.append(ms)
+        except OSError as e:
+            status = type(e).__name__
+        counts[status] = counts.get(status, 0) + 1
+        time.sleep(0.5)
+    return counts, lat
+
+
+def half_open_flood(port, sources, per_source, seconds):
+    """Holds `per_source` half-open connections from each source address,
+    reopening each one the server closes, for `seconds`. Returns the
+    number of connections opened."""
+    stop = time.time() + seconds
+    opened = [0]
+
+    def hold(source):
+        socks = []
+        while time.time() < stop:
+            while len(socks) < per_source and time.time() < stop:
+                try:
+                    s = connect(port, timeout=2, source=source)
+                    s.sendall(b"GET / HTTP/1.1\r\nHost: flood\r\n")
+                    s.setblocking(False)
+                    socks.append(s)
+                    opened[0] += 1
+                except OSError:
+                    time.sleep(0.01)
+            alive = []
+            for s in socks:
+                try:
+                    if s.recv(4096) == b"":
+                        s.close()
+                        continue
+                    s.close()  # it was answered (503): the server refused it
+                except BlockingIOError:
+                    alive.append(s)
+                except OSError:
+                    s.close()
+            socks = alive
+            time.sleep(0.1)
+        for s in socks:
+            s.close()
+
+    threads = [threading.Thread(target=hold, args=(src,)) for src in sources]
+    for t in threads:
+        t.start()
+    return threads, opened
+
+
+def one_address(port, pid):
+    seconds = 6 if QUICK else 15
+    say(f"-- one address: 2048 half-open connections from 127.0.0.1 for {seconds} s, "
+        "a client on 127.0.0.2 asks for /hello every 0.5 s")
+    threads, opened = half_open_flood(port, ["127.0.0.1"], 2048, seconds)
+    time.sleep(1)
+    held_threads = proc_status(pid, "Threads")
+    counts, lat = probe_while(port, "127.0.0.2", seconds - 2)
+    for t in threads:
+        t.join()
+    ok = set(counts) == {200}
+    check(ok, f"one address: 127.0.0.2 got {counts} "
+              f"(median {statistics.median(lat):.2f} ms, max {max(lat):.2f} ms) while 127.0.0.1 "
+              f"opened {opened[0]} connections; the server ran {held_threads} threads")
+
+
+def many_addresses(port, pid):
+    seconds = 6 if QUICK else 15
+    sources = [f"127.0.0.{i}" for i in range(1, 9)]
+    say(f"-- many addresses: 512 half-open connections from each of {len(sources)} addresses "
+        f"(4096 > the cap of 2048) for {seconds} s, a client on 127.0.0.9 asks for /hello")
+    threads, opened = half_open_flood(port, sources, 512, seconds)
+    time.sleep(2)
+    counts, lat = probe_while(port, "127.0.0.9", seconds - 3)
+    for t in threads:
+        t.join()
+    check(set(counts) == {200},
+          f"many addresses: 127.0.0.9 got {counts} "
+          f"(median {statistics.median(lat):.2f} ms, max {max(lat):.2f} ms) while the flood "
+          f"opened {opened[0]} connections")
+
+
+def fast_then_drip(port, pid):
+    n = 50 if QUICK else 200
+    say(f"-- fast then drip: {n} connections declare 1 MiB, send all but 100 bytes, then drip")
+    rss0 = rss_mib(pid)
+    head = b"POST /goldfish HTTP/1.1\r\nHost: d\r\nContent-Length: 1048576\r\n\r\n"
+    body = b"n" * (1048576 - 100)
+    socks = []
+    t0 = time.time()
+    for _ in range(n):
+        s = connect(port, timeout=30)
+        s.sendall(head + body)
+        socks.append(s)
+    sent = time.time() - t0
+    rss1 = rss_mib(pid)
+    answered = {}
+
+    def drip():
+        while len(answered) < n and time.time() - t0 < 60:
+            for i, s in enumerate(socks):
+                if i not in answered:
+                    try:
+                        s.sendall(b"n")
+                    except OSError:
+                        pass
+            time.sleep(7)
+
+    t = threading.Thread(target=drip, daemon=True)
+    t.start()
+    times = []
+    for i, s in enumerate(socks):
+        try:
+            s.settimeout(60)
+            data = s.recv(100)
+            if data.startswith(b"HTTP/1.1 408"):
+                times.append(time.time() - t0)
+        except OSError:
+            pass
+        answered[i] = True
+        s.close()
+    time.sleep(1)
+    rss2 = rss_mib(pid)
+    check(len(times) == n and max(times) < 20,
+          f"fast then drip: {len(times)}/{n} got 408, {min(times, default=0):.1f}-"
+          f"{max(times, default=0):.1f} s after the first connection (sent in {sent:.1f} s); "
+          f"RSS {rss0:.0f} -> {rss1:.0f} MiB with the bodies held -> {rss2:.0f} MiB after")
+
+
+def declared_not_sent(port, pid):
+    n = 300 if QUICK else 1000
+    say(f"-- declared, not sent: {n} connections declare a 1 MiB body and send 5 bytes")
+    rss0, data0 = rss_mib(pid), proc_status(pid, "VmData") / 1024
+    socks = []
+    for _ in range(n):
+        s = connect(port, timeout=30)
+        s.sendall(b"POST /goldfish HTTP/1.1\r\nHost: d\r\nContent-Length: 1048576\r\n\r\nname=")
+        socks.append(s)
+    time.sleep(1)
+    rss1, data1 = rss_mib(pid), proc_status(pid, "VmData") / 1024
+    for s in socks:
+        s.close()
+    grown = rss1 - rss0
+    check(grown * 1024 < n * 64,
+          f"declared, not sent: {n} bodies of 1 MiB declared: RSS {rss0:.1f} -> {rss1:.1f} MiB "
+          f"({grown * 1024 / n:.0f} KiB per connection, its thread's stack and buffers); "
+          f"VmData +{data1 - data0:.0f} MiB (thread stacks are reserved there)")
+
+
 def main():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
@@ -272,6 +439,10 @@ def main():
         vanishing(port)
         oversized(port)
         garbage(port)
+        one_address(port, pid)
+        many_addresses(port, pid)
+        declared_not_sent(port, pid)
+        fast_then_drip(port, pid)
         peak = proc_status(pid, "VmHWM") / 1024
         say(f"peak RSS during the run: {peak:.1f} MiB")
         result = normal_client(port)

@@ -218,26 +218,29 @@ fn slow_clients_do_not_starve_a_fast_one() {
     drop(slow);
 }
 
-/// Past `max_connections`, a new connection gets 503 with `Retry-After`
-/// and is closed — not queued. Once the others leave, it is served again.
+/// Past `max_connections`, when every connection is busy with a request, a
+/// new connection gets 503 with `Retry-After` and is closed — not queued.
+/// Once the others leave, it is served again.
 #[test]
 fn connections_past_the_cap_get_503_then_service_resumes() {
     let mut cfg = config();
     cfg.max_connections = 2;
     let server = start_with(cfg);
 
-    // Two clients hold the two connections (each served once, so the
-    // server has certainly accepted them).
+    // Two clients hold the two connections, each in the middle of a
+    // request body: busy, so neither may be closed to make room.
     let mut held: Vec<Client> = (0..2).map(|_| server.connect()).collect();
     for c in &mut held {
         c.send(
-            b"GET /hello HTTP/1.1\r\n\
+            b"POST /goldfish HTTP/1.1\r\n\
               Host: localhost\r\n\
-              \r\n",
+              Content-Type: application/x-www-form-urlencoded\r\n\
+              Content-Length: 8\r\n\
+              \r\n\
+              name",
         );
-        assert_eq!(c.read_response().status, 200);
     }
-    assert_eq!(server.open_connections(), 2);
+    wait_for_busy(&server, 2);
 
     // A third is turned away at once, before it sends anything.
     let mut third = server.connect();
@@ -266,4 +269,57 @@ fn connections_past_the_cap_get_503_then_service_resumes() {
         "{:#?}",
         server.log_lines()
     );
+}
+
+/// Past `max_connections`, a connection that is only waiting for a request
+/// — idle between requests, or with half a head — is closed to make room
+/// for a newcomer (RFC 9112 §9.5 lets a server close an idle connection at
+/// any time), before anyone is refused: the oldest, from the client that
+/// holds the most.
+#[test]
+fn when_full_a_connection_waiting_for_a_request_makes_room() {
+    let mut cfg = config();
+    cfg.max_connections = 3;
+    let server = start_with(cfg);
+
+    // One idle keep-alive connection, then two with half a head.
+    let mut idle = server.connect();
+    idle.send(
+        b"GET /hello HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          \r\n",
+    );
+    assert_eq!(idle.read_response().status, 200);
+    let mut halves: Vec<Client> = (0..2).map(|_| server.connect()).collect();
+    for c in &mut halves {
+        c.send(b"GET /hello HTTP/1.1\r\nHost: loc");
+    }
+    server.wait_for_open_connections(3);
+
+    // A newcomer is served; the oldest waiting one was closed for it.
+    let mut c = server.connect();
+    c.send(
+        b"GET /hello HTTP/1.1\r\n\
+          Host: localhost\r\n\
+          \r\n",
+    );
+    assert_eq!(c.read_response().text(), "Hello, World!");
+    assert!(idle.read_to_close().is_empty(), "closed without a word");
+    assert_eq!(server.open_connections(), 3);
+    for h in &mut halves {
+        h.assert_silent(Duration::from_millis(50));
+    }
+}
+
+/// Waits until `n` connections are busy with a request (not waiting for one).
+fn wait_for_busy(server: &common::TestServer, n: usize) {
+    let deadline = Instant::now() + common::READ_TIMEOUT;
+    loop {
+        let census = server.census();
+        if census.open - census.waiting >= n {
+            return;
+        }
+        assert!(Instant::now() < deadline, "only {census:?}; want {n} busy");
+        thread::sleep(Duration::from_millis(5));
+    }
 }

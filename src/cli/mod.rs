@@ -106,6 +106,10 @@ OPTIONS:
                            the wire ('> ' in, '< ' out, like curl -v)
     --quiet                no access log
     --max-connections N    open connections before new ones get 503 [default 2048]
+                           (first, one only waiting for a request is closed to make room)
+    --max-connections-per-client N
+                           open connections from one address before its new
+                           ones get 503                          [default 512]
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
@@ -220,6 +224,10 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             }
             "--max-connections" => {
                 config.server.max_connections =
+                    parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
+            }
+            "--max-connections-per-client" => {
+                config.server.max_connections_per_client =
                     parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
             }
             "--idle-timeout" => config.server.idle_timeout = seconds(&value(flag)?, flag)?,
@@ -446,6 +454,8 @@ mod tests {
                 "--trace",
                 "--max-connections",
                 "10",
+                "--max-connections-per-client",
+                "3",
                 "--idle-timeout",
                 "2",
             ],
@@ -455,6 +465,7 @@ mod tests {
         assert_eq!(c.app.www, Www::Disk("www".into()));
         assert!(c.server.log.trace);
         assert_eq!(c.server.max_connections, 10);
+        assert_eq!(c.server.max_connections_per_client, 3);
         assert_eq!(c.server.idle_timeout, Duration::from_secs(2));
         let q = run(&["--quiet"], &[]).unwrap();
         assert!(!q.server.log.enabled());

@@ -213,6 +213,13 @@ impl Conn {
         &self.phase
     }
 
+    /// Whether it only waits for a request — idle, or with part of a head —
+    /// and owes nothing: closing it loses nothing the client sent in full
+    /// (see [`super::admission`]).
+    pub fn awaits_request(&self) -> bool {
+        matches!(self.phase, Phase::Idle { .. } | Phase::Head { .. }) && self.out.is_empty()
+    }
+
     /// When the current wait runs out; `None` while nothing is waited for
     /// with a clock (the handler is running). This is the table of the
     /// module doc, row by row.
@@ -446,13 +453,11 @@ impl Conn {
 
     /// Where the next read goes: the free end of the receive buffer.
     pub fn read_space(&mut self) -> &mut [u8] {
-        let (want, in_body) = match &self.phase {
-            // Thrown away: a small scratch space is enough.
-            Phase::Closing { .. } => (1024, false),
-            Phase::Body { reader, .. } => (reader.read_size(), true),
-            _ => (1, false),
-        };
-        self.input.space(want, &self.shared.config.limits, in_body)
+        match &self.phase {
+            Phase::Body { reader, .. } => self.input.body_space(reader.remaining()),
+            Phase::Closing { .. } => self.input.scratch_space(),
+            _ => self.input.head_space(&self.shared.config.limits),
+        }
     }
 
     /// `n` bytes were read into [`Conn::read_space`] at `now`.

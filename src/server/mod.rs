@@ -9,15 +9,17 @@
 //! | file | what it holds |
 //! | --- | --- |
 //! | [`connection`] | one connection's life as a state machine: its phases, their timeouts |
-//! | [`threads`] | the threads model: drives a connection with blocking reads and writes |
-//! | [`pool`] | the worker threads, the connection cap |
+//! | [`threads`] | the threads model: an acceptor, and a thread per connection with blocking reads and writes |
+//! | [`pool`] | the worker threads |
+//! | [`admission`] | the connection caps: for everyone, per client, and whom to close to make room |
 //! | [`log`] | the access log and `--trace` |
 //!
 //! The concurrency model, in one paragraph: one thread accepts; each open
 //! connection is served by its own worker thread with blocking reads and
-//! timeouts; finished workers are reused; past `max_connections` a new
-//! connection gets `503` and is closed at once. See [`pool`] for why.
+//! timeouts; finished workers are reused; past the caps (see [`admission`])
+//! a new connection gets `503` and is closed at once. See [`pool`] for why.
 
+pub mod admission;
 pub mod connection;
 pub mod log;
 pub mod pool;
@@ -29,14 +31,13 @@ use std::net::{SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, SyncSender};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use crate::http::{Limits, Request, Response, Status, date};
-use connection::Conn;
+use admission::Admission;
+pub use admission::Census;
 use log::Log;
-use pool::{Dispatch, Pool};
 
 /// What the server does with a request: the application.
 ///
@@ -84,8 +85,12 @@ pub struct ServerConfig {
     pub body_timeout: Duration,
     /// How long a write may block on a client that does not read.
     pub write_timeout: Duration,
-    /// Open connections beyond this get 503 and are closed.
+    /// Open connections beyond this get 503 and are closed — after a
+    /// connection that only waits for a request has been closed to make
+    /// room, if there is one (see [`admission`]).
     pub max_connections: usize,
+    /// Open connections from one client address beyond this get 503.
+    pub max_connections_per_client: usize,
     pub log: Log,
 }
 
@@ -98,20 +103,33 @@ impl Default for ServerConfig {
             body_timeout: Duration::from_secs(10),
             write_timeout: Duration::from_secs(10),
             max_connections: 2048,
+            // A quarter of the whole: one address cannot take the service,
+            // and a benchmark's 500 connections from one address still fit.
+            max_connections_per_client: 512,
             log: Log::default(),
         }
     }
 }
 
-/// What every connection thread shares. Immutable after start, except the
-/// `stopping` flag.
+/// What every connection shares. Immutable after start, except the
+/// `stopping` flag and the admission's books.
 pub(crate) struct Shared {
     pub config: ServerConfig,
     pub handler: Box<dyn Handler>,
+    pub admission: Arc<Admission>,
     stopping: AtomicBool,
 }
 
 impl Shared {
+    pub(crate) fn new(config: ServerConfig, handler: Box<dyn Handler>) -> Shared {
+        Shared {
+            admission: Admission::new(config.max_connections, config.max_connections_per_client),
+            config,
+            handler,
+            stopping: AtomicBool::new(false),
+        }
+    }
+
     /// Whether the server is stopping (connections end after their
     /// current request).
     pub(crate) fn stopping(&self) -> bool {
@@ -129,7 +147,6 @@ pub struct Server {
 pub struct ServerHandle {
     addr: SocketAddr,
     shared: Arc<Shared>,
-    pool: Arc<Pool>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -146,11 +163,7 @@ impl Server {
         let listener = TcpListener::bind(addr)?;
         Ok(Server {
             listener,
-            shared: Arc::new(Shared {
-                config,
-                handler: Box::new(handler),
-                stopping: AtomicBool::new(false),
-            }),
+            shared: Arc::new(Shared::new(config, Box::new(handler))),
         })
     }
 
@@ -159,42 +172,31 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Runs the accept loop on this thread, forever.
+    /// Serves on this thread, forever.
     ///
     /// # Errors
     /// The threads the server needs cannot be started.
     pub fn run(self) -> io::Result<()> {
-        let pool = self.pool();
-        let reject = start_rejecter(&self.shared)?;
-        accept_loop(&self.listener, &self.shared, &pool, &reject);
+        threads::Acceptor::start(self.listener, self.shared)?.run();
         Ok(())
     }
 
-    /// Runs the accept loop on a new thread and returns a handle to it.
+    /// Serves on a new thread and returns a handle to it.
     ///
     /// # Errors
     /// The listening socket's address cannot be read, or the threads the
     /// server needs cannot be started.
     pub fn spawn(self) -> io::Result<ServerHandle> {
         let addr = self.listener.local_addr()?;
-        let pool = self.pool();
-        let reject = start_rejecter(&self.shared)?;
-        let (shared, p) = (Arc::clone(&self.shared), Arc::clone(&pool));
+        let shared = Arc::clone(&self.shared);
+        let acceptor = threads::Acceptor::start(self.listener, self.shared)?;
         let thread = thread::Builder::new()
             .name("goldfish-accept".into())
-            .spawn(move || accept_loop(&self.listener, &self.shared, &p, &reject))?;
+            .spawn(move || acceptor.run())?;
         Ok(ServerHandle {
             addr,
             shared,
-            pool,
             thread: Some(thread),
-        })
-    }
-
-    fn pool(&self) -> Arc<Pool> {
-        let shared = Arc::clone(&self.shared);
-        Pool::new(self.shared.config.max_connections, move |stream| {
-            threads::serve(stream, &shared)
         })
     }
 }
@@ -207,7 +209,12 @@ impl ServerHandle {
 
     /// Connections currently being served.
     pub fn open_connections(&self) -> usize {
-        self.pool.counts().0
+        self.census().open
+    }
+
+    /// Connections being served, and how many of them wait for a request.
+    pub fn census(&self) -> Census {
+        self.shared.admission.census()
     }
 
     /// Stops accepting; open connections end after their current request.
@@ -219,79 +226,6 @@ impl ServerHandle {
             let _ = t.join();
         }
     }
-}
-
-fn accept_loop(
-    listener: &TcpListener,
-    shared: &Arc<Shared>,
-    pool: &Arc<Pool>,
-    reject: &SyncSender<TcpStream>,
-) {
-    for stream in listener.incoming() {
-        if shared.stopping() {
-            break;
-        }
-        match stream {
-            Ok(stream) => {
-                if let Dispatch::Full(stream) = pool.dispatch(stream) {
-                    // A full queue means a flood: drop without a word.
-                    let _ = reject.try_send(stream);
-                }
-            }
-            Err(e) => {
-                // Typically EMFILE (out of file descriptors). Pause instead
-                // of spinning; connections will close and free some.
-                eprintln!("goldfish: accept failed: {e}");
-                thread::sleep(Duration::from_millis(10));
-            }
-        }
-    }
-}
-
-/// How long a refused connection is drained after its 503, so the client
-/// reads the answer rather than a reset (see [`connection::LINGER_TIME`]).
-const REFUSED_LINGER: Duration = Duration::from_millis(200);
-
-/// A thread that answers connections over the cap with 503, so the acceptor
-/// never blocks on a slow client. Its queue is small and bounded.
-fn start_rejecter(shared: &Arc<Shared>) -> io::Result<SyncSender<TcpStream>> {
-    let (tx, rx) = mpsc::sync_channel::<TcpStream>(64);
-    let shared = Arc::clone(shared);
-    thread::Builder::new()
-        .name("goldfish-503".into())
-        .spawn(move || {
-            let response = over_the_limit(shared.config.max_connections);
-            for stream in rx {
-                let Ok(peer) = stream.peer_addr() else {
-                    continue;
-                };
-                shared
-                    .config
-                    .log
-                    .access(&peer, "(over the connection limit)", 503);
-                let conn = Conn::refused(
-                    Arc::clone(&shared),
-                    peer,
-                    Instant::now(),
-                    &response,
-                    REFUSED_LINGER,
-                );
-                threads::drive(stream, conn);
-            }
-        })?;
-    Ok(tx)
-}
-
-/// The 503 for a connection past the cap.
-fn over_the_limit(max: usize) -> Response {
-    Response::text(
-        Status::SERVICE_UNAVAILABLE,
-        format!(
-            "goldfish is serving its limit of {max} connections at once; \
-             try again in a moment.\n"
-        ),
-    )
-    .with_header("Retry-After", "1")
 }
 
 /// Calls `f` with the `Date` value for now, formatted once per second per

@@ -23,7 +23,6 @@
 //! per request), so there is no lock on the request path.
 
 use std::collections::VecDeque;
-use std::net::TcpStream;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread;
@@ -39,58 +38,63 @@ pub const IDLE_WORKER_LINGER: Duration = Duration::from_secs(30);
 
 /// Counts and the hand-off queue. Invariants: `busy + idle == total`,
 /// `queue.len() <= idle`, `total <= max`.
-#[derive(Debug, Default)]
-struct State {
+#[derive(Debug)]
+struct State<T> {
     total: usize,
     idle: usize,
-    queue: VecDeque<TcpStream>,
+    queue: VecDeque<T>,
 }
 
-/// A growable set of worker threads running `work` on each connection.
-pub struct Pool {
-    state: Mutex<State>,
+/// A growable set of worker threads running `work` on each job (a
+/// connection).
+pub struct Pool<T> {
+    state: Mutex<State<T>>,
     wake: Condvar,
     max: usize,
-    work: Box<dyn Fn(TcpStream) + Send + Sync>,
+    work: Box<dyn Fn(T) + Send + Sync>,
 }
 
-/// What happened to a connection handed to [`Pool::dispatch`].
+/// What happened to a job handed to [`Pool::dispatch`].
 #[derive(Debug)]
-pub enum Dispatch {
+pub enum Dispatch<T> {
     /// A worker has it.
     Accepted,
     /// Every worker is busy and the cap is reached: here it is back.
-    Full(TcpStream),
+    Full(T),
 }
 
-impl Pool {
-    /// A pool that runs `work` on each connection, with at most `max` workers.
-    pub fn new(max: usize, work: impl Fn(TcpStream) + Send + Sync + 'static) -> Arc<Pool> {
+impl<T: Send + 'static> Pool<T> {
+    /// A pool that runs `work` on each job, with at most `max` workers.
+    pub fn new(max: usize, work: impl Fn(T) + Send + Sync + 'static) -> Arc<Pool<T>> {
         Arc::new(Pool {
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                total: 0,
+                idle: 0,
+                queue: VecDeque::new(),
+            }),
             wake: Condvar::new(),
             max: max.max(1),
             work: Box::new(work),
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
         // A worker never panics while holding the lock (connection code runs
         // outside it), but if one did, the counts are still consistent.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Gives a connection to an idle worker, or a new one, or hands it back.
-    pub fn dispatch(self: &Arc<Pool>, stream: TcpStream) -> Dispatch {
+    /// Gives a job to an idle worker, or a new one, or hands it back.
+    pub fn dispatch(self: &Arc<Pool<T>>, job: T) -> Dispatch<T> {
         let mut s = self.lock();
         if s.idle > s.queue.len() {
-            s.queue.push_back(stream);
+            s.queue.push_back(job);
             drop(s);
             self.wake.notify_one();
             return Dispatch::Accepted;
         }
         if s.total >= self.max {
-            return Dispatch::Full(stream);
+            return Dispatch::Full(job);
         }
         s.total += 1;
         drop(s);
@@ -98,10 +102,10 @@ impl Pool {
         let spawned = thread::Builder::new()
             .name("goldfish-worker".into())
             .stack_size(STACK_SIZE)
-            .spawn(move || pool.worker(stream));
+            .spawn(move || pool.worker(job));
         if let Err(e) = spawned {
-            // Out of threads (ulimit): behave as if full. The stream moved
-            // into the closure that failed to start and is closed with it.
+            // Out of threads (ulimit): behave as if full. The job moved
+            // into the closure that failed to start and is dropped with it.
             eprintln!("goldfish: cannot start a worker thread: {e}");
             self.lock().total -= 1;
         }
@@ -109,20 +113,20 @@ impl Pool {
     }
 
     /// A worker: serve a connection, then wait for the next one.
-    fn worker(self: Arc<Pool>, first: TcpStream) {
+    fn worker(self: Arc<Pool<T>>, first: T) {
         let mut next = Some(first);
-        while let Some(stream) = next.take() {
+        while let Some(job) = next.take() {
             // Handler panics are caught per request inside `work`; this
             // catch is the last line of defence that keeps the counts right.
-            let served = panic::catch_unwind(AssertUnwindSafe(|| (self.work)(stream)));
+            let served = panic::catch_unwind(AssertUnwindSafe(|| (self.work)(job)));
             if served.is_err() {
                 eprintln!("goldfish: a connection thread panicked; the server continues");
             }
             let mut s = self.lock();
             s.idle += 1;
             loop {
-                if let Some(stream) = s.queue.pop_front() {
-                    next = Some(stream);
+                if let Some(job) = s.queue.pop_front() {
+                    next = Some(job);
                     break;
                 }
                 let (guard, timeout) = self

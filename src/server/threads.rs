@@ -15,25 +15,173 @@
 //! request.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
+use std::sync::mpsc::{self, SyncSender};
+use std::thread;
 use std::time::{Duration, Instant};
 
-use super::Shared;
+use super::admission::{Ticket, Verdict};
 use super::connection::{Conn, Next};
+use super::pool::{Dispatch, Pool};
+use super::{Shared, Status};
+use crate::http::Response;
 
-/// Serves one connection until it closes. Never panics on client input.
-pub(crate) fn serve(stream: TcpStream, shared: &Arc<Shared>) {
+/// The accepting thread, with the pool it hands connections to and the
+/// thread that answers the ones over a cap.
+pub(crate) struct Acceptor {
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    pool: Arc<Pool<Admitted>>,
+    refuse: SyncSender<(TcpStream, Refusal)>,
+}
+
+/// A connection and its slot, as a worker gets it.
+type Admitted = (Arc<TcpStream>, Ticket);
+
+/// Why a connection is turned away with 503.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Refusal {
+    /// Every slot is taken by a connection busy with a request.
+    Everyone,
+    /// Its address holds its share already.
+    Client,
+}
+
+impl Acceptor {
+    /// Starts the pool's first parts and the thread that answers 503.
+    pub(crate) fn start(listener: TcpListener, shared: Arc<Shared>) -> io::Result<Acceptor> {
+        let for_pool = Arc::clone(&shared);
+        // The admission caps connections; the pool's own cap only bounds
+        // threads, with room for the connections just closed to make room
+        // (their threads take a moment to notice).
+        let pool = Pool::new(
+            2 * shared.config.max_connections,
+            move |(stream, ticket): Admitted| serve(&stream, &ticket, &for_pool),
+        );
+        let refuse = start_refuser(&shared)?;
+        Ok(Acceptor {
+            listener,
+            shared,
+            pool,
+            refuse,
+        })
+    }
+
+    /// Accepts connections until the server stops.
+    pub(crate) fn run(self) {
+        for stream in self.listener.incoming() {
+            if self.shared.stopping() {
+                break;
+            }
+            match stream {
+                Ok(stream) => self.admit(stream),
+                Err(e) => {
+                    // Typically EMFILE (out of file descriptors). Pause
+                    // instead of spinning; connections will close and free
+                    // some.
+                    eprintln!("goldfish: accept failed: {e}");
+                    thread::sleep(Duration::from_millis(10));
+                }
+            }
+        }
+    }
+
+    fn admit(&self, stream: TcpStream) {
+        let Ok(peer) = stream.peer_addr() else { return };
+        let stream = Arc::new(stream);
+        let refusal = match self.shared.admission.admit(&stream, peer.ip()) {
+            Verdict::Admitted(ticket) => match self.pool.dispatch((stream, ticket)) {
+                Dispatch::Accepted => return,
+                Dispatch::Full((stream, ticket)) => {
+                    drop(ticket);
+                    return self.refuse(stream, Refusal::Everyone);
+                }
+            },
+            Verdict::ClientFull => Refusal::Client,
+            Verdict::Full => Refusal::Everyone,
+        };
+        self.refuse(stream, refusal);
+    }
+
+    fn refuse(&self, stream: Arc<TcpStream>, why: Refusal) {
+        // Never shared with the admission, so never more than one owner.
+        if let Ok(stream) = Arc::try_unwrap(stream) {
+            // A full queue means a flood: drop without a word.
+            let _ = self.refuse.try_send((stream, why));
+        }
+    }
+}
+
+/// How long a refused connection is drained after its 503, so the client
+/// reads the answer rather than a reset (see
+/// [`super::connection::LINGER_TIME`]).
+const REFUSED_LINGER: Duration = Duration::from_millis(200);
+
+/// A thread that answers connections over a cap with 503, so the acceptor
+/// never blocks on a slow client. Its queue is small and bounded.
+fn start_refuser(shared: &Arc<Shared>) -> io::Result<SyncSender<(TcpStream, Refusal)>> {
+    let (tx, rx) = mpsc::sync_channel::<(TcpStream, Refusal)>(64);
+    let shared = Arc::clone(shared);
+    thread::Builder::new()
+        .name("goldfish-503".into())
+        .spawn(move || {
+            for (stream, why) in rx {
+                let Ok(peer) = stream.peer_addr() else {
+                    continue;
+                };
+                let (response, log_line) = refusal(&shared, why, &peer.ip().to_string());
+                shared.config.log.access(&peer, log_line, 503);
+                let now = Instant::now();
+                let conn = Conn::refused(Arc::clone(&shared), peer, now, &response, REFUSED_LINGER);
+                drive(&stream, conn, None);
+            }
+        })?;
+    Ok(tx)
+}
+
+/// The 503 for a connection over a cap, and what the access log says.
+pub(crate) fn refusal(shared: &Shared, why: Refusal, client: &str) -> (Response, &'static str) {
+    let (text, log_line) = match why {
+        Refusal::Everyone => (
+            format!(
+                "goldfish is serving its limit of {} connections at once, all of them busy \
+                 with a request; try again in a moment.\n",
+                shared.config.max_connections
+            ),
+            "(over the connection limit)",
+        ),
+        Refusal::Client => (
+            format!(
+                "goldfish is serving its limit of {} connections from one address (yours is \
+                 {client}) at once; close some, or try again in a moment.\n",
+                shared.config.max_connections_per_client
+            ),
+            "(over the per-client connection limit)",
+        ),
+    };
+    let response =
+        Response::text(Status::SERVICE_UNAVAILABLE, text).with_header("Retry-After", "1");
+    (response, log_line)
+}
+
+/// Serves one admitted connection until it closes. Never panics on client
+/// input.
+pub(crate) fn serve(stream: &TcpStream, ticket: &Ticket, shared: &Arc<Shared>) {
     let Ok(peer) = stream.peer_addr() else { return };
     // Responses are written whole, once per batch, so Nagle's algorithm
     // would only add delay (up to 40 ms with delayed ACKs) and buy nothing.
     let _ = stream.set_nodelay(true);
-    drive(stream, Conn::new(Arc::clone(shared), peer, Instant::now()));
+    let conn = Conn::new(Arc::clone(shared), peer, Instant::now());
+    drive(stream, conn, Some(ticket));
 }
 
-/// Runs `conn` over a blocking `stream` until it is over.
-pub(crate) fn drive(mut stream: TcpStream, mut conn: Conn) {
+/// Runs `conn` over a blocking `stream` until it is over. Before each
+/// read, tells the `ticket` whether the connection only waits for a
+/// request (so that it may be closed to make room).
+pub(crate) fn drive(mut stream: &TcpStream, mut conn: Conn, ticket: Option<&Ticket>) {
     let mut timeouts = Timeouts::default();
+    let mut waiting = true;
     loop {
         let now = Instant::now();
         match conn.next(now) {
@@ -46,7 +194,7 @@ pub(crate) fn drive(mut stream: TcpStream, mut conn: Conn) {
                     conn.expired(now);
                     continue;
                 };
-                if timeouts.write(&stream, left).is_err() {
+                if timeouts.write(stream, left).is_err() {
                     return;
                 }
                 match stream.write(conn.output()) {
@@ -62,8 +210,14 @@ pub(crate) fn drive(mut stream: TcpStream, mut conn: Conn) {
                     conn.expired(now);
                     continue;
                 };
-                if timeouts.read(&stream, left).is_err() {
+                if timeouts.read(stream, left).is_err() {
                     return;
+                }
+                if let Some(ticket) = ticket
+                    && conn.awaits_request() != waiting
+                {
+                    waiting = !waiting;
+                    ticket.set_waiting(waiting);
                 }
                 match stream.read(conn.read_space()) {
                     Ok(0) => conn.eof(),

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use goldfish::app::{App, AppConfig};
 use goldfish::server::log::{Log, Sink};
-use goldfish::server::{Handler, Server, ServerConfig, ServerHandle};
+use goldfish::server::{Census, Handler, Server, ServerConfig, ServerHandle};
 
 /// The longest any single read may block. Far above anything a correct
 /// server needs on a loaded 2-core machine, far below "the test hangs".
@@ -108,6 +108,17 @@ impl TestServer {
     /// A new raw TCP connection to the server.
     pub fn connect(&self) -> Client {
         Client::connect(self.addr)
+    }
+
+    /// Connections the server is serving, and how many wait for a request.
+    pub fn census(&self) -> Census {
+        self.handle.as_ref().map_or(
+            Census {
+                open: 0,
+                waiting: 0,
+            },
+            ServerHandle::census,
+        )
     }
 
     /// Connections the server is serving right now.

@@ -9,10 +9,6 @@ use crate::http::{BodyKind, BodyProgress, ChunkedDecoder, Limits, ParseError, Re
 /// Apache's mod_reqtimeout uses the same number (`MinRate=500`).
 pub const MIN_BODY_RATE: u64 = 500;
 
-/// While a body arrives, reads may fill up to this much at once (fewer
-/// system calls for a large upload).
-const LARGE_READ: usize = 64 * 1024;
-
 /// A body being read.
 #[derive(Debug)]
 pub struct BodyReader {
@@ -60,11 +56,12 @@ impl BodyReader {
         }
     }
 
-    /// How many bytes the next read should have room for.
-    pub fn read_size(&self) -> usize {
+    /// How many more bytes the body needs, as far as is known (a chunked
+    /// body does not say).
+    pub fn remaining(&self) -> usize {
         match self.framing {
-            Framing::Length { remaining } => remaining.min(LARGE_READ),
-            Framing::Chunked(_) => LARGE_READ,
+            Framing::Length { remaining } => remaining,
+            Framing::Chunked(_) => usize::MAX,
         }
     }
 

@@ -2,14 +2,19 @@
 //!
 //! Reads go straight into the free end of one `Vec<u8>`; the parser and the
 //! body reader look at the unused part and say how much they used. The
-//! buffer starts small, grows (to the most a head may need, or to a large
-//! read for a body) and shrinks back afterwards.
+//! buffer starts small and grows only when bytes fill it: for a head, up to
+//! the most its limits allow; for a body, doubling while reads keep filling
+//! it, up to [`LARGE_READ`] (fewer system calls for a fast upload, nothing
+//! up front for a slow one). It shrinks back afterwards.
 
 use crate::http::Limits;
 
 /// Initial size. wrk's requests are ~60 bytes and a browser's ~1 KiB, so
 /// 4 KiB holds a pipelined batch or a cookie-heavy head without growing.
 pub const INITIAL: usize = 4096;
+
+/// The most a body read grows the buffer to.
+pub const LARGE_READ: usize = 64 * 1024;
 
 /// `buf[start..filled]` is received but not yet used; `buf.len()` is the
 /// allocated size (kept zero-initialised so reads can go straight in).
@@ -18,6 +23,8 @@ pub struct Input {
     buf: Vec<u8>,
     start: usize,
     filled: usize,
+    /// The last read filled all the space it was given.
+    last_read_full: bool,
 }
 
 impl Input {
@@ -27,6 +34,7 @@ impl Input {
             buf: vec![0; size],
             start: 0,
             filled: 0,
+            last_read_full: false,
         }
     }
 
@@ -50,22 +58,44 @@ impl Input {
         (self.start, self.filled) = (0, 0);
     }
 
-    /// Room for the next read: at least `want` bytes, but for a head no
-    /// more than its `limits` could ever need.
-    pub fn space(&mut self, want: usize, limits: &Limits, keep_large: bool) -> &mut [u8] {
-        self.compact(keep_large);
-        let want = self.filled + want.max(1);
-        if self.buf.len() < want {
-            let doubled = (2 * self.buf.len()).max(want);
+    /// Room for the next read of a head: at least one byte, growing when
+    /// full, but never past what its `limits` could need.
+    pub fn head_space(&mut self, limits: &Limits) -> &mut [u8] {
+        self.compact(false);
+        if self.filled == self.buf.len() {
             let cap = self.filled + max_head_bytes(limits) + 1;
-            self.buf.resize(doubled.min(cap.max(want)), 0);
+            let grown = (2 * self.buf.len()).max(self.filled + 1).min(cap);
+            self.buf.resize(grown, 0);
         }
         &mut self.buf[self.filled..]
     }
 
-    /// `n` bytes were read into [`Input::space`].
+    /// Room for the next read of a body that needs `remaining` more bytes:
+    /// twice as much as last time if the last read filled its space (up to
+    /// [`LARGE_READ`]), so only a fast sender makes the buffer grow.
+    pub fn body_space(&mut self, remaining: usize) -> &mut [u8] {
+        self.compact(true);
+        let free = self.buf.len() - self.filled;
+        if free == 0 || (self.last_read_full && free < remaining) {
+            let grown = (2 * self.buf.len()).clamp(INITIAL, LARGE_READ.max(self.filled + 1));
+            self.buf.resize(grown, 0);
+        }
+        &mut self.buf[self.filled..]
+    }
+
+    /// Room for input that will be thrown away (a lingering close).
+    pub fn scratch_space(&mut self) -> &mut [u8] {
+        self.discard();
+        if self.buf.len() < 1024 {
+            self.buf.resize(1024, 0);
+        }
+        &mut self.buf[..]
+    }
+
+    /// `n` bytes were read into the space just given.
     pub fn filled(&mut self, n: usize) {
         self.filled += n;
+        self.last_read_full = self.filled == self.buf.len();
     }
 
     /// Moves unused bytes to the front of the buffer (cheap: usually none),
