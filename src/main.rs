@@ -96,6 +96,18 @@ fn main() -> ExitCode {
     };
     eprint!("{}", banner(&addr.to_string()));
     eprint!("{store_note}");
+    let waits = &config.server;
+    eprintln!(
+        " * Waits for a client: {} s for a new connection's first byte or between requests, \
+         {} s for a request head{}",
+        waits.idle_timeout.as_secs(),
+        waits.header_timeout.as_secs(),
+        if waits.header_timeout >= goldfish::server::CLASSROOM_WAIT {
+            " (classroom mode)"
+        } else {
+            "; typing into telnet? --classroom waits 10 minutes"
+        }
+    );
     if generated_key {
         eprintln!(
             " * WARNING: no SECRET_KEY is set, so goldfish made a random one for this process.\n   \

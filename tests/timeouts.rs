@@ -151,17 +151,36 @@ fn stray_crlf_after_a_body_is_idle_not_a_slow_head() {
     assert!(about_short(t0.elapsed()), "closed after {:?}", t0.elapsed());
 }
 
-/// A freshly opened connection on which nothing is ever sent is also just
-/// closed after `idle_timeout`.
+/// A new connection on which nothing at all arrives is closed after
+/// `idle_timeout` too — with a 408 that says why and what to type, since
+/// it is most likely a person at a telnet prompt (RFC 9110 §15.5.9: the
+/// server did not receive a request in the time it was prepared to wait).
+/// No client is waiting for an answer on such a connection, so none can
+/// mistake it for one; like every idle close, it is not logged.
 #[test]
-fn silent_new_connection_is_closed_quietly() {
+fn a_new_connection_that_sends_nothing_is_told_why_it_is_closed() {
     let mut cfg = config();
     cfg.idle_timeout = SHORT;
     let server = start_with(cfg);
     let mut c = server.connect();
 
     // Not one byte.
+    let t0 = Instant::now();
+    let r = c.read_response();
+    let waited = t0.elapsed();
+    assert_eq!(r.status, 408, "{}", r.head);
+    assert_eq!(r.header("connection"), Some("close"));
+    assert!(
+        r.text().starts_with(
+            "nothing arrived on this connection for 0.25 seconds, so goldfish closes it"
+        ),
+        "{}",
+        r.text()
+    );
+    assert!(r.text().contains("--classroom"), "{}", r.text());
     assert!(c.read_to_close().is_empty());
+    assert!(about_short(waited), "408 after {waited:?}");
+    assert!(server.log_lines().is_empty(), "{:#?}", server.log_lines());
 }
 
 /// Fifty clients trickling a request head one byte at a time each hold only

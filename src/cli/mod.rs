@@ -112,6 +112,8 @@ OPTIONS:
                            ones get 503                          [default 512]
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
+    --classroom            wait 10 minutes (not seconds) for a connection's first
+                           byte, a request head and a body: for typing into telnet
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
     --allowed-hosts NAMES  host names to answer to, comma-separated, besides localhost,
                            *.localhost and IP addresses (others get 421: DNS rebinding
@@ -179,6 +181,8 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
     if let Some(port) = env("PORT") {
         config.port = parse_port(&port, "PORT")?;
     }
+    let mut classroom = false;
+    let (mut idle, mut header) = (None, None);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         // Accept both `--port 5000` and `--port=5000`.
@@ -230,11 +234,18 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
                 config.server.max_connections_per_client =
                     parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
             }
-            "--idle-timeout" => config.server.idle_timeout = seconds(&value(flag)?, flag)?,
-            "--header-timeout" => config.server.header_timeout = seconds(&value(flag)?, flag)?,
+            "--idle-timeout" => idle = Some(seconds(&value(flag)?, flag)?),
+            "--header-timeout" => header = Some(seconds(&value(flag)?, flag)?),
+            "--classroom" => classroom = true,
             other => return Err(CliError(format!("unknown option {other:?}"))),
         }
     }
+    // --classroom first, so that a timeout given as well wins, in any order.
+    if classroom {
+        config.server = config.server.classroom();
+    }
+    config.server.idle_timeout = idle.unwrap_or(config.server.idle_timeout);
+    config.server.header_timeout = header.unwrap_or(config.server.header_timeout);
     if config.server.log.trace && matches!(config.server.log.sink, Sink::Off) {
         // --trace is output the learner asked for; --quiet only silences the access log.
         config.server.log = Log {
@@ -442,6 +453,28 @@ mod tests {
         for (why, args, env, want) in cases {
             let c = run(args, env).unwrap();
             assert_eq!((c.host.as_str(), c.port), *want, "{why}");
+        }
+    }
+
+    #[test]
+    fn classroom_mode_waits_minutes_unless_told_otherwise() {
+        let minutes = Duration::from_secs(600);
+        let s = Duration::from_secs;
+        #[rustfmt::skip]
+        let cases: &[(&str, &[&str], (Duration, Duration, Duration))] = &[
+            ("the defaults", &[], (s(5), s(10), s(10))),
+            ("--classroom: ten minutes each", &["--classroom"], (minutes, minutes, minutes)),
+            ("a timeout given after it wins", &["--classroom", "--idle-timeout", "30"], (s(30), minutes, minutes)),
+            ("and before it, too", &["--header-timeout", "60", "--classroom"], (minutes, s(60), minutes)),
+        ];
+        for (why, args, want) in cases {
+            let c = run(args, &[]).unwrap();
+            let got = (
+                c.server.idle_timeout,
+                c.server.header_timeout,
+                c.server.body_timeout,
+            );
+            assert_eq!(got, *want, "{args:?}: {why}");
         }
     }
 

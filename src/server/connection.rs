@@ -61,9 +61,11 @@ pub mod body;
 mod input;
 #[cfg(test)]
 mod tests;
+mod timeout;
 
 use body::BodyReader;
 use input::Input;
+use timeout::Waited;
 
 /// Once this many response bytes are waiting, write them even if more
 /// pipelined requests are buffered, so output memory stays bounded.
@@ -133,13 +135,6 @@ pub enum Next {
     HalfClose,
     /// Close the socket; the connection is over.
     Close,
-}
-
-/// Which wait ran out, for the sentence of a 408.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Waited {
-    Head,
-    Body,
 }
 
 /// One client connection. See the module doc.
@@ -250,9 +245,15 @@ impl Conn {
             return;
         }
         match self.phase {
+            // A connection on which nothing ever arrived is told why it is
+            // closed: it is a person at a telnet prompt, or a browser's
+            // spare connection, which it then drops (RFC 9110 §15.5.9).
+            Phase::Idle {
+                untouched: true, ..
+            } => self.timeout_408(Waited::FirstByte, now),
             // RFC 9112 §9.5: a server may close an idle connection at any
-            // time. Nothing is sent: a client about to reuse the connection
-            // could take it for the answer to its next request.
+            // time. After a response nothing is sent: a client about to
+            // reuse the connection would take it for its next answer.
             Phase::Idle { .. } => self.phase = Phase::Closed,
             Phase::Head { .. } => self.timeout_408(Waited::Head, now),
             Phase::Body { .. } => self.timeout_408(Waited::Body, now),
@@ -515,12 +516,14 @@ impl Conn {
     /// sentence names the right number of seconds.
     fn timeout_408(&mut self, waited: Waited, now: Instant) {
         let config = &self.shared.config;
-        let (waited, what) = match waited {
-            Waited::Head => (config.header_timeout, "a request head"),
-            Waited::Body => (config.body_timeout, "each part of a request body"),
-        };
-        config.log.access(&self.peer, "(incomplete request)", 408);
-        self.close_with(Status::REQUEST_TIMEOUT, timeout_message(waited, what), now);
+        // Like any idle close, one before the first byte is not logged: a
+        // browser's unused spare connection would print a 408 line for
+        // every page.
+        if waited != Waited::FirstByte {
+            config.log.access(&self.peer, "(incomplete request)", 408);
+        }
+        let sentence = timeout::message(waited, config);
+        self.close_with(Status::REQUEST_TIMEOUT, sentence, now);
     }
 
     /// Queues a last answer and starts closing.
@@ -542,26 +545,4 @@ enum Taken {
     Request(Request),
     /// The framing was wrong; the error is answered.
     Refused,
-}
-
-/// The body of a 408.
-fn timeout_message(waited: Duration, what: &str) -> String {
-    format!(
-        "the request did not arrive in time: goldfish waits {} for {what}, \
-         then gives up, so that slow clients cannot tie it up. Type faster, or paste the \
-         whole request at once.\n",
-        seconds(waited)
-    )
-}
-
-/// `1 second`, `10 seconds`, `0.25 seconds` (tests use short timeouts).
-fn seconds(d: Duration) -> String {
-    match (d.as_secs(), d.subsec_millis()) {
-        (1, 0) => "1 second".to_string(),
-        (s, 0) => format!("{s} seconds"),
-        _ => {
-            let text = format!("{:.3}", d.as_secs_f64());
-            format!("{} seconds", text.trim_end_matches('0'))
-        }
-    }
 }

@@ -94,6 +94,25 @@ pub struct ServerConfig {
     pub log: Log,
 }
 
+/// How long each wait for a client lasts in classroom mode: time to read the
+/// README between two typed lines.
+pub const CLASSROOM_WAIT: Duration = Duration::from_secs(600);
+
+impl ServerConfig {
+    /// Classroom mode (`--classroom`): a person typing a request into
+    /// telnet is not cut off. The waits for the client — idle, a head, a
+    /// body — become [`CLASSROOM_WAIT`]; the caps still stop one client
+    /// from holding many connections that long.
+    pub fn classroom(self) -> ServerConfig {
+        ServerConfig {
+            idle_timeout: CLASSROOM_WAIT,
+            header_timeout: CLASSROOM_WAIT,
+            body_timeout: CLASSROOM_WAIT,
+            ..self
+        }
+    }
+}
+
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
         ServerConfig {

@@ -197,9 +197,9 @@ fn each_deadline_ends_the_way_the_table_says() {
     type Steps = fn(&mut Sim);
     #[rustfmt::skip]
     let cases: &[(&str, Steps, &str)] = &[
-        ("a new connection that sends nothing is closed without a word (RFC 9112 §9.5)",
-            |_| {}, ""),
-        ("so is one that sent only empty lines",
+        ("a new connection that sends nothing is told why it is closed (RFC 9110 §15.5.9)",
+            |_| {}, "HTTP/1.1 408 Request Timeout|Connection: close|nothing arrived on this connection for 5 seconds"),
+        ("one that sent only empty lines is closed without a word (RFC 9112 §9.5)",
             |s| { s.send(b"\r\n"); }, ""),
         ("so is an idle keep-alive connection: its client may be about to reuse it",
             |s| { s.send(GET); s.wrote.clear(); }, ""),
@@ -230,6 +230,43 @@ fn each_deadline_ends_the_way_the_table_says() {
             assert_eq!(sim.time_out(), Stop::Closed, "{why}: the drain ends");
         }
     }
+}
+
+/// A learner typing into telnet: connects, reads the README for a minute,
+/// types the request line, thinks for two minutes, types `Host:`, and ends
+/// the head a minute and a half later. The defaults cut that off before
+/// the first line; `--classroom` waits for it.
+#[test]
+fn a_learner_typing_into_telnet_is_served_in_classroom_mode() {
+    let script = |config: ServerConfig| {
+        let mut sim = Sim::new(config);
+        for (pause, line) in [
+            (60.0, "GET /hello HTTP/1.1\r\n"),
+            (120.0, "Host: localhost\r\n"),
+            (90.0, "\r\n"),
+        ] {
+            sim.wait(pause);
+            if sim.conn.deadline().is_some_and(|d| d <= sim.now) {
+                sim.conn.expired(sim.now);
+                sim.run();
+            }
+            if sim.send(line.as_bytes()) == Stop::Closed || !sim.wrote.is_empty() {
+                break;
+            }
+        }
+        sim.wrote()
+    };
+    let default = script(ServerConfig::default());
+    assert!(default.starts_with("HTTP/1.1 408 "), "default: {default}");
+    assert!(
+        default.contains("nothing arrived on this connection for 5 seconds"),
+        "{default}"
+    );
+    let classroom = script(ServerConfig::default().classroom());
+    assert!(
+        classroom.starts_with("HTTP/1.1 200 OK\r\n"),
+        "classroom: {classroom}"
+    );
 }
 
 /// A client that stops reading is dropped when the write clock runs out:
@@ -306,20 +343,42 @@ fn body_deadlines_earn_a_second_per_500_bytes_up_to_the_window() {
 }
 
 #[test]
-fn timeout_messages_name_the_time_waited() {
+fn timeout_messages_name_the_wait_and_its_length() {
+    use timeout::{Waited, message};
     let ms = Duration::from_millis;
+    let classroom = ServerConfig {
+        idle_timeout: ms(600_000),
+        header_timeout: ms(600_000),
+        body_timeout: ms(600_000),
+        ..ServerConfig::default()
+    };
+    let short = ServerConfig {
+        header_timeout: ms(250),
+        body_timeout: ms(1500),
+        ..ServerConfig::default()
+    };
     #[rustfmt::skip]
-    let cases: &[(Duration, &str, &str)] = &[
-        (ms(10_000), "a request head", "goldfish waits 10 seconds for a request head,"),
-        (ms(1000), "each part of a request body", "goldfish waits 1 second for each part of a request body,"),
-        (ms(250), "a request head", "goldfish waits 0.25 seconds for a request head,"),
-        (ms(1500), "a request head", "goldfish waits 1.5 seconds for a request head,"),
+    let cases: &[(&str, Waited, &ServerConfig, &str)] = &[
+        ("the default head timeout", Waited::Head, &ServerConfig::default(),
+            "goldfish waits 10 seconds for a request head, then gives up"),
+        ("a short wait points to --classroom", Waited::Head, &ServerConfig::default(),
+            "Start goldfish with --classroom: it waits 10 minutes instead.)\n"),
+        ("a body", Waited::Body, &ServerConfig::default(),
+            "goldfish waits 10 seconds for each part of a request body,"),
+        ("nothing at all on a new connection", Waited::FirstByte, &ServerConfig::default(),
+            "nothing arrived on this connection for 5 seconds, so goldfish closes it"),
+        ("which says what to type", Waited::FirstByte, &ServerConfig::default(),
+            "GET /hello HTTP/1.1, then Host: localhost, then an empty line."),
+        ("in classroom mode, minutes and no hint", Waited::Head, &classroom,
+            "goldfish waits 10 minutes for a request head, then gives up, so that slow clients cannot tie it up. Type faster, or paste the whole request at once.\n"),
+        ("tests' short timeouts, exactly", Waited::Head, &short, "goldfish waits 0.25 seconds for a request head"),
+        ("and fractions", Waited::Body, &short, "goldfish waits 1.5 seconds for each part"),
     ];
-    for (waited, what, want) in cases {
-        let got = timeout_message(*waited, what);
+    for (why, waited, config, want) in cases {
+        let got = message(*waited, config);
         assert!(
             got.contains(want),
-            "timeout_message({waited:?}, {what:?}) = {got:?}; want {want:?}"
+            "message({waited:?}) = {got:?}; want {want:?}: {why}"
         );
     }
 }
@@ -412,6 +471,9 @@ fn a_slow_body_gets_408_over_a_socket() {
         )
     });
     assert!(out.starts_with("HTTP/1.1 408 "), "{out}");
-    assert!(out.ends_with("paste the whole request at once.\n"), "{out}");
+    assert!(
+        out.contains("goldfish waits 0.2 seconds for each part of a request body"),
+        "{out}"
+    );
     assert_eq!(log.len(), 1, "{log:?}");
 }
