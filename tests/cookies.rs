@@ -372,9 +372,11 @@ fn colour_that_looks_percent_encoded_comes_back_as_typed() {
                  \r\n"
             ),
         );
+        // The headline shows the colour as typed: what Flask's
+        // `request.cookies.get` would give (issue 11, A11).
         assert!(
             r.text()
-                .contains(&format!("decoded, it reads <strong>{typed}</strong>")),
+                .contains(&format!("from the cookie: <strong>{typed}</strong>")),
             "{typed:?} was stored as {value:?}, and read back as:\n{}",
             r.text()
         );
@@ -417,8 +419,34 @@ fn hostile_cookie_header_is_html_escaped() {
 // Injection through the lab
 // ---------------------------------------------------------------------------
 
-/// The lab does not encode behind your back: a value with `;` or CR LF is
-/// refused with a 400 that quotes the rule, and nothing is sent.
+/// A browser's form POST to the lab, then the GET its 303 leads to (as a
+/// browser: `Accept: text/html`, so the redirect carries `?via=`).
+fn lab_post_and_follow(addr: std::net::SocketAddr, body: &str) -> (Resp, Resp) {
+    let raw = format!(
+        "POST /cookies HTTP/1.1\r\n\
+         Host: 127.0.0.1\r\n\
+         Accept: text/html\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: {}\r\n\
+         \r\n\
+         {body}",
+        body.len()
+    );
+    let posted = exchange(addr, &raw);
+    assert_eq!(posted.status, 303, "POST /cookies {body}: {}", posted.head);
+    let location = posted.header("location").expect("a Location").to_string();
+    assert!(location.starts_with("/cookies?via="), "{location}");
+    let page = exchange(
+        addr,
+        &format!("GET {location} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\n\r\n"),
+    );
+    assert_eq!(page.status, 200, "GET {location}: {}", page.head);
+    (posted, page)
+}
+
+/// The lab never sends what could add an attribute or a header line: a
+/// value with `;` or CR LF is refused with a 400 worded for the form
+/// ("tick percent-encode"), and nothing is sent.
 #[test]
 fn lab_value_with_semicolon_or_crlf_is_refused_with_the_rule() {
     let server = start();
@@ -440,15 +468,16 @@ fn lab_value_with_semicolon_or_crlf_is_refused_with_the_rule() {
         assert_no_injected_header(&r);
         let text = r.text();
         assert!(
-            text.contains("goldfish refused to send that cookie")
-                && text.contains("RFC 6265 §4.1.1 cookie-octet"),
+            text.contains("goldfish did not send that cookie")
+                && text.contains("percent-encode the value"),
             "{why}: {text}"
         );
+        assert!(!text.contains(".secure(true)") && !text.contains("percent_encode_value("));
     }
 }
 
 /// With "percent-encode the value" ticked, the same values are stored,
-/// encoded: one `Set-Cookie` line without attributes.
+/// encoded: one `Set-Cookie` line without attributes, on the 303.
 #[test]
 fn lab_value_with_semicolon_or_crlf_is_encoded_when_asked() {
     let server = start();
@@ -468,7 +497,8 @@ fn lab_value_with_semicolon_or_crlf_is_encoded_when_asked() {
     for (why, body, want) in cases {
         // The same form, with the encode box ticked.
         let r = post_form(server.addr(), "/cookies", None, body);
-        assert_eq!(r.status, 200, "{why}: {}", r.head);
+        assert_eq!(r.status, 303, "{why}: {}", r.head);
+        assert_eq!(r.header("location"), Some("/cookies"), "curl gets no via=");
         assert_no_injected_header(&r);
         assert_eq!(set_cookies(&r), [*want], "{why}: {}", r.head);
     }
@@ -490,7 +520,7 @@ fn lab_cookie_name_with_crlf_is_refused() {
     assert!(set_cookies(&r).is_empty(), "{}", r.head);
     assert_no_injected_header(&r);
     assert!(
-        r.text().contains("a name is a token"),
+        r.text().contains("The name must be one word"),
         "the refusal should explain the name rule: {}",
         r.text()
     );
@@ -500,32 +530,67 @@ fn lab_cookie_name_with_crlf_is_refused() {
 // The lab's rules, and what it sends
 // ---------------------------------------------------------------------------
 
-/// Attribute combinations a browser would reject are refused before they
-/// are sent: 400, no `Set-Cookie`, and the rule in words.
+/// Lines a browser will reject are sent as typed (issue 11, A3): watching
+/// the browser refuse them is the lesson. The page after the redirect
+/// shows the line and says a browser rejects it, and why.
 #[test]
-fn lab_refuses_attribute_combinations_browsers_reject() {
+fn lab_sends_lines_browsers_reject_and_says_so() {
     let server = start();
-    let cases: &[(&str, &str, &str)] = &[
+    let cases: &[(&str, &str, &str, &str)] = &[
         (
             "SameSite=None without Secure (RFC 6265bis §5.7 step 19)",
             "name=a&value=1&samesite=None&httponly=on",
-            "SameSite=None needs Secure",
+            "a=1; HttpOnly; SameSite=None",
+            "A browser rejects this line: SameSite=None needs Secure",
         ),
         (
             "Partitioned without Secure (CHIPS)",
             "name=a&value=1&partitioned=on",
-            "Partitioned needs Secure",
+            "a=1; Partitioned",
+            "A browser rejects this line: Partitioned needs Secure",
         ),
         (
             "__Secure- prefix without Secure (6265bis §4.1.3.1)",
             "name=__Secure-a&value=1",
-            "starts with __Secure-, which promises the Secure attribute",
+            "__Secure-a=1",
+            "A browser rejects this line",
         ),
         (
             "__Host- prefix with a Domain (6265bis §4.1.3.2)",
-            "name=__Host-a&value=1&secure=on&domain=localhost",
-            "starts with __Host-, which promises Secure, Path=/ and no Domain",
+            "name=__Host-a&value=1&secure=on&domain=127.0.0.1",
+            "__Host-a=1; Domain=127.0.0.1; Secure",
+            "A browser rejects this line",
         ),
+        (
+            "a value with a space, which browsers keep",
+            "name=a&value=hello%20world",
+            "a=hello world",
+            "A browser keeps this cookie.",
+        ),
+    ];
+    for (why, body, line, verdict) in cases {
+        let (posted, page) = lab_post_and_follow(server.addr(), body);
+        assert_eq!(set_cookies(&posted), [*line], "{why}: {}", posted.head);
+        let text = page.text();
+        let line = goldfish::template::escape(line);
+        assert!(
+            text.contains(&format!("Set-Cookie: {line}</span>")),
+            "{why}: the page does not show the line: {text}"
+        );
+        let verdict = goldfish::template::escape(verdict);
+        assert!(
+            text.contains(verdict.as_ref()),
+            "{why}: want {verdict:?} in {text}"
+        );
+    }
+}
+
+/// What the form cannot express is refused, in the form's words: 400, no
+/// `Set-Cookie`.
+#[test]
+fn lab_refuses_what_it_cannot_write() {
+    let server = start();
+    let cases: &[(&str, &str, &str)] = &[
         (
             "a SameSite value that does not exist",
             "name=a&value=1&samesite=Sometimes",
@@ -536,7 +601,16 @@ fn lab_refuses_attribute_combinations_browsers_reject() {
             "name=a&value=1&max_age=soon",
             "Max-Age must be a whole number of seconds",
         ),
-        ("an empty name", "name=&value=1", "the cookie name is empty"),
+        (
+            "an empty name",
+            "name=&value=1",
+            "The name must be one word",
+        ),
+        (
+            "a ';' in the Path",
+            "name=a&value=1&path=%2F%3B%20Domain%3Devil.example",
+            "The Path holds a ';'",
+        ),
     ];
     for (why, body, want) in cases {
         // The form as submitted.
@@ -545,7 +619,7 @@ fn lab_refuses_attribute_combinations_browsers_reject() {
         assert!(set_cookies(&r).is_empty(), "{why}: {}", r.head);
         let text = r.text();
         assert!(
-            text.contains("goldfish refused to send that cookie"),
+            text.contains("goldfish did not send that cookie"),
             "{why}: {text}"
         );
         let want = goldfish::template::escape(want);
@@ -556,39 +630,38 @@ fn lab_refuses_attribute_combinations_browsers_reject() {
     }
 }
 
-/// With every attribute set and valid, the exact line goes on the wire and
-/// the page shows the same line.
+/// With every attribute set, the exact line goes on the wire (on the 303)
+/// and the page the browser lands on shows the same line.
 #[test]
 fn lab_sends_the_exact_set_cookie_line_and_shows_it() {
     let server = start();
 
     // Every field of the form filled in.
-    let r = post_form(
+    let (posted, page) = lab_post_and_follow(
         server.addr(),
-        "/cookies",
-        None,
         "name=lab&value=v1&expires_in=120&max_age=60&domain=localhost&path=%2Fcookies\
          &secure=on&httponly=on&samesite=None&partitioned=on",
     );
-    assert_eq!(r.status, 200, "{}", r.head);
     // The Expires date depends on the clock; compare with dates normalized.
     let want = format!(
         "Set-Cookie: lab=v1; Expires={SOME_DATE}; Max-Age=60; Domain=localhost; \
          Path=/cookies; Secure; HttpOnly; SameSite=None; Partitioned"
     );
-    let head = normalize_dates(&r.head);
+    let head = normalize_dates(&posted.head);
     assert!(
         head.split("\r\n").any(|l| *l == want),
         "want {want:?} in\n{head}"
     );
-    assert_eq!(set_cookies(&r).len(), 1, "{}", r.head);
-    let body = normalize_dates(&r.text());
+    assert_eq!(set_cookies(&posted).len(), 1, "{}", posted.head);
+    let body = normalize_dates(&page.text());
     assert!(
         body.contains(&format!(
-            "<strong>Sent with this response:</strong><pre class=\"wire\">{want}</pre>"
+            "<div class=\"wire lines\" id=\"lab-sent\"><span class=\"ln hl-cookie\">{want}</span>"
         )),
         "{body}"
     );
+    // Reloading the page sends nothing: the cookie rode on the redirect.
+    assert!(set_cookies(&page).is_empty(), "{}", page.head);
 }
 
 /// Two `Cookie` lines in one request (as an HTTP/2 gateway may forward
@@ -627,7 +700,8 @@ fn several_cookie_lines_are_joined() {
     for (name, value) in [("a", "1"), ("b", "2"), ("fav_color", "blue")] {
         assert!(
             body.contains(&format!(
-                "<tr><td><code>{name}</code></td><td><code>{value}</code></td>"
+                "<tr><td data-label=\"name\"><code>{name}</code></td>\
+                 <td data-label=\"value\"><code>{value}</code></td>"
             )),
             "no row for {name}={value}:\n{body}"
         );
@@ -677,7 +751,7 @@ fn lab_checker_gives_the_verdict() {
         );
         let text = r.text();
         let report = text
-            .split("<pre class=\"wire\" id=\"check-report\">")
+            .split("id=\"check-report\">")
             .nth(1)
             .unwrap_or_else(|| panic!("{why}: no report in {text}"));
         assert!(report.contains(want), "{why}: want {want:?} in {report}");

@@ -35,7 +35,10 @@ const NAME: &str = "session";
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// What `/my-route` says without a usable session.
-const NO_SESSION: &str = "There is no fav_number in your session yet";
+/// What `/my-route` says of a session cookie it refused: that it came,
+/// that it was refused, and why (issue 11: "no session cookie" and "a
+/// cookie the server refused" are told apart).
+const REFUSED: &str = "Your browser sent a session cookie, but goldfish refused it:";
 
 /// The lessons, signing with `secret` and also accepting `fallbacks`.
 fn keyed(secret: &str, fallbacks: &[&str]) -> AppConfig {
@@ -80,7 +83,7 @@ fn assert_refused(addr: SocketAddr, value: &str, why: &str) {
     assert_eq!(r.status, 400, "{why}: {value:?}\n{}", r.head);
     let text = r.text();
     assert!(
-        text.contains(NO_SESSION) && !text.contains("Favorite number"),
+        text.contains(REFUSED) && !text.contains("Favorite number"),
         "{why}: {value:?}\n{text}"
     );
 }
@@ -716,8 +719,9 @@ fn responses_list_grows_in_order_with_curl_jar() {
         ]);
         want.push_str(&format!("<li>{}. {answer}</li>", i + 1));
         assert!(
-            out.stdout
-                .contains(&format!("<ol class=\"plain\">{want}</ol>")),
+            out.stdout.contains(&format!(
+                "<ol class=\"plain\" aria-live=\"polite\">{want}</ol>"
+            )),
             "after {answer}: want {want} in\n{}",
             out.stdout
         );
@@ -1115,4 +1119,46 @@ fn session_cli_bad_input_exits_2_with_one_line() {
         assert!(stderr.starts_with("error: "), "{why}: {stderr}");
         assert!(stderr.contains(want), "{why}: want {want:?} in {stderr}");
     }
+}
+
+/// `/my-route` tells "no session cookie" from "a session cookie the server
+/// refused, and why" (issue 11), and a valid session without the key from
+/// both.
+#[test]
+fn my_route_tells_no_cookie_from_a_refused_one() {
+    let server = start_handler(config(), app_with(keyed("s3cr3t", &[])));
+    let addr = server.addr();
+    let cases: &[(&str, Option<String>, &str)] = &[
+        (
+            "no cookie at all",
+            None,
+            "Your browser sent no session cookie, so your session is empty",
+        ),
+        (
+            "a cookie with a broken signature",
+            Some(session("eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.bm9wZQ")),
+            "Your browser sent a session cookie, but goldfish refused it: ",
+        ),
+    ];
+    for (why, cookie, want) in cases {
+        let r = get(addr, "/my-route", cookie.as_deref());
+        assert_eq!(r.status, 400, "{why}: {}", r.head);
+        assert!(
+            r.text().contains(want),
+            "{why}: want {want:?} in {}",
+            r.text()
+        );
+    }
+    // A valid session that holds something else: the cookie is fine.
+    let r = get(addr, "/responses", None);
+    assert_eq!(r.status, 200);
+    let r = post_form(addr, "/responses", None, "answer=Yes");
+    let value = session_value(&r).expect("a session");
+    let r = get(addr, "/my-route", Some(&session(&value)));
+    assert!(
+        r.text()
+            .contains("cookie is valid, but the session it carries holds no fav_number"),
+        "{}",
+        r.text()
+    );
 }

@@ -1,28 +1,34 @@
-//! The first lessons: the index, `/hello`, and the goldfish that forgets.
+//! The start: the index, `/hello`, and the goldfish that forgets.
 
+use super::Ctx;
+use super::course::{self, COURSE};
 use super::pages::{self, Page};
-use super::{Ctx, ROUTES};
 use crate::http::{Response, Status};
 use crate::template::{Vars, escape};
 
-/// `GET /` — what "stateless" means, your raw request, and the lessons.
+/// `GET /` — what "stateless" means, where to start, your raw request.
 pub fn index(ctx: &mut Ctx) -> Response {
+    // One item per lesson: a loop, so it is built here.
     let mut lessons = String::new();
-    for r in ROUTES.iter().filter(|r| !r.about.is_empty()) {
-        // Patterns with captures, and routes that need a parameter, get an
-        // example value, so every link on the index works.
-        let href = match r.pattern {
-            "/handle-form-cookie" => "/handle-form-cookie?fav_color=blue".to_string(),
-            pattern => pattern.replace("{color}", "blue"),
-        };
+    for lesson in COURSE {
         lessons.push_str(&format!(
-            "<li><a href=\"{href}\"><code>{} {}</code></a> — {}</li>\n",
-            r.method,
-            escape(r.pattern),
-            escape(r.about)
+            "<li><a href=\"{}\">{}</a> — {}</li>\n",
+            escape(lesson.start),
+            escape(lesson.title),
+            escape(lesson.summary)
         ));
     }
-    Page::new("HTTP is a goldfish", "index.html").render(ctx, Vars::new().html("lessons", lessons))
+    let first = course::first();
+    let (host, port) = ctx.host_and_port();
+    let vars = Vars::new()
+        .html("lessons", lessons)
+        .text("start", first.start)
+        .text("start_title", first.title)
+        .text("total", COURSE.len().to_string())
+        .text("origin", ctx.origin())
+        .text("host", host)
+        .text("port", port);
+    Page::new("HTTP is a goldfish", "index.html").render(ctx, vars)
 }
 
 /// `GET /hello` — the smallest response there is.
@@ -42,8 +48,8 @@ pub fn goldfish_answer(ctx: &mut Ctx) -> Response {
         Err(bad) => return bad,
     };
     let Some(name) = form.get("name").map(str::trim) else {
-        return pages::error(
-            ctx.req,
+        return pages::lesson_error(
+            ctx,
             Status::BAD_REQUEST,
             "The form field `name` is missing: send a body like name=Ada \
              (Content-Type: application/x-www-form-urlencoded).",
@@ -54,7 +60,14 @@ pub fn goldfish_answer(ctx: &mut Ctx) -> Response {
         Ok(name) => name,
         Err(too_long) => return too_long,
     };
+    // Mark the field as it travels, `name=Ada` (percent-encoded as sent).
+    let raw = String::from_utf8_lossy(ctx.req.body());
+    let pair = raw
+        .split('&')
+        .find(|p| p.starts_with("name="))
+        .unwrap_or("name=")
+        .to_string();
     Page::new("The goldfish", "goldfish-answer.html")
-        .mark("name=")
+        .mark(pair)
         .render(ctx, Vars::new().text("name", name))
 }

@@ -13,7 +13,7 @@ use super::pages::{self, Page};
 use super::strategies::StrategyKey;
 use crate::http::url::percent_encode;
 use crate::http::{Response, Status};
-use crate::template::{Vars, escape};
+use crate::template::Vars;
 
 /// The steps of every chain, in order.
 const STEPS: [&str; 3] = ["step-zero", "step-one", "step-two"];
@@ -51,48 +51,22 @@ impl Carrier {
         format!("{kind}: {}", STEPS[step])
     }
 
-    /// How to reach the next step with `color`, as HTML.
-    fn next(self, step: usize, color: &str) -> String {
-        let Some(next) = STEPS.get(step + 1) else {
-            return String::new();
-        };
+    /// The step page's template: the tip on breaking the chain differs.
+    fn step_template(self) -> &'static str {
         match self {
-            Carrier::Query => format!(
-                "<p><a class=\"button\" href=\"/{next}?fav-color={}\">Continue to {next}</a></p>\
-                 <p class=\"note\">The link above is <code>/{next}?fav-color={}</code>: this page wrote your colour into it.</p>",
-                escape(&percent_encode(color)),
-                escape(&percent_encode(color))
-            ),
-            Carrier::Hidden => format!(
-                "<form method=\"post\" action=\"/form/{next}\" class=\"inline\">\
-                 <input type=\"hidden\" name=\"fav-color\" value=\"{}\">\
-                 <button type=\"submit\">Continue to {next}</button></form>\
-                 <p class=\"note\">View the page source: the form above holds \
-                 <code>&lt;input type=\"hidden\" name=\"fav-color\" value=\"{}\"&gt;</code>.</p>",
-                escape(color),
-                escape(color)
-            ),
-            Carrier::Path => format!(
-                "<p><a class=\"button\" href=\"/fav-color/{}/{next}\">Continue to {next}</a></p>\
-                 <p class=\"note\">The link is <code>/fav-color/{}/{next}</code>: the colour is part of the address.</p>",
-                escape(&percent_encode(color)),
-                escape(&percent_encode(color))
-            ),
+            Carrier::Query => "carry-step-query.html",
+            Carrier::Hidden => "carry-step-hidden.html",
+            Carrier::Path => "carry-step-path.html",
         }
     }
 
-    /// How the learner can break the chain, as HTML.
-    fn tamper_tip(self) -> &'static str {
+    /// The template with the way on to the next step: a link, a form with
+    /// the hidden field, a link with the colour in its path.
+    fn next_template(self) -> &'static str {
         match self {
-            Carrier::Query => {
-                "Edit <code>fav-color=</code> in the address bar and press Enter: the server believes whatever the URL says. Delete it, and the state is gone."
-            }
-            Carrier::Hidden => {
-                "Open the dev tools, change the hidden field's value, then press Continue: the server believes the form. Or send any value with <code>curl -d fav-color=anything</code>."
-            }
-            Carrier::Path => {
-                "Edit the colour in the address bar: <code>/fav-color/green/step-one</code>. The server cannot tell a link it wrote from one you typed."
-            }
+            Carrier::Query => "carry-next-query.html",
+            Carrier::Hidden => "carry-next-hidden.html",
+            Carrier::Path => "carry-next-path.html",
         }
     }
 }
@@ -100,7 +74,21 @@ impl Carrier {
 /// A step page for `color` (already decoded).
 fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &str) -> Response {
     let title = carrier.title(step);
-    Page::new(&title, "carry-step.html")
+    let next = match STEPS.get(step + 1) {
+        Some(next) => {
+            let vars = Vars::new()
+                .text("next", *next)
+                .text("color", color)
+                .text("color_url", percent_encode(color));
+            match ctx.render(carrier.next_template(), &vars) {
+                Ok(html) => html,
+                Err(e) => return pages::template_bug(&e),
+            }
+        }
+        // The last step: the course's Next link takes over.
+        None => String::new(),
+    };
+    Page::new(&title, carrier.step_template())
         .mark(mark)
         .facts(carrier.facts_key())
         .render(
@@ -108,19 +96,7 @@ fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &s
             Vars::new()
                 .text("color", color)
                 .text("step_text", STEP_TEXT[step])
-                .html("next", carrier.next(step, color))
-                .html("tamper_tip", carrier.tamper_tip())
-                .html(
-                    "finished",
-                    if step + 1 == STEPS.len() {
-                        "<p><strong>Next lesson:</strong> <a href=\"/form/step-zero\">hidden form fields</a>, \
-                         <a href=\"/fav-color\">the URL path</a>, \
-                         <a href=\"/storage\">browser storage</a>, or \
-                         <a href=\"/cookie-form\">cookies</a>.</p>"
-                    } else {
-                        ""
-                    },
-                ),
+                .html("next", next),
         )
 }
 
@@ -131,10 +107,11 @@ fn raw_pair(raw: &str) -> &str {
         .unwrap_or("")
 }
 
-/// The page for a step reached without the colour.
-fn lost(ctx: &Ctx, start: &str, how: &str) -> Response {
-    pages::error(
-        ctx.req,
+/// The page for a step reached without the colour: a lesson page with
+/// the X-ray (the request shows what is missing) and the way back.
+fn lost(ctx: &mut Ctx, start: &str, how: &str) -> Response {
+    pages::lesson_error(
+        ctx,
         Status::BAD_REQUEST,
         &format!(
             "This step needs your colour, and this request does not carry it ({how}). \

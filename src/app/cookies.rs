@@ -15,7 +15,8 @@ use std::time::Duration;
 use super::Ctx;
 use super::pages::{self, Page};
 use crate::cookie::{
-    self, RequestUrl, SameSite, SetCookie, percent_decode_value, percent_encode_value,
+    self, CookieError, RequestUrl, SameSite, SetCookie, Verdict, percent_decode_value,
+    percent_encode_value,
 };
 use crate::http::url::Query;
 use crate::http::{Response, Status};
@@ -49,8 +50,8 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
         Err(bad) => return bad,
     };
     let Some(color) = query.get("fav_color") else {
-        return pages::error(
-            ctx.req,
+        return pages::lesson_error(
+            ctx,
             Status::BAD_REQUEST,
             "The query parameter fav_color is missing: try /handle-form-cookie?fav_color=blue \
              (the form at /cookie-form sends it for you).",
@@ -64,22 +65,19 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
     let line = match ctx.set_cookie(&SetCookie::new("fav_color", value.clone()).path("/")) {
         Ok(line) => line,
         Err(e) => {
-            return pages::error(
-                ctx.req,
+            return pages::lesson_error(
+                ctx,
                 Status::BAD_REQUEST,
                 &format!("That colour cannot be stored: {e}"),
             );
         }
     };
     let note = if encoded {
-        format!(
-            "<p class=\"note\">A cookie value cannot contain spaces, <code>;</code>, <code>,</code>, \
-             quotes, backslashes, control characters or non-ASCII text (and a <code>%</code> \
-             must be encoded too, so the value decodes to what you typed), so goldfish \
-             percent-encoded your colour to <code>{}</code>. Without that, a value like \
-             <code>a; HttpOnly</code> would have added an attribute.</p>",
-            escape(&value)
-        )
+        let vars = Vars::new().text("value", value.as_str());
+        match ctx.render("response-cookie-encoded.html", &vars) {
+            Ok(html) => html,
+            Err(e) => return pages::template_bug(&e),
+        }
     } else {
         String::new()
     };
@@ -96,87 +94,173 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
         )
 }
 
-/// `GET /later-cookie` — what the browser brought back.
+/// `GET /later-cookie` — what the browser brought back: the colour as
+/// typed in the headline (what Flask's `request.cookies.get` would give),
+/// the encoded bytes in a note.
 pub fn later(ctx: &mut Ctx) -> Response {
     let value = ctx.cookies().get("fav_color").map(str::to_string);
-    let (color, decoded_note) = match &value {
+    let (color, encoded_note) = match &value {
         None => ("<unset>".to_string(), String::new()),
-        Some(v) => {
-            let note = match percent_decode_value(v) {
-                Some(d) if d != *v => format!(
-                    "<p class=\"note\">The value is percent-encoded; decoded, it reads <strong>{}</strong>.</p>",
-                    escape(&d)
-                ),
-                _ => String::new(),
-            };
-            (v.clone(), note)
-        }
+        Some(raw) => match percent_decode_value(raw) {
+            Some(decoded) if decoded != *raw => {
+                let vars = Vars::new()
+                    .text("raw", raw.as_str())
+                    .text("color", decoded.as_str());
+                match ctx.render("later-cookie-encoded.html", &vars) {
+                    Ok(html) => (decoded, html),
+                    Err(e) => return pages::template_bug(&e),
+                }
+            }
+            _ => (raw.clone(), String::new()),
+        },
     };
     let mark = value
         .as_ref()
         .map(|v| format!("fav_color={v}"))
         .unwrap_or_default();
+    let origin = ctx.origin();
     Page::new("Cookie read", "later-cookie.html")
         .facts(StrategyKey::Cookie)
-        .mark(&mark)
+        .mark(mark)
         .render(
             ctx,
             Vars::new()
                 .text("color", color.as_str())
-                .html("decoded_note", decoded_note),
+                .html("encoded_note", encoded_note)
+                .text("origin", origin),
         )
 }
 
-/// What the lab page shows above its forms.
-#[derive(Default)]
-struct LabResult {
-    /// The Set-Cookie line just sent.
-    sent: Option<String>,
-    /// Why the form's cookie was refused.
-    refused: Option<String>,
-    /// The checker's report, as text.
-    report: Option<String>,
-    /// The checker's input, to show it again.
-    check_line: String,
-    check_url: String,
-}
-
-/// `GET /cookies` — the cookie lab.
+/// `GET /cookies` — the cookie lab. After a POST and its 303, the
+/// redirect's record (`?via=`) says which `Set-Cookie` line was sent, and
+/// what a browser does with it.
 pub fn lab(ctx: &mut Ctx) -> Response {
-    lab_page(ctx, Status::OK, LabResult::default())
+    let outcome = match sent_by_lab(ctx) {
+        Some(lines) => sent_html(ctx, &lines),
+        None => Ok(String::new()),
+    };
+    match outcome {
+        Ok(html) => lab_page(ctx, Status::OK, html, String::new(), None),
+        Err(e) => pages::template_bug(&e),
+    }
 }
 
-/// `POST /cookies` — sets the cookie described by the form.
+/// The `Set-Cookie` lines of the lab's own redirect that led here.
+fn sent_by_lab(ctx: &Ctx) -> Option<Vec<String>> {
+    let hop = ctx.hop()?;
+    let from_lab = hop.request_line.starts_with("POST /cookies ")
+        || hop.request_line.starts_with("POST /cookies/delete ");
+    from_lab.then(|| {
+        hop.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.clone())
+            .collect()
+    })
+}
+
+/// The card above the forms: each line sent, and what a browser does with
+/// it, by goldfish's checker, for this very page's URL.
+fn sent_html(ctx: &Ctx, lines: &[String]) -> Result<String, crate::www::PageError> {
+    let url = RequestUrl::parse(&format!("{}/cookies", ctx.origin())).ok();
+    let mut html = String::new();
+    for line in lines {
+        let verdict = url
+            .as_ref()
+            .map(|u| cookie::check_with_psl(line, u, ctx.now, &ctx.app.psl).verdict);
+        let (class, verdict, advice) = match verdict {
+            Some(Verdict::Stored) | None => (
+                "ok",
+                "A browser keeps this cookie.".to_string(),
+                "It is in the table below if your browser kept it: this page is the GET your \
+                 browser made after the redirect, and it carried every cookie it holds."
+                    .to_string(),
+            ),
+            Some(Verdict::Deletes) => (
+                "ok",
+                "This line deletes the cookie: its expiry is already past.".to_string(),
+                "It is gone from the table below: the request for this page no longer carried it."
+                    .to_string(),
+            ),
+            Some(Verdict::Rejected(why)) => (
+                "bad",
+                format!("A browser rejects this line: {why}."),
+                "goldfish sent it anyway, so you can watch your browser refuse it: it is not in \
+                 the table below. In DevTools, open Network, click the POST /cookies request, \
+                 then its Cookies tab: the line is listed as blocked, with the reason."
+                    .to_string(),
+            ),
+        };
+        let vars = Vars::new()
+            .text("class", class)
+            .text("line", line.as_str())
+            .text("verdict", verdict)
+            .text("advice", advice);
+        html.push_str(&ctx.render("lab-sent.html", &vars)?);
+    }
+    Ok(html)
+}
+
+/// `POST /cookies` — sends the cookie the form describes, exactly as
+/// described (a line a browser will refuse included), then `303` back to
+/// `GET /cookies`, so a reload never sends it again.
 pub fn lab_set(ctx: &mut Ctx) -> Response {
     let form = match ctx.form() {
         Ok(f) => f,
         Err(bad) => return bad,
     };
-    match cookie_from_form(&form, ctx.now) {
-        Ok(cookie) => match ctx.set_cookie(&cookie) {
-            Ok(line) => lab_page(
-                ctx,
-                Status::OK,
-                LabResult {
-                    sent: Some(line),
-                    ..LabResult::default()
-                },
-            ),
-            Err(e) => refused(ctx, e.to_string()),
-        },
-        Err(message) => refused(ctx, message),
+    let cookie = match cookie_from_form(&form, ctx.now) {
+        Ok(c) => c,
+        Err(message) => return refused(ctx, &message),
+    };
+    match ctx.set_cookie_as_typed(&cookie) {
+        Ok(_) => Response::see_other("/cookies"),
+        Err(e) => {
+            let why = form_words(&e);
+            refused(ctx, &why)
+        }
     }
 }
 
-fn refused(ctx: &mut Ctx, message: String) -> Response {
-    lab_page(
-        ctx,
-        Status::BAD_REQUEST,
-        LabResult {
-            refused: Some(message),
-            ..LabResult::default()
-        },
-    )
+/// A line goldfish will not send, in words that fit the form.
+fn refused(ctx: &mut Ctx, why: &str) -> Response {
+    let html = ctx.render("lab-refused.html", &Vars::new().text("why", why));
+    match html {
+        Ok(html) => lab_page(ctx, Status::BAD_REQUEST, html, String::new(), None),
+        Err(e) => pages::template_bug(&e),
+    }
+}
+
+/// Why the lab will not send a line, said for the form rather than for
+/// the `SetCookie` builder's Rust API.
+fn form_words(e: &LabRefusal) -> String {
+    match e {
+        LabRefusal::Name => "The name must be one word of letters, digits and \
+            !#$%&'*+-.^_`|~ — no spaces, '=', ';' or quotes (RFC 6265 §4.1.1): a browser would \
+            read any of those as something else, e.g. the name of 'a=b' is 'a'."
+            .to_string(),
+        LabRefusal::Value => "The value holds a ';' or a control character (such as a line \
+            break). A ';' would end the value and start an attribute, and a line break would \
+            end the header. Tick \"percent-encode the value\" to send it as %3B, %0A…"
+            .to_string(),
+        LabRefusal::Attribute { attribute } => format!(
+            "The {attribute} holds a ';' or a control character: a ';' would end it and start \
+             another attribute, and a line break would end the header. Remove it."
+        ),
+        LabRefusal::Unwritable(CookieError::TooLong { len }) => format!(
+            "The name and value together are {len} bytes; browsers ignore a cookie over 4096 \
+             (RFC 6265bis §5.6), so goldfish does not send it. Shorten the value."
+        ),
+        LabRefusal::Unwritable(CookieError::AttributeTooLong { attribute, len }) => format!(
+            "The {attribute} is {len} bytes; browsers ignore an attribute over 1024 \
+             (RFC 6265bis §5.6). Shorten it."
+        ),
+        LabRefusal::Unwritable(CookieError::ExpiresOutOfRange { year }) => format!(
+            "Expires would fall in the year {year}, and a cookie date must be between 1601 and \
+             9999 (RFC 6265 §5.1.1). Use fewer seconds."
+        ),
+        LabRefusal::Unwritable(e) => format!("goldfish cannot write this line: {e}."),
+    }
 }
 
 /// Builds the cookie the lab's form describes.
@@ -229,7 +313,8 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
     Ok(cookie)
 }
 
-/// `POST /cookies/delete` — asks the browser to drop a cookie.
+/// `POST /cookies/delete` — asks the browser to drop a cookie, then `303`
+/// back to the lab.
 pub fn lab_delete(ctx: &mut Ctx) -> Response {
     let form = match ctx.form() {
         Ok(f) => f,
@@ -244,21 +329,17 @@ pub fn lab_delete(ctx: &mut Ctx) -> Response {
     if !field("domain").is_empty() {
         cookie = cookie.domain(field("domain"));
     }
-    let removal = cookie.removal();
-    match ctx.set_cookie(&removal) {
-        Ok(line) => lab_page(
-            ctx,
-            Status::OK,
-            LabResult {
-                sent: Some(line),
-                ..LabResult::default()
-            },
-        ),
-        Err(e) => refused(ctx, e.to_string()),
+    match ctx.set_cookie_as_typed(&cookie.removal()) {
+        Ok(_) => Response::see_other("/cookies"),
+        Err(e) => {
+            let why = form_words(&e);
+            refused(ctx, &why)
+        }
     }
 }
 
-/// `POST /cookies/check` — "why doesn't my cookie stick?"
+/// `POST /cookies/check` — "why doesn't my cookie stick?" The page opens
+/// at the report (`#check-report`).
 pub fn lab_check(ctx: &mut Ctx) -> Response {
     let form = match ctx.form() {
         Ok(f) => f,
@@ -273,13 +354,20 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
         .to_string();
     // The form shows the line again for editing: only the part that was
     // checked (`MAX_CHECKED_LINE`), so a huge line costs a small page.
-    let (report, line) = match RequestUrl::parse(&url_text) {
+    let (class, verdict, report, line) = match RequestUrl::parse(&url_text) {
         Ok(url) => {
             let report = cookie::check_with_psl(&line, &url, ctx.now, &ctx.app.psl);
+            let (class, verdict) = match &report.verdict {
+                Verdict::Stored => ("ok", "Stored: a browser keeps this cookie".to_string()),
+                Verdict::Deletes => ("ok", "Deletes: the cookie is already expired".to_string()),
+                Verdict::Rejected(why) => ("bad", format!("Rejected: {why}")),
+            };
             let checked = report.line.clone();
-            (report.to_string(), checked)
+            (class, verdict, report.to_string(), checked)
         }
         Err(e) => (
+            "bad",
+            "That URL cannot be used".to_string(),
             format!(
                 "The URL {} cannot be used: {e}",
                 crate::text::Excerpt(&url_text, 200)
@@ -287,27 +375,36 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
             line.chars().take(200).collect(),
         ),
     };
-    lab_page(
-        ctx,
-        Status::OK,
-        LabResult {
-            report: Some(report),
-            check_line: line,
-            check_url: url_text.chars().take(2048).collect(),
-            ..LabResult::default()
-        },
-    )
+    let vars = Vars::new()
+        .text("class", class)
+        .text("verdict", verdict)
+        .text("report", report);
+    let html = match ctx.render("lab-report.html", &vars) {
+        Ok(html) => html,
+        Err(e) => return pages::template_bug(&e),
+    };
+    let url_text = url_text.chars().take(2048).collect();
+    lab_page(ctx, Status::OK, String::new(), html, Some((line, url_text)))
 }
 
 /// The most cookies the lab lists (each with its Delete form).
 const MAX_COOKIE_ROWS: usize = 50;
 
-fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
+/// The lab page: `outcome` above the forms, the checker's `report`, and
+/// the checker's input to show again.
+fn lab_page(
+    ctx: &mut Ctx,
+    status: Status,
+    outcome: String,
+    report: String,
+    check: Option<(String, String)>,
+) -> Response {
     let cookie_lines: Vec<String> = ctx
         .req
         .headers_named("cookie")
         .map(str::to_string)
         .collect();
+    // One row per cookie: a loop, so it is built here.
     let mut rows = String::new();
     // A browser sends at most a few dozen cookies to one site; a client can
     // send thousands of empty ones in 16 KiB (`a=;a=;…`), each of which
@@ -315,11 +412,11 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
     let total = ctx.cookies().iter().count();
     for (name, value) in ctx.cookies().iter().take(MAX_COOKIE_ROWS) {
         rows.push_str(&format!(
-            "<tr><td><code>{n}</code></td><td><code>{v}</code></td><td>\
-             <form method=\"post\" action=\"/cookies/delete\" class=\"inline\">\
+            "<tr><td data-label=\"name\"><code>{n}</code></td><td data-label=\"value\"><code>{v}</code></td>\
+             <td data-label=\"delete\"><form method=\"post\" action=\"/cookies/delete\">\
              <input type=\"hidden\" name=\"name\" value=\"{n}\">\
              <label>Path <input name=\"path\" value=\"/\" size=\"6\"></label> \
-             <button type=\"submit\" class=\"secondary\">Delete</button></form></td></tr>\n",
+             <button type=\"submit\" class=\"secondary\">Delete {n}</button></form></td></tr>\n",
             n = escape(name),
             v = escape(value)
         ));
@@ -342,38 +439,12 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut outcome = String::new();
-    if let Some(line) = &result.sent {
-        outcome.push_str(&format!(
-            "<div class=\"card ok\"><strong>Sent with this response:</strong><pre class=\"wire\">Set-Cookie: {}</pre>\
-             <p class=\"note\">Reload the page to see what your browser does with it: the table and \
-             <em>What JavaScript sees</em> update with the next request.</p></div>",
-            escape(line)
-        ));
-    }
-    if let Some(why) = &result.refused {
-        outcome.push_str(&format!(
-            "<div class=\"card bad\"><strong>goldfish refused to send that cookie:</strong><p>{}</p></div>",
-            escape(why)
-        ));
-    }
-    let report = match &result.report {
-        Some(r) => format!(
-            "<h3>What a browser would do</h3><pre class=\"wire\" id=\"check-report\">{}</pre>",
-            escape(r)
-        ),
-        None => String::new(),
-    };
-    let check_line = if result.check_line.is_empty() {
-        "Set-Cookie: id=42; SameSite=None".to_string()
-    } else {
-        result.check_line.clone()
-    };
-    let check_url = if result.check_url.is_empty() {
-        "http://localhost/".to_string()
-    } else {
-        result.check_url.clone()
-    };
+    let (check_line, check_url) = check.unwrap_or_else(|| {
+        (
+            "Set-Cookie: id=42; SameSite=None".to_string(),
+            "http://localhost/".to_string(),
+        )
+    });
     Page::new("The cookie lab", "cookie-lab.html")
         .facts(StrategyKey::Cookie)
         .render_status(
@@ -387,6 +458,63 @@ fn lab_page(ctx: &mut Ctx, status: Status, result: LabResult) -> Response {
                 .text("check_line", check_line)
                 .text("check_url", check_url),
         )
+}
+
+/// Why the lab will not send a line at all. Everything else it sends as
+/// typed, even lines a browser will refuse: seeing the browser refuse
+/// them, in DevTools, is the lesson.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabRefusal {
+    /// The name is empty or not a token: a browser would read another name.
+    Name,
+    /// The value has a `;` (it would start an attribute) or a control
+    /// character (CR LF would end the header: response splitting).
+    Value,
+    /// Domain or Path has a `;` or a control character.
+    Attribute { attribute: &'static str },
+    /// A rule about what can be written at all: the lengths browsers
+    /// accept, a date the cookie-date format can hold.
+    Unwritable(CookieError),
+}
+
+/// What the lab never sends: anything that could add an attribute or a
+/// header line, or that cannot be written. Checked piece by piece (not by
+/// the builder's `validate`, which stops at the first rule broken, and
+/// many of those the lab sends on purpose).
+pub fn lab_refusal(cookie: &SetCookie) -> Result<(), LabRefusal> {
+    let unsafe_char = |c: char| c == ';' || c.is_control();
+    let name = cookie.name();
+    if name.is_empty() || !name.bytes().all(crate::abnf::is_tchar) {
+        return Err(LabRefusal::Name);
+    }
+    if cookie.value().chars().any(unsafe_char) {
+        return Err(LabRefusal::Value);
+    }
+    let len = name.len() + cookie.value().len();
+    if len > cookie::MAX_NAME_VALUE {
+        return Err(LabRefusal::Unwritable(CookieError::TooLong { len }));
+    }
+    for (attribute, value) in [("Domain", cookie.get_domain()), ("Path", cookie.get_path())] {
+        let Some(value) = value else { continue };
+        if value.chars().any(unsafe_char) {
+            return Err(LabRefusal::Attribute { attribute });
+        }
+        if value.len() > cookie::MAX_ATTRIBUTE_VALUE {
+            let len = value.len();
+            return Err(LabRefusal::Unwritable(CookieError::AttributeTooLong {
+                attribute,
+                len,
+            }));
+        }
+    }
+    // Expires: the builder's own rule, on a cookie with nothing else to fail.
+    if let Some(at) = cookie.get_expires() {
+        SetCookie::new("n", "v")
+            .expires(at)
+            .validate()
+            .map_err(LabRefusal::Unwritable)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -16,15 +16,17 @@ mod basics;
 mod carry;
 mod cookie_jar;
 mod cookies;
+pub mod course;
 pub mod guard;
 mod pages;
+mod reset;
 mod server_session;
 mod sessions;
 mod state;
 mod statics;
 mod storage;
 mod strategies;
-mod xray;
+pub mod xray;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -116,6 +118,8 @@ pub struct App {
     /// The Public Suffix List for the cookie checker and the jar, read
     /// once at start-up (the system's copy, else the built-in one).
     pub psl: crate::cookie::PublicSuffixList,
+    /// Recent redirects, for the X-ray of the page each one leads to.
+    pub hops: xray::Hops,
 }
 
 impl App {
@@ -152,6 +156,7 @@ impl App {
             generated_key,
             store,
             psl: cookie_jar::load_psl(),
+            hops: xray::Hops::default(),
             config,
         })
     }
@@ -219,6 +224,7 @@ pub static ROUTES: &[Route] = &[
     entry("POST", "/cookies/delete",              cookies::lab_delete,     ""),
     entry("POST", "/cookies/check",               cookies::lab_check,      ""),
     entry("GET",  "/cookies/jar",                 cookie_jar::page,        "a browser's cookie jar simulated: replay a conversation, see what each request carries"),
+    entry("GET",  "/signed-session",              sessions::lesson,        "the signed session: the lecture's two routes, and what travels between them"),
     entry("GET",  "/some-route",                  sessions::some_route,    "signed session: session['fav_number'] = 42…").writes(),
     entry("GET",  "/my-route",                    sessions::my_route,      "…and back: Favorite number is 42"),
     entry("GET",  "/session",                     sessions::inspect,       "your session cookie taken apart; tamper with it and watch it be rejected"),
@@ -228,6 +234,8 @@ pub static ROUTES: &[Route] = &[
     entry("GET",  "/server-session",              server_session::page,    "server-side session: the cookie holds only an id; the data lives in the store"),
     entry("POST", "/server-session",              server_session::act,     ""),
     entry("GET",  "/compare",                     storage::compare,        "every strategy side by side: who reads it, is it sent, size, lifetime, tamper-proof"),
+    entry("POST", "/reset",                       reset::reset,            "start over: Clear-Site-Data empties this site's cookies and storage"),
+    entry("GET",  "/favicon.ico",                 statics::favicon,        ""),
     entry("GET",  "/static/{*file}",              statics::serve,          ""),
 ];
 
@@ -311,7 +319,7 @@ fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static s
 pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
     let mut resp = match guard::request_host(req) {
         Some(host) if !guard::host_allowed(host, &app.config.allowed_hosts) => {
-            pages::misdirected(req, host)
+            pages::misdirected(&app.config.www, req, host)
         }
         _ => dispatch(app, req, peer),
     };
@@ -332,7 +340,7 @@ pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
 ///   request's cookies (`Vary: Cookie`) or sets one: such a page shows one
 ///   visitor's cookies (the X-ray does), so no cache may keep it and hand
 ///   it to the next visitor. `/hello` and static files need none.
-fn protect(resp: &mut Response) {
+pub(super) fn protect(resp: &mut Response) {
     let h = &mut resp.headers;
     if h.get("x-content-type-options").is_none() {
         h.append("X-Content-Type-Options", "nosniff");
@@ -352,6 +360,7 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
     let method = req.method();
     if !KNOWN_METHODS.contains(&method) {
         return pages::error(
+            &app.config.www,
             req,
             Status::NOT_IMPLEMENTED,
             &format!(
@@ -368,6 +377,7 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
         Ok(s) => s,
         Err(e) => {
             return pages::error(
+                &app.config.www,
                 req,
                 Status::BAD_REQUEST,
                 &format!("The path cannot be decoded: {e}."),
@@ -376,6 +386,8 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
     };
     let lookup = if method == "HEAD" { "GET" } else { method };
     let mut allowed: Vec<&str> = Vec::new();
+    // The route this path belongs to, for the 405 page's lesson and way back.
+    let mut pattern = None;
     for r in ROUTES {
         let Some(params) = matches(r.pattern, &segments) else {
             continue;
@@ -386,32 +398,39 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
             {
                 return pages::cross_site(app, req, &why);
             }
-            let mut ctx = Ctx::new(app, req, peer, params, segments);
+            let mut ctx = Ctx::new(app, req, peer, r.pattern, params, segments);
             let response = (r.handler)(&mut ctx);
             return ctx.finish(response);
         }
+        pattern.get_or_insert(r.pattern);
         allowed.push(r.method);
         if r.method == "GET" {
             allowed.push("HEAD");
         }
     }
     if allowed.is_empty() {
-        return pages::not_found(req);
+        return pages::not_found(&app.config.www, req);
     }
     allowed.push("OPTIONS");
     let allow = allowed.join(", ");
     if method == "OPTIONS" {
         return Response::new(Status::NO_CONTENT).with_header("Allow", allow);
     }
-    pages::error(
-        req,
-        Status::METHOD_NOT_ALLOWED,
-        &format!(
-            "{} does not answer {method}; it answers {allow}.",
-            crate::text::Clip(req.path(), 200)
-        ),
-    )
-    .with_header("Allow", allow)
+    let mut message = format!(
+        "{} does not answer {method}; it answers {allow}.",
+        crate::text::Clip(req.path(), 200)
+    );
+    if lookup == "GET" && allowed == ["POST", "OPTIONS"] {
+        message.push_str(
+            " It is where a form sends its fields, in the body of a POST. Typing its address, \
+             opening it in a new tab or following a bookmark sends a GET, with no body.",
+        );
+    }
+    // A lesson-style page (X-ray, the way back), like any handler's error.
+    let mut ctx = Ctx::new(app, req, peer, pattern.unwrap_or("/"), Vec::new(), segments);
+    let response = pages::lesson_error(&mut ctx, Status::METHOD_NOT_ALLOWED, &message)
+        .with_header("Allow", allow);
+    ctx.finish(response)
 }
 
 #[cfg(test)]

@@ -1,15 +1,23 @@
 //! Page assembly: a lesson's template inside the shared layout, with the
-//! X-ray panel; and the error pages.
+//! course's progress line, its Next link and the X-ray panel; and the error
+//! pages.
+//!
+//! A page is built in two steps. The handler renders its own content
+//! ([`Page::render`]); `Ctx::finish` then puts it into `layout.html`, once
+//! the response head is final (the session's `Set-Cookie`, a redirect's
+//! record), so the X-ray shows the head that really goes on the wire.
 //!
 //! Errors speak to whoever asked: a browser (its `Accept` names
-//! `text/html`) gets a small HTML page with links back to the lessons; curl,
-//! telnet and nc get one or two plain sentences.
+//! `text/html`) gets a page with links back to the lessons; curl, telnet
+//! and nc get one or two plain sentences.
 
+use super::course::{self, Place};
 use super::strategies::{self, StrategyKey};
 use super::{Ctx, xray};
 use crate::http::{Request, Response, Status};
 use crate::session::Session;
 use crate::template::{Vars, escape};
+use crate::www::{PageError, Www};
 
 /// A lesson page under construction.
 pub struct Page<'a> {
@@ -19,9 +27,18 @@ pub struct Page<'a> {
     pub template: &'a str,
     /// Strings to mark in the X-ray (the state this page relies on, as it
     /// appears in the raw request).
-    pub marks: Vec<&'a str>,
+    pub marks: Vec<String>,
     /// The strategy whose facts box ends the page (see `strategies`).
     pub facts: Option<StrategyKey>,
+}
+
+/// A page whose content is rendered, waiting for `Ctx::finish` to lay it
+/// out.
+pub(super) struct Pending {
+    title: String,
+    content: String,
+    facts: Option<StrategyKey>,
+    marks: Vec<String>,
 }
 
 impl<'a> Page<'a> {
@@ -42,56 +59,157 @@ impl<'a> Page<'a> {
     }
 
     /// Marks `s` wherever it appears in the X-ray of the request.
-    pub fn mark(mut self, s: &'a str) -> Page<'a> {
-        self.marks.push(s);
+    pub fn mark(mut self, s: impl Into<String>) -> Page<'a> {
+        self.marks.push(s.into());
         self
     }
 
-    /// Renders the page with `vars` into the layout. A template error is a
-    /// bug in goldfish: it becomes a 500 that names the template.
-    pub fn render(self, ctx: &Ctx, vars: Vars) -> Response {
+    /// Renders the page's content with `vars`; `Ctx::finish` lays it out.
+    /// A template error is a bug in goldfish: it becomes a 500 that names
+    /// the template.
+    pub fn render(self, ctx: &mut Ctx, vars: Vars) -> Response {
         self.render_status(ctx, Status::OK, vars)
     }
 
     /// As [`Page::render`], with another status.
-    pub fn render_status(self, ctx: &Ctx, status: Status, vars: Vars) -> Response {
+    pub fn render_status(self, ctx: &mut Ctx, status: Status, vars: Vars) -> Response {
         // A handler that used the session lets its template read it too:
         // `{{ session['fav_number'] }}` or `{{ session.fav_number }}`.
         let vars = match ctx.loaded_session() {
             Some(session) => vars.object("session", session),
             None => vars,
         };
-        let content = match ctx.render(self.template, &vars) {
-            Ok(c) => c,
-            Err(e) => return template_bug(&e),
-        };
-        let layout_vars = Vars::new()
-            .text("title", self.title)
-            .html("content", content)
-            .html(
-                "facts",
-                self.facts.map(strategies::facts_html).unwrap_or_default(),
-            )
-            .html("xray_request", {
+        let content = ctx.render(self.template, &vars);
+        drop(vars);
+        match content {
+            Ok(content) => {
+                // The layout's X-ray shows the request's `Cookie` lines.
                 ctx.shows_cookies();
-                xray::request_html(ctx.req, &self.marks)
-            })
-            .html("xray_response", xray::RESPONSE_MARK);
-        match ctx.render("layout.html", &layout_vars) {
-            Ok(html) => Response::html(status, html),
+                ctx.set_page(Pending {
+                    title: self.title.to_string(),
+                    content,
+                    facts: self.facts,
+                    marks: self.marks,
+                });
+                // The body is the layout, written by `Ctx::finish`.
+                Response::html(status, String::new())
+            }
             Err(e) => template_bug(&e),
         }
     }
 }
 
-fn template_bug(e: &crate::www::PageError) -> Response {
+/// Lays a pending page out, with the X-ray of `resp`'s final head: the
+/// last step of `Ctx::finish`.
+pub(super) fn lay_out(ctx: &Ctx, page: Pending, mut resp: Response) -> Response {
+    match layout_html(ctx, page, &resp) {
+        Ok(html) => {
+            resp.body = html.into_bytes();
+            resp
+        }
+        Err(e) => template_bug(&e),
+    }
+}
+
+fn layout_html(ctx: &Ctx, page: Pending, resp: &Response) -> Result<String, PageError> {
+    let masked = ctx.masked();
+    let req = ctx.req;
+    let request = xray::request_html(
+        req.head(),
+        req.header("content-type"),
+        req.body(),
+        &page.marks,
+        masked,
+    );
+    let (response, response_masked) = xray::head_html(resp.status, resp.headers.iter(), masked);
+    let hop = ctx.hop();
+    // What could not be done, on this request or on the redirect before it.
+    let mut warnings = String::new();
+    let hop_warnings = hop.iter().flat_map(|h| h.warnings.iter());
+    for why in ctx.warnings().iter().chain(hop_warnings) {
+        warnings.push_str(&ctx.render("warning.html", &Vars::new().text("why", why.as_str()))?);
+    }
+    let hop = match hop {
+        Some(hop) => {
+            let (head, hop_masked) = xray::head_html(
+                hop.status,
+                hop.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                masked,
+            );
+            let vars = Vars::new()
+                .text("request_line", hop.request_line.as_str())
+                .html("head", head);
+            (ctx.render("xray-hop.html", &vars)?, hop_masked)
+        }
+        None => (String::new(), false),
+    };
+    let masked_note = if request.masked || response_masked || hop.1 {
+        let names = masked.names;
+        let vars = Vars::new().text("session", names[0]).text("sid", names[1]);
+        ctx.render("xray-masked.html", &vars)?
+    } else {
+        String::new()
+    };
+    let place = course::place(ctx.route);
+    let layout = Vars::new()
+        .text("title", page.title.as_str())
+        .html("progress", progress_html(ctx, place)?)
+        .html("warnings", warnings)
+        .html("content", page.content)
+        .html(
+            "facts",
+            page.facts.map(strategies::facts_html).unwrap_or_default(),
+        )
+        .html("next", next_html(ctx, place)?)
+        .html("xray_hop", hop.0)
+        .html("xray_request", request.html)
+        .html("xray_response", response)
+        .html("xray_masked", masked_note)
+        .text("peer", ctx.peer.ip().to_string());
+    ctx.render("layout.html", &layout)
+}
+
+/// "Lesson 5 of 12: …" above the title.
+fn progress_html(ctx: &Ctx, place: Option<Place>) -> Result<String, PageError> {
+    let Some(p) = place else {
+        return Ok(String::new());
+    };
+    let vars = Vars::new()
+        .text("number", p.number.to_string())
+        .text("total", p.total.to_string())
+        .text("title", p.lesson.title)
+        .text("start", p.lesson.start);
+    ctx.render("course-progress.html", &vars)
+}
+
+/// The one `rel="next"` link at the end of a lesson page, or the end of
+/// the course.
+fn next_html(ctx: &Ctx, place: Option<Place>) -> Result<String, PageError> {
+    let Some(p) = place else {
+        return Ok(String::new());
+    };
+    match p.next {
+        Some(next) => {
+            let vars = Vars::new()
+                .text("href", next.start)
+                .text("title", next.title)
+                .text("number", (p.number + 1).to_string())
+                .text("total", p.total.to_string());
+            ctx.render("course-next.html", &vars)
+        }
+        None => ctx.render("course-end.html", &Vars::new()),
+    }
+}
+
+pub fn template_bug(e: &PageError) -> Response {
     Response::text(
         Status::INTERNAL_SERVER_ERROR,
         format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),
     )
 }
 
-/// A session's keys, values (as JSON) and types, as table rows.
+/// A session's keys, values (as JSON) and types, as table rows. (Rows are
+/// built in a loop, which templates cannot do.)
 pub fn session_rows(session: &Session) -> String {
     let mut rows = String::new();
     for (k, v) in session.iter() {
@@ -109,35 +227,61 @@ pub fn session_rows(session: &Session) -> String {
 }
 
 /// Whether the client asked for HTML (browsers do; curl does not).
-fn wants_html(req: &Request) -> bool {
+pub fn wants_html(req: &Request) -> bool {
     req.header("accept")
         .is_some_and(|a| a.contains("text/html"))
 }
 
-/// An error response: HTML for browsers, plain text otherwise. `message`
-/// is plain text (it is escaped for HTML here).
-pub fn error(req: &Request, status: Status, message: &str) -> Response {
-    if !wants_html(req) {
+/// A lesson-style error page (layout, X-ray, a way back) for a browser;
+/// one plain sentence for anyone else. `message` is plain text.
+pub fn lesson_error(ctx: &mut Ctx, status: Status, message: &str) -> Response {
+    if !wants_html(ctx.req) {
         return Response::text(status, format!("{message}\n"));
     }
-    let code = status.0;
-    let reason = status.reason();
-    Response::html(
-        status,
-        format!(
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{code} {reason}</title><link rel=\"stylesheet\" href=\"/static/site.css\"></head>\n\
-             <body><main class=\"error\"><h1>{code} {reason}</h1>\n<p>{}</p>\n\
-             <p><a href=\"/\">Back to the lessons</a></p></main></body></html>\n",
-            escape(message)
+    let title = format!("{} {}", status.0, status.reason());
+    let (back, back_text) = match course::place(ctx.route) {
+        Some(p) => (
+            p.lesson.start,
+            format!("Back to the start of “{}”", p.lesson.title),
         ),
+        None => ("/", "Back to the lessons".to_string()),
+    };
+    Page::new(&title, "error.html").render_status(
+        ctx,
+        status,
+        Vars::new()
+            .text("message", message)
+            .text("back", back)
+            .text("back_text", back_text),
     )
 }
 
+/// An error answered before any handler ran (no such page, a method the
+/// path does not answer): HTML for browsers, plain text otherwise.
+/// `message` is plain text (it is escaped for HTML here).
+pub fn error(www: &Www, req: &Request, status: Status, message: &str) -> Response {
+    if !wants_html(req) {
+        return Response::text(status, format!("{message}\n"));
+    }
+    let vars = Vars::new()
+        .text("code", status.0.to_string())
+        .text("reason", status.reason())
+        .text("message", message);
+    match www.compiled("error-page.html").and_then(|t| {
+        t.render(&vars).map_err(|error| PageError::Template {
+            name: "error-page.html".into(),
+            error,
+        })
+    }) {
+        Ok(html) => Response::html(status, html),
+        Err(e) => template_bug(&e),
+    }
+}
+
 /// 404 with a pointer to the index.
-pub fn not_found(req: &Request) -> Response {
+pub fn not_found(www: &Www, req: &Request) -> Response {
     error(
+        www,
         req,
         Status::NOT_FOUND,
         &format!(
@@ -165,10 +309,15 @@ pub fn cross_site(app: &super::App, req: &Request, why: &super::guard::CrossOrig
         .text("method", req.method())
         .text("path", crate::text::Clip(req.path(), 200).to_string())
         .text("reason", why.to_string())
-        .html(
-            "head",
-            super::xray::request_html(req, &["Sec-Fetch-Site:", "Origin:", "Host:"]),
-        );
+        .html("head", {
+            let config = &app.config;
+            let marks = ["Sec-Fetch-Site:", "Origin:", "Host:"].map(String::from);
+            let masked = xray::Masked {
+                names: [&config.session_cookie, &config.sid_cookie],
+            };
+            let ct = req.header("content-type");
+            xray::request_html(req.head(), ct, req.body(), &marks, masked).html
+        });
     match app.config.www.compiled("cross-site.html").and_then(|t| {
         t.render(&vars)
             .map_err(|error| crate::www::PageError::Template {
@@ -177,14 +326,15 @@ pub fn cross_site(app: &super::App, req: &Request, why: &super::guard::CrossOrig
             })
     }) {
         Ok(html) => Response::html(status, html),
-        Err(_) => error(req, status, &sentence),
+        Err(_) => error(&app.config.www, req, status, &sentence),
     }
 }
 
 /// `421 Misdirected Request` for a `Host` goldfish does not answer to
 /// (see [`super::guard`]): DNS rebinding protection.
-pub fn misdirected(req: &Request, host: &str) -> Response {
+pub fn misdirected(www: &Www, req: &Request, host: &str) -> Response {
     error(
+        www,
         req,
         Status::MISDIRECTED_REQUEST,
         &format!(

@@ -15,13 +15,13 @@ use std::time::SystemTime;
 
 use super::pages::{self, Page};
 use super::state::session_cookie;
-use super::{App, Ctx};
+use super::{App, Ctx, xray};
 use crate::cookie::SetCookie;
 use crate::http::{Request, Response, Status};
 use crate::session::id::{ID_BYTES, ID_LEN};
 use crate::session::{Origin, Saved, ServerSession};
 use crate::store::StoreError;
-use crate::template::{Vars, escape};
+use crate::template::Vars;
 
 /// The longest colour the form accepts, in characters.
 pub const MAX_COLOR_CHARS: usize = 64;
@@ -29,18 +29,18 @@ pub const MAX_COLOR_CHARS: usize = 64;
 /// `503 Service Unavailable` because the session store is down: which
 /// store, why, and what to do. Every page that does not need the store
 /// keeps working.
-pub fn store_down(req: &Request, e: &StoreError) -> Response {
-    pages::error(
-        req,
-        Status::SERVICE_UNAVAILABLE,
-        &format!(
-            "This page needs the server-side session store, and {e}. {} Every lesson that does \
-             not use the store still works.",
-            e.advice()
-        ),
+pub fn store_down(ctx: &mut Ctx, e: &StoreError) -> Response {
+    pages::lesson_error(ctx, Status::SERVICE_UNAVAILABLE, &store_down_text(e))
+        // Ask clients to come back later instead of hammering a store that is down.
+        .with_header("Retry-After", "5")
+}
+
+fn store_down_text(e: &StoreError) -> String {
+    format!(
+        "This page needs the server-side session store, and {e}. {} Every lesson that does \
+         not use the store still works.",
+        e.advice()
     )
-    // Ask clients to come back later instead of hammering a store that is down.
-    .with_header("Retry-After", "5")
 }
 
 /// `GET /server-session`.
@@ -50,7 +50,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
     let store = ctx.app.store.as_ref();
     let server = match ctx.server_session() {
         Ok(s) => s,
-        Err(e) => return store_down(ctx.req, &e),
+        Err(e) => return store_down(ctx, &e),
     };
     let status = match server.origin() {
         Origin::NoCookie => format!(
@@ -73,9 +73,12 @@ pub fn page(ctx: &mut Ctx) -> Response {
         ),
         Origin::Loaded => "Found: the store holds a session under your id.".to_string(),
     };
+    // The id is shortened, as in the X-ray: the cookie is HttpOnly.
     let (location, stored) = match server.id() {
         Some(id) => (
-            store.location(id),
+            store
+                .location(id)
+                .replace(id.as_str(), &xray::shorten(id.as_str())),
             server.stored_json().unwrap_or_default().to_string(),
         ),
         None => (
@@ -94,20 +97,27 @@ pub fn page(ctx: &mut Ctx) -> Response {
         format!("Your favourite colour, as the store remembers it: {color}.")
     };
     let cookie_html = match &cookie {
-        Some(v) => format!(
-            "<pre class=\"wire\">Cookie: {}={}</pre><p>{} characters. That is all the browser \
-             holds: no colour, no JSON, no signature. Decode it and you get {} random bytes.</p>",
-            escape(&sid_name),
-            escape(v),
-            v.chars().count(),
-            ID_BYTES
+        Some(v) => ctx.render(
+            "server-session-sid.html",
+            &Vars::new()
+                .text("cookie", format!("{sid_name}={}", xray::shorten(v)))
+                .text("chars", v.chars().count().to_string())
+                .text("bytes", ID_BYTES.to_string()),
         ),
-        None => "<p><em>No <code>sid</code> cookie in this request.</em></p>".to_string(),
+        None => ctx.render(
+            "server-session-nosid.html",
+            &Vars::new().text("sid_name", sid_name.as_str()),
+        ),
+    };
+    let cookie_html = match cookie_html {
+        Ok(html) => html,
+        Err(e) => return pages::template_bug(&e),
     };
     let mark = cookie
         .as_ref()
         .map(|v| format!("{sid_name}={v}"))
         .unwrap_or_default();
+    let (_, port) = ctx.host_and_port();
     Page::new("Server-side sessions", "server-session.html")
         .facts(StrategyKey::ServerSession)
         .mark(&mark)
@@ -124,7 +134,8 @@ pub fn page(ctx: &mut Ctx) -> Response {
                 .text("fav_color", color)
                 .text("sid_name", sid_name.as_str())
                 .text("id_len", ID_LEN.to_string())
-                .text("pid", std::process::id().to_string()),
+                .text("pid", std::process::id().to_string())
+                .text("port", port),
         )
 }
 
@@ -136,7 +147,7 @@ pub fn act(ctx: &mut Ctx) -> Response {
     };
     let server = match ctx.server_session() {
         Ok(s) => s,
-        Err(e) => return store_down(ctx.req, &e),
+        Err(e) => return store_down(ctx, &e),
     };
     match form.get("action").unwrap_or("") {
         // "Logging in": same data, new id; the old id stops working.
@@ -146,8 +157,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
         "" => {
             let color = form.get("fav_color").unwrap_or("").trim();
             if color.is_empty() || color.chars().count() > MAX_COLOR_CHARS {
-                return pages::error(
-                    ctx.req,
+                return pages::lesson_error(
+                    ctx,
                     Status::BAD_REQUEST,
                     &format!(
                         "The form field fav_color must hold a colour of 1 to {MAX_COLOR_CHARS} \
@@ -158,8 +169,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
             server.insert("fav_color", color);
         }
         other => {
-            return pages::error(
-                ctx.req,
+            return pages::lesson_error(
+                ctx,
                 Status::BAD_REQUEST,
                 &format!(
                     "Unknown action {}: send fav_color=…, or action=regenerate or action=clear.",
@@ -224,7 +235,10 @@ pub(super) fn finish(
         )),
         Err(e) => {
             config.log.write(&format!("goldfish: {e}\n"));
-            return store_down(req, &e);
+            // Too late for the lesson page: the handler's page is replaced.
+            let www = &config.www;
+            return pages::error(www, req, Status::SERVICE_UNAVAILABLE, &store_down_text(&e))
+                .with_header("Retry-After", "5");
         }
     }
     resp
@@ -322,8 +336,12 @@ mod tests {
             "the stored JSON is shown"
         );
         assert!(
-            html.contains(&format!("<mark>sid={sid}</mark>")),
-            "the X-ray marks the cookie"
+            html.contains(&format!("<mark>sid={}…</mark>", &sid[..8])),
+            "the X-ray marks the cookie, shortened: it is HttpOnly"
+        );
+        assert!(
+            !html.contains(&format!("sid={sid}")),
+            "the whole id is on the page"
         );
         assert_eq!(sid_of(&page), None, "reading sends no new cookie");
         assert_eq!(page.headers.get("vary"), Some("Cookie"));

@@ -13,6 +13,25 @@ use crate::session::signer::{self, timestamp_to_time};
 use crate::session::{Digest, LoadOutcome, SignError, Value};
 use crate::template::{Vars, escape};
 
+/// `GET /signed-session` — the lesson around the lecture's two routes:
+/// their Flask code, links to both, and what the session holds now.
+pub fn lesson(ctx: &mut Ctx) -> Response {
+    let status = session_status(ctx);
+    let rows = pages::session_rows(ctx.session());
+    let name = ctx.app.config.session_cookie.clone();
+    let mark = session_pair(ctx);
+    Page::new("The signed session", "signed-session.html")
+        .facts(StrategyKey::SignedSession)
+        .mark(mark)
+        .render(
+            ctx,
+            Vars::new()
+                .text("status", status)
+                .html("rows", rows)
+                .text("cookie_name", name.as_str()),
+        )
+}
+
 /// `GET /some-route` — `session['fav_number'] = 42`.
 pub fn some_route(ctx: &mut Ctx) -> Response {
     ctx.session().insert("fav_number", 42);
@@ -20,18 +39,62 @@ pub fn some_route(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /my-route` — `return f"Favorite number is {session['fav_number']}"`.
+///
+/// Without a `fav_number` it says why: no session cookie at all, a cookie
+/// the server refused (and why), or a valid session without the key.
 pub fn my_route(ctx: &mut Ctx) -> Response {
-    match ctx.session().get("fav_number") {
-        Some(n) => Response::html(
+    if let Some(n) = ctx.session().get("fav_number") {
+        return Response::html(
             Status::OK,
             format!("Favorite number is {}", escape(&n.to_string())),
+        );
+    }
+    let name = ctx.app.config.session_cookie.clone();
+    let why = match ctx.session_outcome().clone() {
+        LoadOutcome::Fresh => format!(
+            "Your browser sent no {name} cookie, so your session is empty: there is no \
+             fav_number in it."
         ),
-        None => pages::error(
-            ctx.req,
-            Status::BAD_REQUEST,
-            "There is no fav_number in your session yet. Visit /some-route first: it puts 42 in \
-             the session, and your browser brings it back here inside the signed session cookie. \
-             (With curl, keep the cookie: curl -c jar -b jar ...)",
+        LoadOutcome::Rejected(e) => format!(
+            "Your browser sent a {name} cookie, but goldfish refused it: {} So your session \
+             is empty: there is no fav_number in it.",
+            rejection(&e)
+        ),
+        LoadOutcome::Loaded { .. } => {
+            format!("Your {name} cookie is valid, but the session it carries holds no fav_number.")
+        }
+    };
+    let message = format!(
+        "{why} Visit /some-route first: it puts 42 in the session, and your browser brings it \
+         back here inside the signed session cookie. (With curl, keep the cookie: curl -c jar \
+         -b jar ...)"
+    );
+    pages::lesson_error(ctx, Status::BAD_REQUEST, &message)
+}
+
+/// `session=<value>` as the request carried it (to mark in the X-ray), or
+/// nothing.
+fn session_pair(ctx: &mut Ctx) -> String {
+    let name = ctx.app.config.session_cookie.clone();
+    ctx.cookies()
+        .get(&name)
+        .map(|v| format!("{name}={v}"))
+        .unwrap_or_default()
+}
+
+/// One sentence on the session cookie this request sent.
+fn session_status(ctx: &mut Ctx) -> String {
+    let name = ctx.app.config.session_cookie.clone();
+    match ctx.session_outcome().clone() {
+        LoadOutcome::Fresh => {
+            format!("Your browser sent no {name} cookie: this is a fresh, empty session.")
+        }
+        LoadOutcome::Loaded { key, .. } => {
+            format!("Valid: the signature matches, checked with {key}.")
+        }
+        LoadOutcome::Rejected(e) => format!(
+            "Rejected: {} goldfish uses an empty session instead.",
+            rejection(&e)
         ),
     }
 }
@@ -141,8 +204,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
             "session.clear(): the session is empty, so goldfish deletes the cookie.".to_string()
         }
         other => {
-            return pages::error(
-                ctx.req,
+            return pages::lesson_error(
+                ctx,
                 Status::BAD_REQUEST,
                 &format!(
                     "Unknown action {other:?}: use check, install, permanent, browser-session or clear."
@@ -157,18 +220,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     let name = ctx.app.config.session_cookie.clone();
     let value = ctx.cookies().get(&name).map(str::to_string);
     let now = ctx.now;
-    let status = match ctx.session_outcome().clone() {
-        LoadOutcome::Fresh => {
-            "Your browser sent no session cookie: this is a fresh, empty session.".to_string()
-        }
-        LoadOutcome::Loaded { key, .. } => {
-            format!("Valid: the signature matches, checked with {key}.")
-        }
-        LoadOutcome::Rejected(e) => format!(
-            "Rejected: {} goldfish uses an empty session instead.",
-            rejection(&e)
-        ),
-    };
+    let status = session_status(ctx);
     let (anatomy_html, cookie_value) = match &value {
         Some(v) => (anatomy(v, ctx.app.signer.digest(), now), v.clone()),
         None => (
@@ -180,10 +232,10 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     };
     let session = ctx.session();
     let rows = pages::session_rows(session);
-    let permanent = if session.permanent() {
-        "permanent (has Expires)"
-    } else {
-        "browser-session (no Expires)"
+    let permanent = match (&value, session.permanent()) {
+        (None, _) => "There is no session cookie yet: /some-route, or any change below, makes one.",
+        (Some(_), true) => "This is a permanent session cookie: it has an Expires date.",
+        (Some(_), false) => "This is a browser-session cookie: it has no Expires date.",
     };
     let message_html = message
         .map(|m| format!("<div class=\"card\">{}</div>", escape(&m)))
@@ -223,12 +275,25 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         items.push_str("<li><em>No answers yet.</em></li>");
     }
     // The list travels inside the session cookie: mark it in the X-ray.
-    let name = ctx.app.config.session_cookie.clone();
-    let mark = ctx
-        .cookies()
-        .get(&name)
-        .map(|v| format!("{name}={v}"))
-        .unwrap_or_default();
+    let mark = session_pair(ctx);
+    // "Behave like Flask" was ticked: say what became of the last answer.
+    let like_flask = ctx
+        .req
+        .query()
+        .is_ok_and(|q| q.get("like") == Some("flask"));
+    let flask_note = if like_flask && ctx.hop().is_some() {
+        let template = if ctx.session().permanent() {
+            "responses-flask-kept.html"
+        } else {
+            "responses-flask-lost.html"
+        };
+        match ctx.render(template, &Vars::new()) {
+            Ok(html) => html,
+            Err(e) => return pages::template_bug(&e),
+        }
+    } else {
+        String::new()
+    };
     Page::new("A list in the session", "responses.html")
         .facts(StrategyKey::SignedSession)
         .mark(&mark)
@@ -236,7 +301,9 @@ pub fn responses(ctx: &mut Ctx) -> Response {
             ctx,
             Vars::new()
                 .html("items", items)
-                .text("count", list.len().to_string()),
+                .text("count", list.len().to_string())
+                .html("flask_note", flask_note)
+                .text("like_flask", if like_flask { "checked" } else { "" }),
         )
 }
 
@@ -252,14 +319,38 @@ pub fn add_response(ctx: &mut Ctx) -> Response {
         return Response::see_other("/responses");
     }
     let Some(answer) = form.get("answer").map(str::trim).filter(|a| !a.is_empty()) else {
-        return pages::error(
-            ctx.req,
+        return pages::lesson_error(
+            ctx,
             Status::BAD_REQUEST,
             "The form field answer is missing or empty: send answer=Yes.",
         );
     };
+    if form.get("like") == Some("flask") {
+        return append_like_flask(ctx, answer);
+    }
     if let Err(e) = ctx.session().push("responses", answer) {
-        return pages::error(ctx.req, Status::BAD_REQUEST, &e.to_string());
+        return pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string());
     }
     Response::see_other("/responses")
+}
+
+/// What Flask does with `session['responses'].append(answer)`: the list
+/// changes in place, so the session is not marked modified, and Flask's
+/// `should_set_cookie` is false — the change dies with the request. Except
+/// for a permanent session: with `SESSION_REFRESH_EACH_REQUEST` (on by
+/// default) Flask sends its cookie on every response, mutated list and all.
+/// goldfish sends a cookie only for a modified session, so the kept case
+/// is a push, and the lost case is a read and nothing more.
+fn append_like_flask(ctx: &mut Ctx, answer: &str) -> Response {
+    let session = ctx.session();
+    if session.permanent() {
+        if let Err(e) = session.push("responses", answer) {
+            return pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string());
+        }
+    } else {
+        // `session['responses']` reads the session, and that is all Flask
+        // notices (it adds `Vary: Cookie`).
+        let _ = session.get("responses");
+    }
+    Response::see_other("/responses?like=flask")
 }

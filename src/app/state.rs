@@ -10,8 +10,13 @@
 //!    session, in its store (`server_session.rs`), with a 503 if that fails;
 //! 3. add `Vary: Cookie` when the body depends on the request's cookies
 //!    (a cookie or the session was read, or the page shows the X-ray), so
-//!    no cache serves one visitor's page to another;
-//! 4. fill the X-ray with the `Set-Cookie` lines really being sent.
+//!    no cache serves one visitor's page to another, and the fields every
+//!    response carries (`super::protect`: `Cache-Control: no-store`,
+//!    `nosniff`, `frame-ancestors`);
+//! 4. for a browser's `303`, keep the redirect's head for the page it leads
+//!    to (`xray::hops`);
+//! 5. lay the page out (`pages::lay_out`), with an X-ray of the response
+//!    head exactly as it is now final. This step stays last.
 //!
 //! The session is loaded lazily, on first use: a page that never touches it
 //! never checks a signature.
@@ -20,7 +25,9 @@ use std::cell::Cell;
 use std::net::SocketAddr;
 use std::time::SystemTime;
 
-use super::{App, AppConfig, pages, xray};
+use super::pages::{self, Pending};
+use super::xray::{self, Hop, Masked};
+use super::{App, AppConfig};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
 use crate::http::url::Query;
 use crate::http::{Request, Response, Status};
@@ -61,6 +68,9 @@ pub struct Ctx<'a> {
     pub app: &'a App,
     pub req: &'a Request,
     pub peer: SocketAddr,
+    /// The pattern of the route that matched, as written in `ROUTES` (the
+    /// course finds a page's lesson by it).
+    pub route: &'static str,
     /// Captured `{name}` segments, decoded.
     params: Vec<(&'static str, String)>,
     /// The decoded path segments.
@@ -75,6 +85,10 @@ pub struct Ctx<'a> {
     server_session: Option<Result<ServerSession, StoreError>>,
     /// `Set-Cookie` values the handler asked for, already validated.
     set_cookies: Vec<String>,
+    /// The page the handler rendered, laid out by `finish`.
+    page: Option<Pending>,
+    /// Sentences for the page about what `finish` could not do.
+    warnings: Vec<String>,
     /// The time this request is handled at (injectable in tests).
     pub now: SystemTime,
     /// Whether the response's body depends on the request's `Cookie`
@@ -88,6 +102,7 @@ impl<'a> Ctx<'a> {
         app: &'a App,
         req: &'a Request,
         peer: SocketAddr,
+        route: &'static str,
         params: Vec<(&'static str, String)>,
         segments: Vec<String>,
     ) -> Ctx<'a> {
@@ -95,12 +110,15 @@ impl<'a> Ctx<'a> {
             app,
             req,
             peer,
+            route,
             params,
             segments,
             cookies: None,
             session: None,
             server_session: None,
             set_cookies: Vec::new(),
+            page: None,
+            warnings: Vec::new(),
             now: SystemTime::now(),
             uses_cookies: Cell::new(false),
         }
@@ -175,25 +193,19 @@ impl<'a> Ctx<'a> {
 
     /// The request's form body, or the 400 page that explains why it cannot
     /// be read (wrong Content-Type, a bad percent-escape, not UTF-8).
-    pub fn form(&self) -> Result<Query, Response> {
+    pub fn form(&mut self) -> Result<Query, Response> {
         self.req.form().map_err(|e| {
-            pages::error(
-                self.req,
-                Status::BAD_REQUEST,
-                &format!("The form could not be read: {e}."),
-            )
+            let why = format!("The form could not be read: {e}.");
+            pages::lesson_error(self, Status::BAD_REQUEST, &why)
         })
     }
 
     /// The request's query parameters, or the 400 page that explains why
     /// they cannot be decoded.
-    pub fn query(&self) -> Result<Query, Response> {
+    pub fn query(&mut self) -> Result<Query, Response> {
         self.req.query().map_err(|e| {
-            pages::error(
-                self.req,
-                Status::BAD_REQUEST,
-                &format!("The query string cannot be decoded: {e}."),
-            )
+            let why = format!("The query string cannot be decoded: {e}.");
+            pages::lesson_error(self, Status::BAD_REQUEST, &why)
         })
     }
 
@@ -207,7 +219,7 @@ impl<'a> Ctx<'a> {
     /// # Errors
     /// The value is too long: the 400 page to answer with.
     pub fn short<'v>(
-        &self,
+        &mut self,
         field: &str,
         value: &'v str,
         example: &str,
@@ -216,14 +228,63 @@ impl<'a> Ctx<'a> {
         if chars <= MAX_ECHOED_CHARS {
             return Ok(value);
         }
-        Err(pages::error(
-            self.req,
-            Status::BAD_REQUEST,
-            &format!(
-                "The field {field} is {chars} characters long; the lessons keep such values to \
-                 {MAX_ECHOED_CHARS} characters, e.g. {example}."
-            ),
-        ))
+        let why = format!(
+            "The field {field} is {chars} characters long; the lessons keep such values to \
+             {MAX_ECHOED_CHARS} characters, e.g. {example}."
+        );
+        Err(pages::lesson_error(self, Status::BAD_REQUEST, &why))
+    }
+
+    /// The redirect that brought the browser here, if the request carries
+    /// its `?via=` token and it is still kept (see `xray::hops`).
+    pub fn hop(&self) -> Option<Hop> {
+        let query = self.req.query().ok()?;
+        self.app.hops.find(query.get("via")?, self.now)
+    }
+
+    /// The cookies whose values the X-ray shortens (goldfish's `HttpOnly`
+    /// session cookies).
+    pub fn masked(&self) -> Masked<'_> {
+        let config = &self.app.config;
+        Masked {
+            names: [&config.session_cookie, &config.sid_cookie],
+        }
+    }
+
+    /// `http://` and the request's `Host`, for commands a page prints: they
+    /// must work when copied, whatever port goldfish runs on. (`Host` is
+    /// the client's word, like everything in a request; pages escape it.)
+    pub fn origin(&self) -> String {
+        let (host, port) = self.host_and_port();
+        let host = if host.contains(':') {
+            format!("[{host}]")
+        } else {
+            host
+        };
+        if port == "80" {
+            format!("http://{host}")
+        } else {
+            format!("http://{host}:{port}")
+        }
+    }
+
+    /// The request's `Host` split for `nc HOST PORT`: the port defaults to
+    /// 80 (RFC 9110 §4.2.1), an IPv6 literal keeps its brackets off.
+    pub fn host_and_port(&self) -> (String, String) {
+        let host = self.req.header("host").unwrap_or("127.0.0.1").trim();
+        let (name, port) = match host.rsplit_once(':') {
+            Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+                (name, port)
+            }
+            _ => (host, "80"),
+        };
+        let name = name.trim_start_matches('[').trim_end_matches(']');
+        (name.to_string(), port.to_string())
+    }
+
+    /// Keeps a rendered page for `finish` to lay out.
+    pub(super) fn set_page(&mut self, page: Pending) {
+        self.page = Some(page);
     }
 
     /// Notes that the response shows the request's `Cookie` lines (the
@@ -239,6 +300,25 @@ impl<'a> Ctx<'a> {
     /// `Secure`, …), with its explanation.
     pub fn set_cookie(&mut self, cookie: &SetCookie) -> Result<String, CookieError> {
         let line = cookie.to_header_value()?;
+        self.set_cookies.push(line.clone());
+        Ok(line)
+    }
+
+    /// The cookie lab's way to set a cookie: the line goes out as the form
+    /// described it, even one a browser will reject (`SameSite=None`
+    /// without `Secure`, a `__Host-` name with a Domain…), because watching
+    /// the browser refuse it is the lesson. Only what could add an attribute
+    /// or a header line, or cannot be written, is refused
+    /// (`cookies::lab_refusal`).
+    ///
+    /// # Errors
+    /// Why the line is not sent.
+    pub fn set_cookie_as_typed(
+        &mut self,
+        cookie: &SetCookie,
+    ) -> Result<String, super::cookies::LabRefusal> {
+        super::cookies::lab_refusal(cookie)?;
+        let line = cookie.to_string();
         self.set_cookies.push(line.clone());
         Ok(line)
     }
@@ -264,11 +344,18 @@ impl<'a> Ctx<'a> {
         }
         if let Some((session, _)) = &self.session {
             // (Loading the session read the cookies: `Vary` follows below.)
-            let line = session
-                .modified()
-                .then(|| self.session_cookie_line(session));
-            if let Some(Some(line)) = line {
-                resp.headers.append("Set-Cookie", line);
+            if session.modified() {
+                match self.session_cookie_line(session) {
+                    Ok(Some(line)) => resp.headers.append("Set-Cookie", line),
+                    Ok(None) => {}
+                    Err(why) => {
+                        self.app
+                            .config
+                            .log
+                            .write(&format!("goldfish: warning: {why}\n"));
+                        self.warnings.push(why);
+                    }
+                }
             }
         }
         let varies = resp
@@ -284,21 +371,57 @@ impl<'a> Ctx<'a> {
             resp =
                 super::server_session::finish(self.app, self.req, self.now, sent_sid, server, resp);
         }
-        xray::fill_response(&mut resp);
-        resp
+        super::protect(&mut resp);
+        self.keep_redirect(&mut resp);
+        // Last: the X-ray must see the head as it goes on the wire.
+        // (A response with a body is not the handler's page: the store
+        // failed, and `server_session::finish` answered 503 instead.)
+        match self.page.take() {
+            Some(page) if resp.body.is_empty() => pages::lay_out(&self, page, resp),
+            _ => resp,
+        }
     }
 
-    /// The `Set-Cookie` value that saves (or deletes) the session.
-    fn session_cookie_line(&self, session: &Session) -> Option<String> {
+    /// A browser's `303`: add `via=<token>` to its `Location`, and keep its
+    /// head under that token so the page it leads to can show it.
+    fn keep_redirect(&self, resp: &mut Response) {
+        if resp.status != Status::SEE_OTHER || !pages::wants_html(self.req) {
+            return;
+        }
+        let (Some(location), Some(token)) = (resp.headers.get("location"), xray::Hops::token())
+        else {
+            return;
+        };
+        let location = xray::hops::with_token(location, &token);
+        resp.headers.set("Location", location);
+        let hop = Hop {
+            warnings: self.warnings.clone(),
+            request_line: self.req.request_line().to_string(),
+            status: resp.status,
+            headers: resp
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        };
+        self.app.hops.record(token, hop, self.now);
+    }
+
+    /// The `Set-Cookie` value that saves (or deletes) the session;
+    /// `Ok(None)` when there is nothing to send.
+    ///
+    /// # Errors
+    /// The sentence saying why the cookie is not sent (too big), for the
+    /// log and for the page.
+    fn session_cookie_line(&self, session: &Session) -> Result<Option<String>, String> {
         let config = &self.app.config;
         let name = config.session_cookie.as_str();
         let sent_one = self.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
         let base = |value: String| session_cookie(config, name, value);
         if session.is_empty() {
             // Emptied: delete the cookie — if the browser has one.
-            return sent_one
-                .then(|| base(String::new()).removal().to_header_value().ok())
-                .flatten();
+            let removal = base(String::new()).removal().to_header_value().ok();
+            return Ok(removal.filter(|_| sent_one));
         }
         let mut cookie = base(session.encode_cookie(&self.app.signer, self.now));
         if session.permanent() {
@@ -311,26 +434,26 @@ impl<'a> Ctx<'a> {
         // sentence about the RFC rather than about the session).
         let bytes = cookie.to_string().len();
         if bytes > MAX_SESSION_COOKIE {
-            config.log.write(&format!(
-                "goldfish: warning: the session cookie for {} {} would be {bytes} bytes, more \
-                 than the {MAX_SESSION_COOKIE} browsers reliably keep; it was NOT sent, so this \
-                 change to the session is lost. Keep less in the session, or use a \
-                 server-side session.\n",
+            return Err(format!(
+                "the session cookie for {} {} would be {bytes} bytes, more than the \
+                 {MAX_SESSION_COOKIE} browsers reliably keep; it was NOT sent, so this change to \
+                 the session is lost. Keep less in the session, or use a server-side session.",
                 self.req.method(),
                 crate::text::Clip(self.req.path(), 200),
             ));
-            return None;
         }
         // The value is base64url and dots, always a valid cookie value; it
         // goes through the validating path all the same.
-        match cookie.to_header_value() {
-            Ok(line) => Some(line),
-            Err(e) => {
-                let why = format!("goldfish: the session cookie was not sent: {e}\n");
-                config.log.write(&why);
-                None
-            }
-        }
+        cookie
+            .to_header_value()
+            .map(Some)
+            .map_err(|e| format!("the session cookie was not sent: {e}"))
+    }
+
+    /// What went wrong on the way out (a session cookie too big to send):
+    /// the page's X-ray says it too, not only the log.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 }
 

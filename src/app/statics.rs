@@ -1,4 +1,7 @@
-//! `GET /static/…` — stylesheets and the lessons' scripts.
+//! `GET /static/…` — stylesheets, the lessons' scripts, the goldfish icon —
+//! and `GET /favicon.ico`.
+
+use std::borrow::Cow;
 
 use super::Ctx;
 use super::pages;
@@ -11,32 +14,9 @@ pub fn serve(ctx: &mut Ctx) -> Response {
     // `segments[0]` is "static"; the rest name the file.
     let segments: Vec<&str> = ctx.segments[1..].iter().map(String::as_str).collect();
     match ctx.app.config.www.static_file(&segments) {
-        Ok((bytes, content_type)) => {
-            let tag = etag(&bytes);
-            // `no-cache` is "store it, but ask me before each use": files
-            // from disk (`--www`) change as you edit them. Asking costs
-            // little: the browser sends the tag back, and an unchanged
-            // file is a `304` with no body (RFC 9110 §13.1.2, §15.4.5).
-            let unchanged = ctx
-                .req
-                .header("if-none-match")
-                .is_some_and(|v| none_match_fails(v, &tag));
-            let mut r = Response::new(if unchanged {
-                Status::NOT_MODIFIED
-            } else {
-                Status::OK
-            });
-            if !unchanged {
-                r.headers.append("Content-Type", content_type);
-            }
-            r.headers.append("ETag", tag);
-            r.headers.append("Cache-Control", "no-cache");
-            if !unchanged {
-                r.body = bytes.into_owned();
-            }
-            r
-        }
+        Ok((bytes, content_type)) => file(ctx, bytes, content_type),
         Err(StaticError::Forbidden { segment }) => pages::error(
+            &ctx.app.config.www,
             ctx.req,
             Status::FORBIDDEN,
             &format!(
@@ -45,8 +25,46 @@ pub fn serve(ctx: &mut Ctx) -> Response {
                 segment
             ),
         ),
-        Err(StaticError::NotFound) => pages::not_found(ctx.req),
+        Err(StaticError::NotFound) => pages::not_found(&ctx.app.config.www, ctx.req),
     }
+}
+
+/// `GET /favicon.ico` — browsers ask for it on their own; it is the same
+/// SVG goldfish as `/static/goldfish.svg` (the brand mark on every page),
+/// so no page logs a 404.
+pub fn favicon(ctx: &mut Ctx) -> Response {
+    match ctx.app.config.www.static_file(&["goldfish.svg"]) {
+        Ok((bytes, content_type)) => file(ctx, bytes, content_type),
+        Err(_) => pages::not_found(&ctx.app.config.www, ctx.req),
+    }
+}
+
+/// A static file's answer: the bytes with an `ETag`, or `304` when the
+/// browser already holds them.
+fn file(ctx: &Ctx, bytes: Cow<'static, [u8]>, content_type: &'static str) -> Response {
+    let tag = etag(&bytes);
+    // `no-cache` is "store it, but ask me before each use": files
+    // from disk (`--www`) change as you edit them. Asking costs
+    // little: the browser sends the tag back, and an unchanged
+    // file is a `304` with no body (RFC 9110 §13.1.2, §15.4.5).
+    let unchanged = ctx
+        .req
+        .header("if-none-match")
+        .is_some_and(|v| none_match_fails(v, &tag));
+    let mut r = Response::new(if unchanged {
+        Status::NOT_MODIFIED
+    } else {
+        Status::OK
+    });
+    if !unchanged {
+        r.headers.append("Content-Type", content_type);
+    }
+    r.headers.append("ETag", tag);
+    r.headers.append("Cache-Control", "no-cache");
+    if !unchanged {
+        r.body = bytes.into_owned();
+    }
+    r
 }
 
 /// A strong entity tag for a file's bytes (RFC 9110 §8.8.3): the first 16

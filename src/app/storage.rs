@@ -3,22 +3,27 @@
 
 use super::Ctx;
 use super::pages::Page;
-use super::strategies;
-use super::strategies::StrategyKey;
+use super::strategies::{self, StrategyKey};
 use crate::http::Response;
 use crate::template::Vars;
 
 /// `GET /storage` — localStorage vs sessionStorage, in `www/static/storage.js`.
 pub fn storage(ctx: &mut Ctx) -> Response {
-    Page::new("Browser storage", "storage.html")
-        .facts(StrategyKey::LocalStorage)
-        .render(
-            ctx,
-            Vars::new().html(
+    // Both facts boxes, localStorage first, as the page introduces them.
+    let origin = ctx.origin();
+    Page::new("Browser storage", "storage.html").render(
+        ctx,
+        Vars::new()
+            .text("origin", origin)
+            .html(
+                "facts_local",
+                strategies::facts_html(StrategyKey::LocalStorage),
+            )
+            .html(
                 "facts_session",
                 strategies::facts_html(StrategyKey::SessionStorage),
             ),
-        )
+    )
 }
 
 /// `GET /compare` — every strategy, the same five questions.

@@ -58,7 +58,7 @@ pub static STRATEGIES: &[Strategy] = &[
         key: StrategyKey::Query,
         name: "query parameter",
         href: "/step-zero?fav-color=blue",
-        who_reads: "anyone who sees the URL: the address bar, browser history, server and proxy logs, the Referer header sent to other sites",
+        who_reads: "anyone who sees the URL: the address bar, browser history, bookmarks, server and proxy logs, and this site's own pages through Referer (other sites get only the origin, by default)",
         reaches_server: "only on requests whose URL carries it: every link and form must pass it on, or it is gone",
         size: "URL length: 8 KiB for goldfish's whole request line, a few KB in practice",
         lifetime: "as long as the URL: a bookmark keeps it forever, the next link without it loses it",
@@ -90,7 +90,7 @@ pub static STRATEGIES: &[Strategy] = &[
         href: "/storage",
         who_reads: "JavaScript from the same origin (scheme, host and port): every script on the page, including injected ones",
         reaches_server: "never by itself: only if JavaScript sends it",
-        size: "about 5 MB per origin",
+        size: "about 5 million characters per origin in Chromium: 10 MB as UTF-16, the lecture's \"10MB\"",
         lifetime: "until cleared by the page or the user: survives reloads, new tabs and restarts",
         user_can_change: "yes: dev tools → Application → Local Storage",
     },
@@ -100,7 +100,7 @@ pub static STRATEGIES: &[Strategy] = &[
         href: "/storage",
         who_reads: "JavaScript from the same origin, in the same tab only",
         reaches_server: "never by itself: only if JavaScript sends it",
-        size: "about 5 MB per origin",
+        size: "about 5 million characters per origin in Chromium (10 MB as UTF-16)",
         lifetime: "as long as the tab: survives reloads, not closing the tab; a new tab starts empty",
         user_can_change: "yes: dev tools → Application → Session Storage",
     },
@@ -111,7 +111,7 @@ pub static STRATEGIES: &[Strategy] = &[
         who_reads: "the browser, the server, JavaScript unless HttpOnly, anyone on the network unless Secure and HTTPS",
         reaches_server: "yes: automatically with every request to its site and path",
         size: "about 4 KB per cookie, and a limited number per site",
-        lifetime: "the browser session, or until Expires/Max-Age (at most 400 days)",
+        lifetime: "the browser session, or until Expires/Max-Age (Chromium caps it at 400 days)",
         user_can_change: "yes: it is text in the browser; the server cannot tell",
     },
     Strategy {
@@ -122,7 +122,7 @@ pub static STRATEGIES: &[Strategy] = &[
         reaches_server: "yes: with every request, as a cookie",
         size: "under 4 KB in all, signature included",
         lifetime: "the browser session, or 31 days when permanent; the signed timestamp caps it too",
-        user_can_change: "no: any change breaks the HMAC signature and the server starts an empty session",
+        user_can_change: "not forge it: any change breaks the HMAC signature, and the server starts an empty session; but delete it, or send back an older valid cookie (an earlier cart) until it expires",
     },
     Strategy {
         key: StrategyKey::ServerSession,
@@ -176,25 +176,37 @@ fn build_facts(s: &Strategy) -> String {
     out
 }
 
-/// Every strategy in one table, as HTML.
+/// Every strategy in one table, as HTML. On a phone the stylesheet stacks
+/// it, one block per strategy, each answer labelled with its question
+/// (`data-label`); the explicit roles keep it a table for screen readers.
 pub fn compare_html() -> String {
-    let mut out = String::from("<table class=\"compare\">\n<tr><th>strategy</th>");
+    let mut out = String::from(
+        "<table class=\"compare stack\" role=\"table\">\n<thead role=\"rowgroup\"><tr role=\"row\">\
+         <th scope=\"col\" role=\"columnheader\">strategy</th>",
+    );
     for q in QUESTIONS {
-        out.push_str(&format!("<th>{}</th>", escape(q)));
+        out.push_str(&format!(
+            "<th scope=\"col\" role=\"columnheader\">{}</th>",
+            escape(q)
+        ));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n<tbody role=\"rowgroup\">\n");
     for s in STRATEGIES {
         out.push_str(&format!(
-            "<tr><th><a href=\"{}\">{}</a></th>",
+            "<tr role=\"row\"><th scope=\"row\" role=\"rowheader\"><a href=\"{}\">{}</a></th>",
             escape(s.href),
             escape(s.name)
         ));
-        for a in answers(s) {
-            out.push_str(&format!("<td>{}</td>", escape(a)));
+        for (q, a) in QUESTIONS.iter().zip(answers(s)) {
+            out.push_str(&format!(
+                "<td role=\"cell\" data-label=\"{}\">{}</td>",
+                escape(q),
+                escape(a)
+            ));
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</tbody></table>\n");
     out
 }
 
@@ -228,6 +240,6 @@ mod tests {
     #[test]
     fn compare_has_a_row_per_strategy() {
         let html = compare_html();
-        assert_eq!(html.matches("<tr>").count(), STRATEGIES.len() + 1);
+        assert_eq!(html.matches("<tr role=").count(), STRATEGIES.len() + 1);
     }
 }

@@ -113,11 +113,11 @@ pub use set_cookie::{SameSite, SetCookie};
 
 /// Browsers ignore a cookie whose name plus value is longer than this many
 /// bytes (RFC 6265bis §5.6 step 5). Both the builder and the checker use it.
-const MAX_NAME_VALUE: usize = 4096;
+pub const MAX_NAME_VALUE: usize = 4096;
 
 /// Browsers ignore an attribute whose value is longer than this many bytes
 /// (RFC 6265bis §5.6, step 6 of the attribute loop).
-const MAX_ATTRIBUTE_VALUE: usize = 1024;
+pub const MAX_ATTRIBUTE_VALUE: usize = 1024;
 
 /// `tchar` (RFC 9110 §5.6.2), which is what a cookie name must be: RFC 6265
 /// §4.1.1 `cookie-name = token`.

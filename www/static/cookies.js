@@ -7,11 +7,14 @@
   if (!box) return;
   function show() {
     var all = document.cookie;
-    box.textContent = all === ""
+    var text = all === ""
       ? "(document.cookie is empty: no cookies, or only HttpOnly ones)"
       : all.split("; ").join("\n");
+    // Only on a change: the box is aria-live, and a screen reader would
+    // otherwise read it out every second.
+    if (box.textContent !== text) box.textContent = text;
   }
   show();
-  // Cookies can change while the page is open (Max-Age running out, another tab).
+  // Cookies change while the page is open (Max-Age running out, another tab).
   setInterval(show, 1000);
 })();

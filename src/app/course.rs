@@ -1,0 +1,172 @@
+//! The guided path: the lessons in the lecture's order, as data.
+//!
+//! `/` says "Start here" and links to the first lesson; every page of a
+//! lesson shows where it stands ("Lesson 5 of 12") and ends with exactly one
+//! `<a rel="next">` to the next lesson's first page; the last lesson,
+//! `/compare`, ends the path. The progress line and the link are computed
+//! from [`COURSE`] alone, so the order lives in one place.
+//!
+//! # Adding a lesson
+//!
+//! 1. Add its routes to [`super::ROUTES`] and its handlers in a module of
+//!    their own, rendering their pages with [`super::Page`].
+//! 2. Insert one [`Lesson`] into [`COURSE`] where it belongs in the lecture:
+//!    `start` is the URL the lesson before links to, `pages` the route
+//!    patterns (exactly as written in `ROUTES`) whose pages belong to it.
+//! 3. Give its page a "Predict, then observe" section (see any lesson's
+//!    template) and teach `tests/browser/course.mjs` to observe its answers:
+//!    the browser test walks the path by its `rel="next"` links and fails on
+//!    a lesson it does not know.
+//!
+//! A page whose route is in no lesson (an error page, `/`) shows no
+//! progress line and no Next link.
+
+/// One lesson of the course.
+#[derive(Debug)]
+pub struct Lesson {
+    /// Where the lesson starts: the `rel="next"` link of the lesson before
+    /// points here.
+    pub start: &'static str,
+    /// Its name in the progress line, the Next link and the index.
+    pub title: &'static str,
+    /// One line for the index: what the lesson shows.
+    pub summary: &'static str,
+    /// The route patterns of its pages, as in `ROUTES` (every step of a
+    /// chain, every page of a round trip).
+    pub pages: &'static [&'static str],
+}
+
+/// The lessons, in the order of the lecture: stateless → query → hidden →
+/// path → storage → cookie round trip → cookie lab → signed session →
+/// the session taken apart → growing a list → server-side session →
+/// compare.
+#[rustfmt::skip]
+pub static COURSE: &[Lesson] = &[
+    Lesson { start: "/goldfish", title: "The goldfish: HTTP forgets",
+        summary: "tell the server your name; ask again: it has forgotten",
+        pages: &["/goldfish"] },
+    Lesson { start: "/step-zero", title: "State in the query string",
+        summary: "?fav-color=blue, written into every link",
+        pages: &["/step-zero", "/step-one", "/step-two"] },
+    Lesson { start: "/form/step-zero", title: "State in hidden form fields",
+        summary: "the colour POSTed from page to page in an invisible field",
+        pages: &["/form/step-zero", "/form/step-one", "/form/step-two"] },
+    Lesson { start: "/fav-color", title: "State in the URL path",
+        summary: "/fav-color/blue/step-zero: the colour is part of the address",
+        pages: &["/fav-color", "/fav-color/{color}/step-zero", "/fav-color/{color}/step-one", "/fav-color/{color}/step-two"] },
+    Lesson { start: "/storage", title: "Browser storage",
+        summary: "localStorage and sessionStorage: state the server never sees",
+        pages: &["/storage"] },
+    Lesson { start: "/cookie-form", title: "A cookie round trip",
+        summary: "the lecture's /cookie-form → /handle-form-cookie → /later-cookie",
+        pages: &["/cookie-form", "/handle-form-cookie", "/later-cookie"] },
+    Lesson { start: "/cookies", title: "The cookie lab",
+        summary: "any cookie with any attributes, what the browser keeps, and why",
+        pages: &["/cookies", "/cookies/delete", "/cookies/check", "/cookies/jar"] },
+    Lesson { start: "/signed-session", title: "The signed session",
+        summary: "the lecture's /some-route and /my-route: session['fav_number'] = 42",
+        pages: &["/signed-session", "/some-route", "/my-route"] },
+    Lesson { start: "/session", title: "Your session, taken apart",
+        summary: "payload, timestamp, signature; tamper with it and watch it be rejected",
+        pages: &["/session"] },
+    Lesson { start: "/responses", title: "A list in the session",
+        summary: "a list that grows, and Flask's reassign-to-save gotcha",
+        pages: &["/responses"] },
+    Lesson { start: "/server-session", title: "Server-side sessions",
+        summary: "the cookie holds only an id; the data lives in the server's store",
+        pages: &["/server-session"] },
+    Lesson { start: "/compare", title: "Every way to remember, compared",
+        summary: "who reads it, is it sent, size, lifetime, can the user change it",
+        pages: &["/compare"] },
+];
+
+/// Where a page stands in the course.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    /// 1-based number of its lesson.
+    pub number: usize,
+    /// How many lessons there are.
+    pub total: usize,
+    pub lesson: &'static Lesson,
+    /// The lesson after it; `None` on the last one.
+    pub next: Option<&'static Lesson>,
+}
+
+/// The place of the page served by the route `pattern`, if it is part of a
+/// lesson.
+pub fn place(pattern: &str) -> Option<Place> {
+    let i = COURSE.iter().position(|l| l.pages.contains(&pattern))?;
+    Some(Place {
+        number: i + 1,
+        total: COURSE.len(),
+        lesson: &COURSE[i],
+        next: COURSE.get(i + 1),
+    })
+}
+
+/// The first lesson: where `/`'s "Start here" goes.
+pub fn first() -> &'static Lesson {
+    &COURSE[0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::ROUTES;
+
+    #[test]
+    fn every_page_of_every_lesson_is_a_route_and_in_one_lesson_only() {
+        for lesson in COURSE {
+            assert!(
+                lesson
+                    .pages
+                    .iter()
+                    .any(|p| lesson.start.split('?').next() == Some(*p)),
+                "{}: its start {} is not one of its pages",
+                lesson.title,
+                lesson.start
+            );
+            for page in lesson.pages {
+                assert!(
+                    ROUTES.iter().any(|r| r.pattern == *page),
+                    "{}: {page} is not a route in ROUTES",
+                    lesson.title
+                );
+                let owners = COURSE.iter().filter(|l| l.pages.contains(page)).count();
+                assert_eq!(owners, 1, "{page} belongs to {owners} lessons; want 1");
+            }
+        }
+    }
+
+    #[test]
+    fn the_path_follows_the_lecture_and_ends_on_compare() {
+        let starts: Vec<&str> = COURSE.iter().map(|l| l.start).collect();
+        assert_eq!(
+            starts,
+            [
+                "/goldfish",
+                "/step-zero",
+                "/form/step-zero",
+                "/fav-color",
+                "/storage",
+                "/cookie-form",
+                "/cookies",
+                "/signed-session",
+                "/session",
+                "/responses",
+                "/server-session",
+                "/compare",
+            ]
+        );
+        let last = place("/compare").unwrap();
+        assert_eq!(
+            (last.number, last.total, last.next.is_none()),
+            (12, 12, true)
+        );
+        let p = place("/fav-color/{color}/step-one").unwrap();
+        assert_eq!(p.number, 4);
+        assert_eq!(p.next.map(|l| l.start), Some("/storage"));
+        assert!(place("/").is_none(), "/ is the start, not a lesson");
+        assert!(place("/static/{*file}").is_none());
+    }
+}

@@ -1,0 +1,338 @@
+//! The X-ray panel: the bytes of this very exchange, on the page.
+//!
+//! HTTP is stateless, so whatever a page "remembers" must be in the request
+//! that asked for it. The panel shows:
+//!
+//! 1. the request head exactly as the server received it, one header line
+//!    per line (`Cookie` lines highlighted, the state the page relies on
+//!    marked), and a small form body after it; the lines a browser adds to
+//!    every request on its own (`sec-ch-*`, `Sec-Fetch-*`) are folded at
+//!    the end under a "you can ignore these" line;
+//! 2. the response head as the server sends it: the status line and every
+//!    header field, `Set-Cookie` highlighted. It is rendered by
+//!    `Ctx::finish` after the session has added its cookie, so it shows
+//!    what really goes on the wire (only `Date`, `Content-Length` and
+//!    `Connection` come later, from the connection, and the panel says so);
+//! 3. when the page was reached through a `303` — a form that POSTed, then
+//!    a GET — that redirect's head too ([`hops`]), since the `Set-Cookie`
+//!    often rode on it and not on the page.
+//!
+//! The values of goldfish's own session cookies (`session`, `sid`) are
+//! shortened: they are `HttpOnly`, so scripts cannot read them from
+//! `document.cookie`, and a page that printed them whole would hand them to
+//! any script on it. The panel says how to see them whole.
+
+pub mod hops;
+
+use std::borrow::Cow;
+
+pub use hops::{Hop, Hops};
+
+use crate::http::Status;
+use crate::template::escape;
+
+/// Form bodies up to this size are shown in the X-ray after the head.
+const MAX_SHOWN_BODY: usize = 4096;
+
+/// How many characters of a shortened cookie value are shown.
+const SHOWN_CHARS: usize = 8;
+
+/// `value` cut to its first characters and `…`, if it is longer.
+pub fn shorten(value: &str) -> String {
+    match value.char_indices().nth(SHOWN_CHARS) {
+        Some((i, _)) => format!("{}…", &value[..i]),
+        None => value.to_string(),
+    }
+}
+
+/// The cookies whose values the panel shortens: goldfish's own session
+/// cookies, which it always sets `HttpOnly` (`state::session_cookie`).
+#[derive(Debug, Clone, Copy)]
+pub struct Masked<'a> {
+    pub names: [&'a str; 2],
+}
+
+impl Masked<'_> {
+    /// `text` (a `Cookie` value, a `Set-Cookie` value, or a mark such as
+    /// `session=…`) with the values of masked cookies shortened to their
+    /// first characters and `…`.
+    pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        let needs = text.split(';').any(|pair| self.long_value(pair).is_some());
+        if !needs {
+            return Cow::Borrowed(text);
+        }
+        let parts: Vec<String> = text
+            .split(';')
+            .map(|pair| match self.long_value(pair) {
+                Some((name, value)) => format!("{name}={}", shorten(value)),
+                None => pair.to_string(),
+            })
+            .collect();
+        Cow::Owned(parts.join(";"))
+    }
+
+    /// A `name=value` pair with a masked name and a value long enough to
+    /// shorten, split at its `=`.
+    fn long_value<'p>(&self, pair: &'p str) -> Option<(&'p str, &'p str)> {
+        let (name, value) = pair.split_once('=')?;
+        let long = value.chars().count() > SHOWN_CHARS;
+        (long && self.names.contains(&name.trim())).then_some((name, value))
+    }
+}
+
+/// The lines every browser adds to a request by itself: client hints and
+/// fetch metadata. Folded at the end of the panel.
+fn is_noise(line: &str) -> bool {
+    let name = line.split(':').next().unwrap_or("").to_ascii_lowercase();
+    name.starts_with("sec-ch-") || name.starts_with("sec-fetch-")
+}
+
+/// The request half, and whether a cookie value was shortened in it.
+pub struct RequestPanel {
+    pub html: String,
+    pub masked: bool,
+}
+
+/// The request head as HTML: escaped, one block per line, `Cookie` lines
+/// highlighted, and every occurrence of each string in `marks` wrapped in
+/// `<mark>` (the state this page depends on). A small form body follows
+/// the head, because that is where hidden fields travel.
+pub fn request_html(
+    head: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+    marks: &[String],
+    masked: Masked<'_>,
+) -> RequestPanel {
+    // Escape each mark once; a line is only rebuilt if it holds one.
+    let marks: Vec<(String, String)> = marks
+        .iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let m = escape(&masked.apply(m)).into_owned();
+            let marked = format!("<mark>{m}</mark>");
+            (m, marked)
+        })
+        .collect();
+    let mark = |text: &str| {
+        let mut html = escape(text).into_owned();
+        for (m, marked) in &marks {
+            if html.contains(m.as_str()) {
+                html = html.replace(m.as_str(), marked);
+            }
+        }
+        html
+    };
+    let mut out = String::with_capacity(head.len() * 2);
+    let mut noise = String::new();
+    let mut noisy = 0;
+    let mut any_masked = false;
+    for line in head.split_inclusive('\n') {
+        let line = line.trim_end_matches(['\r', '\n']);
+        if line.is_empty() {
+            continue;
+        }
+        let is_cookie = line
+            .get(..7)
+            .is_some_and(|n| n.eq_ignore_ascii_case("cookie:"));
+        if is_cookie {
+            let (name, value) = line.split_at(7);
+            let shown = masked.apply(value);
+            let shown = format!("{name}{shown}");
+            any_masked |= shown != line;
+            out.push_str("<span class=\"ln hl-cookie\">");
+            out.push_str(&mark(&shown));
+            out.push_str("</span>");
+        } else if is_noise(line) {
+            noisy += 1;
+            noise.push_str("<span class=\"ln\">");
+            noise.push_str(&mark(line));
+            noise.push_str("</span>");
+        } else {
+            out.push_str("<span class=\"ln\">");
+            out.push_str(&mark(line));
+            out.push_str("</span>");
+        }
+    }
+    if noisy > 0 {
+        out.push_str(&format!(
+            "<details class=\"noise\"><summary>…and {noisy} more line{} your browser adds to \
+             every request on its own (sec-ch-*, Sec-Fetch-*): you can ignore these for now\
+             </summary>{noise}</details>",
+            if noisy == 1 { "" } else { "s" }
+        ));
+    }
+    let is_form = content_type.is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if is_form && !body.is_empty() && body.len() <= MAX_SHOWN_BODY {
+        out.push_str(
+            "<span class=\"ln blank\" title=\"the empty line that ends the head\"></span>",
+        );
+        out.push_str("<span class=\"ln body\">");
+        out.push_str(&mark(&String::from_utf8_lossy(body)));
+        out.push_str("</span>");
+    }
+    RequestPanel {
+        html: out,
+        masked: any_masked,
+    }
+}
+
+/// A response head as HTML: the status line, then each field, `Set-Cookie`
+/// highlighted and masked. The second item says whether a value was
+/// shortened.
+pub fn head_html<'h>(
+    status: Status,
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    masked: Masked<'_>,
+) -> (String, bool) {
+    let mut out = format!(
+        "<span class=\"ln status\">HTTP/1.1 {} {}</span>",
+        status.0,
+        escape(status.reason())
+    );
+    let mut any_masked = false;
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("set-cookie") {
+            let shown = masked.apply(value);
+            any_masked |= matches!(shown, Cow::Owned(_));
+            out.push_str(&format!(
+                "<span class=\"ln hl-cookie\">{}: {}</span>",
+                escape(name),
+                escape(&shown)
+            ));
+        } else {
+            out.push_str(&format!(
+                "<span class=\"ln\">{}: {}</span>",
+                escape(name),
+                escape(value)
+            ));
+        }
+    }
+    (out, any_masked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MASK: Masked<'static> = Masked {
+        names: ["session", "sid"],
+    };
+
+    fn request(head: &str, marks: &[&str]) -> RequestPanel {
+        let marks: Vec<String> = marks.iter().map(|m| m.to_string()).collect();
+        request_html(head, None, b"", &marks, MASK)
+    }
+
+    #[test]
+    fn request_panel_escapes_marks_and_highlights() {
+        let p = request(
+            "GET /step-one?fav-color=%3Cb%3E HTTP/1.1\r\nHost: a\r\nCookie: x=<y>\r\n\r\n",
+            &["fav-color=%3Cb%3E"],
+        );
+        assert_eq!(
+            p.html,
+            "<span class=\"ln\">GET /step-one?<mark>fav-color=%3Cb%3E</mark> HTTP/1.1</span>\
+             <span class=\"ln\">Host: a</span>\
+             <span class=\"ln hl-cookie\">Cookie: x=&lt;y&gt;</span>"
+        );
+        assert!(!p.masked);
+    }
+
+    #[test]
+    fn a_form_body_follows_the_head() {
+        let marks = vec!["fav-color=blue".to_string()];
+        let p = request_html(
+            "POST /form/step-one HTTP/1.1\r\nHost: a\r\n\r\n",
+            Some("application/x-www-form-urlencoded"),
+            b"fav-color=blue",
+            &marks,
+            MASK,
+        );
+        assert!(
+            p.html
+                .ends_with("<span class=\"ln body\"><mark>fav-color=blue</mark></span>"),
+            "{}",
+            p.html
+        );
+    }
+
+    #[test]
+    fn browser_noise_is_folded_at_the_end() {
+        let p = request(
+            "GET / HTTP/1.1\r\nsec-ch-ua: \"x\"\r\nHost: a\r\nSec-Fetch-Site: none\r\nAccept: */*\r\n\r\n",
+            &[],
+        );
+        let host = p.html.find("Host: a").unwrap();
+        let accept = p.html.find("Accept: */*").unwrap();
+        let fold = p.html.find("<details").unwrap();
+        assert!(host < accept && accept < fold, "{}", p.html);
+        assert!(p.html.contains("…and 2 more lines"), "{}", p.html);
+        assert!(p.html[fold..].contains("Sec-Fetch-Site: none"));
+    }
+
+    #[test]
+    fn session_cookie_values_are_shortened_and_marks_still_match() {
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "the session cookie, among others",
+                "a=1; session=eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.sig; b=2",
+                "a=1; session=eyJmYXZf…; b=2",
+            ),
+            (
+                "the sid cookie",
+                "sid=C34zXgI18uRNtX8gCdjvb",
+                "sid=C34zXgI1…",
+            ),
+            ("a short value stays whole", "session=abc", "session=abc"),
+            (
+                "other names stay whole",
+                "sessionx=0123456789abcdef",
+                "sessionx=0123456789abcdef",
+            ),
+            (
+                "a Set-Cookie line keeps its attributes",
+                "session=eyJmYXZfbnVtYmVy.x.y; HttpOnly; Path=/",
+                "session=eyJmYXZf…; HttpOnly; Path=/",
+            ),
+        ];
+        for (why, text, want) in cases {
+            let got = MASK.apply(text);
+            assert_eq!(
+                got, *want,
+                "{why}: apply({text:?}) = {got:?}; want {want:?}"
+            );
+        }
+        let p = request(
+            "GET /session HTTP/1.1\r\nCookie: session=eyJmYXZfbnVtYmVy.x.y\r\n\r\n",
+            &["session=eyJmYXZfbnVtYmVy.x.y"],
+        );
+        assert!(p.masked);
+        assert!(
+            p.html.contains("Cookie: <mark>session=eyJmYXZf…</mark>"),
+            "{}",
+            p.html
+        );
+        assert!(
+            !p.html.contains("bnVtYmVy"),
+            "the whole value leaked: {}",
+            p.html
+        );
+    }
+
+    #[test]
+    fn the_response_head_starts_with_its_status_line() {
+        let headers = [
+            ("Location", "/responses"),
+            ("Set-Cookie", "session=eyJmYXZfbnVtYmVy.x.y; HttpOnly"),
+        ];
+        let (html, masked) = head_html(Status::SEE_OTHER, headers.into_iter(), MASK);
+        assert_eq!(
+            html,
+            "<span class=\"ln status\">HTTP/1.1 303 See Other</span>\
+             <span class=\"ln\">Location: /responses</span>\
+             <span class=\"ln hl-cookie\">Set-Cookie: session=eyJmYXZf…; HttpOnly</span>"
+        );
+        assert!(masked);
+    }
+}
