@@ -245,6 +245,13 @@ fn zlib() {
     fuzz("zlib", checks::zlib, 9, 10_000);
 }
 
+/// Fewer mutants: a mutant may replay its script 30 times, and each step
+/// copies the jar to check the limits after it.
+#[test]
+fn cookie_jar() {
+    fuzz("cookie_jar", checks::cookie_jar, 10, 3_000);
+}
+
 /// Writes the seeds to `fuzz/corpus/<target>/seed-<hash>` for libFuzzer,
 /// replacing the old seed files (files libFuzzer adds are left alone).
 #[test]
@@ -261,6 +268,7 @@ fn write_seed_corpus() {
         "base64url",
         "session_cookie",
         "zlib",
+        "cookie_jar",
     ] {
         let dir = root.join(surface);
         std::fs::create_dir_all(&dir).unwrap();

@@ -162,7 +162,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
     let ran = query.get("script").is_some() || example.is_some();
     let mut jar = Jar::new(browser, ctx.app.psl.clone());
     let result = if ran {
-        let replayed = replay(&script, &mut jar, start, MAX_EVENTS);
+        let replayed = replay(&script, &mut jar, start, MAX_EVENTS, true);
         render_replay(&replayed, &jar)
     } else {
         String::new()

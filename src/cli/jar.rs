@@ -101,7 +101,7 @@ pub fn run(
         }
     };
     let mut jar = Jar::new(browser, psl);
-    let replayed = replay(&script, &mut jar, start, MAX_EVENTS);
+    let replayed = replay(&script, &mut jar, start, MAX_EVENTS, false);
     let mut out = String::new();
     let mut date = String::new();
     write_imf_fixdate(start, &mut date);

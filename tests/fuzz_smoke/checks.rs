@@ -1064,3 +1064,87 @@ pub fn session_cookie(data: &[u8], effort: Effort) {
         );
     }
 }
+
+// --- The cookie jar ----------------------------------------------------------
+
+/// `goldfish cookie jar` replays any script: it never panics, every `get`
+/// and `js` answers exactly once, the answer is the sent cookies in order,
+/// the jar never holds two cookies with the same name, domain, host-only
+/// flag and path, and the limits hold after every event (per site and in
+/// all), however many cookies the script sets.
+///
+/// Input: a script. The input's hash picks the browser and how many times
+/// the script runs (up to 30, at most 800 events); each run renames the cookies (`Set-Cookie: r7…`) so
+/// that repeated runs pile up new cookies and reach the limits.
+pub fn cookie_jar(data: &[u8], _effort: Effort) {
+    use goldfish::cookie::PublicSuffixList;
+    use goldfish::cookie::jar::script::replay;
+    use goldfish::cookie::jar::{Browser, Jar};
+    use std::collections::{HashMap, HashSet};
+
+    let mut choices = Choices::of(data);
+    let browser = if choices.below(2) == 0 {
+        Browser::Chromium
+    } else {
+        Browser::Firefox
+    };
+    let runs = [1, 1, 2, 30][choices.below(4)];
+    let script = text(data);
+    let mut whole = String::with_capacity(script.len() * runs);
+    for run in 0..runs {
+        whole.push_str(&script.replace("Set-Cookie: ", &format!("Set-Cookie: r{run}")));
+        whole.push('\n');
+    }
+    let mut jar = Jar::new(browser, PublicSuffixList::builtin_list().clone());
+    let limits = jar.limits();
+    let replayed = replay(&whole, &mut jar, 1_795_824_000, 800, true);
+    let ctx = || format!("cookie_jar({:?})", String::from_utf8_lossy(data));
+    for step in &replayed.steps {
+        let verb = step.source.split_whitespace().next().unwrap_or("");
+        let verb = verb.to_ascii_lowercase();
+        match (verb.as_str(), &step.answer) {
+            ("get", Some(a)) => assert!(a.starts_with("Cookie:"), "{}: {a:?}", ctx()),
+            ("js", Some(a)) => assert!(a.starts_with("document.cookie:"), "{}: {a:?}", ctx()),
+            ("get" | "js", None) => panic!("{}: {:?} has no answer", ctx(), step.source),
+            (_, Some(a)) => panic!("{}: {:?} answered {a:?}", ctx(), step.source),
+            (_, None) => {}
+        }
+        assert!(
+            step.jar.len() <= limits.total,
+            "{}: {} cookies",
+            ctx(),
+            step.jar.len()
+        );
+        let mut per_site: HashMap<&str, usize> = HashMap::new();
+        let mut keys = HashSet::new();
+        for c in &step.jar {
+            let k = &c.cookie;
+            assert!(
+                keys.insert((&k.name, &k.domain, k.host_only, &k.path)),
+                "{}: two cookies {:?} after {:?}",
+                ctx(),
+                (&k.name, &k.domain, &k.path),
+                step.source
+            );
+            assert!(k.path.starts_with('/'), "{}: path {:?}", ctx(), k.path);
+            assert!(k.name.len() + k.value.len() <= 4096, "{}: too big", ctx());
+            let site = jar.psl().registrable_domain(&k.domain).unwrap_or(&k.domain);
+            *per_site.entry(site).or_default() += 1;
+        }
+        for (site, n) in per_site {
+            assert!(n <= limits.per_site, "{}: {n} cookies for {site}", ctx());
+        }
+    }
+    let out = replayed.to_text();
+    assert!(
+        !out.chars().any(|c| c.is_control() && c != '\n'),
+        "{}: the output prints a raw control character",
+        ctx()
+    );
+    let answers = out
+        .lines()
+        .filter(|l| l.starts_with("Cookie:") || l.starts_with("document.cookie:"))
+        .count();
+    let asked = replayed.steps.iter().filter(|s| s.answer.is_some()).count();
+    assert_eq!(answers, asked, "{}: one answer line per request", ctx());
+}

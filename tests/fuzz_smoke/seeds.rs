@@ -39,6 +39,11 @@ const SESSION_VECTORS: &str = include_str!(concat!(
     "/tests/fixtures/session-vectors.tsv"
 ));
 
+const JAR_CASES: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/chromium-jar-cases.txt"
+));
+
 /// The seed inputs of one surface (a function name in `checks`).
 pub fn seeds(surface: &str) -> Vec<Vec<u8>> {
     let mut out = BTreeSet::new();
@@ -84,6 +89,19 @@ pub fn seeds(surface: &str) -> Vec<Vec<u8>> {
                 let stream = goldfish::session::zlib::compress(&json);
                 out.insert(stream[2..stream.len() - 4].to_vec());
                 out.insert(stream);
+            }
+            &[]
+        }
+        "cookie_jar" => {
+            // The recorded conversations, one seed each (without the answers).
+            for case in JAR_CASES.split("\n== ").skip(1) {
+                let script: String = case
+                    .lines()
+                    .skip(1)
+                    .filter(|l| !l.starts_with("=> "))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                out.insert(script.into_bytes());
             }
             &[]
         }

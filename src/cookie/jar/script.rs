@@ -42,7 +42,8 @@ pub struct Step {
     pub answer: Option<String>,
     /// The explanation, one sentence per line.
     pub notes: Vec<String>,
-    /// The cookies in the jar after the event, in storage order.
+    /// The cookies in the jar after the event, in storage order (empty
+    /// unless the replay keeps snapshots).
     pub jar: Vec<JarCookie>,
     /// The clock after the event (seconds since the epoch).
     pub now: i64,
@@ -58,9 +59,17 @@ pub struct Replay {
 
 /// Replays `script` through `jar`, starting the clock at `now` (seconds
 /// since the epoch). At most `max_events` events run; the rest are counted
-/// in [`Replay::skipped`]. A malformed line is explained in its step and
-/// the replay goes on.
-pub fn replay(script: &str, jar: &mut Jar, mut now: i64, max_events: usize) -> Replay {
+/// in [`Replay::skipped`]. With `snapshots`, each step keeps a copy of the
+/// jar (for the web page; the command line does without, since a copy per
+/// event costs memory in proportion to events times cookies). A malformed
+/// line is explained in its step and the replay goes on.
+pub fn replay(
+    script: &str,
+    jar: &mut Jar,
+    mut now: i64,
+    max_events: usize,
+    snapshots: bool,
+) -> Replay {
     let mut replay = Replay {
         steps: Vec::new(),
         skipped: 0,
@@ -107,7 +116,9 @@ pub fn replay(script: &str, jar: &mut Jar, mut now: i64, max_events: usize) -> R
             )),
         }
         step.now = now;
-        step.jar = jar.cookies().to_vec();
+        if snapshots {
+            step.jar = jar.cookies().to_vec();
+        }
         replay.steps.push(step);
     }
     replay
@@ -118,7 +129,14 @@ impl Replay {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for step in &self.steps {
-            let _ = writeln!(out, "{}", Printable(&step.source));
+            // An echo never starts like an answer: a line that is not an
+            // event (`Cookie: a=b` pasted by mistake) is marked with `? `.
+            let (verb, _) = split_word(&step.source);
+            let known = ["set", "get", "js", "wait"]
+                .iter()
+                .any(|v| verb.eq_ignore_ascii_case(v));
+            let mark = if known { "" } else { "? " };
+            let _ = writeln!(out, "{mark}{}", Printable(&step.source));
             if let Some(answer) = &step.answer {
                 let _ = writeln!(out, "{}", Printable(answer));
             }

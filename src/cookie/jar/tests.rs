@@ -19,7 +19,7 @@ fn answers(browser: Browser, script: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n");
     let mut jar = Jar::new(browser, PublicSuffixList::builtin_list().clone());
-    let replayed = replay(&script, &mut jar, NOW, 1000);
+    let replayed = replay(&script, &mut jar, NOW, 1000, false);
     replayed
         .steps
         .iter()
