@@ -17,18 +17,26 @@
 //! Browsers never tell a server that they dropped its cookie; the console
 //! warning is the only trace. That silence is why this tool exists.
 //!
+//! Where browsers differ, it follows Chromium, as checked against
+//! Chromium 156 (`tests/fixtures/chromium-jar-cases.txt`): the last
+//! Expires, Max-Age or Domain attribute counts even when unreadable or
+//! empty, `Expires` is read the way Chromium reads it
+//! (`cookie_date/chromium.rs`), a tab inside a name, value or attribute is
+//! refused, and so is a nameless cookie whose value contains `=`.
+//!
+//! The Public Suffix List comes in as text, parsed by `psl.rs`:
+//! [`check_with_psl`] takes the list the caller read (the system's, or
+//! `--psl FILE`); [`check`] uses a small built-in one. `Domain=co.uk` and
+//! `Domain=github.io` are refused, and the verdict names the rule.
+//!
 //! What it leaves out, on purpose:
 //! - The cookie store. Steps that compare with cookies already stored
 //!   (§5.7 step 16, an insecure origin may not shadow a Secure cookie;
-//!   step 23, replacing the old cookie) need a jar; the checker has none.
-//! - The Public Suffix List. A real browser refuses `Domain=co.uk` because
-//!   the PSL says `co.uk` is a registry. The list has ~10,000 entries and
-//!   changes monthly; shipping it would dwarf goldfish. The checker only
-//!   treats single-label domains (`com`, `localhost`) as public suffixes,
-//!   which catches the classic mistake and says so.
+//!   step 23, replacing the old cookie) need a jar: that is `jar/`, which
+//!   runs every line through this checker first.
 //! - Cross-site context. The checker assumes the response came from a
 //!   same-site, top-level request, where every `SameSite` value may be set
-//!   (§5.7 step 18).
+//!   (§5.7 step 18); the jar takes the context into account.
 
 mod notes;
 mod parse;
@@ -229,8 +237,21 @@ pub fn check_with_psl(
     now: SystemTime,
     psl: &PublicSuffixList,
 ) -> Report {
+    check_up_to(set_cookie, url, now, psl, MAX_CHECKED_LINE)
+}
+
+/// [`check_with_psl`], reading up to `max_line` bytes of the line. The jar
+/// reads up to Chromium's limit for a whole response head (256 KiB,
+/// `kMaxHeadersSize`), since an attribute past 8 KiB still counts there.
+pub(crate) fn check_up_to(
+    set_cookie: &str,
+    url: &RequestUrl,
+    now: SystemTime,
+    psl: &PublicSuffixList,
+    max_line: usize,
+) -> Report {
     let whole = strip_field_name(set_cookie);
-    let line = cut(whole, MAX_CHECKED_LINE);
+    let line = cut(whole, max_line);
     let now_secs = unix_seconds(now);
     let mut report = Report {
         line: line.to_owned(),

@@ -9,8 +9,8 @@
 //! two header fields, defined by RFC 6265 and refined by RFC 6265bis (the
 //! revision browsers actually ship).
 //!
-//! The module has three jobs, one file each, plus the small algorithms they
-//! share:
+//! The module has four jobs, one file (or folder) each, plus the small
+//! algorithms they share:
 //!
 //! | file | job | spec |
 //! | --- | --- | --- |
@@ -20,6 +20,8 @@
 //! | `encoding.rs` | percent-encode a value so that any text fits in a cookie | RFC 6265 §4.1.1 |
 //! | `cookie_date.rs` | the forgiving date parser browsers use for `Expires` | RFC 6265 §5.1.1 |
 //! | `matching.rs` | domain-match, default-path, path-match | RFC 6265 §5.1.3–5.1.4 |
+//! | `psl.rs` | the Public Suffix List, parsed from text: which names are registries (`co.uk`) | publicsuffix.org |
+//! | `jar/` | a browser's whole jar: what is stored, what each request carries, and why | 6265bis §5.7–5.8 |
 //!
 //! There are two rulebooks, and the difference between them is the lesson.
 //! A *server* should send only what the strict grammar of RFC 6265 §4.1
@@ -28,10 +30,10 @@
 //! first `=`, ignore what it does not understand), so the checker never
 //! refuses to read a line; it explains what survived.
 //!
-//! What this module refuses to know about: sockets (it sees strings), the
-//! cookie *store* (the checker examines one line against one URL; it has no
-//! memory of earlier cookies), the Public Suffix List (see `check.rs`), and
-//! IDNA (internationalised host names must arrive already in `xn--` form).
+//! What this module refuses to know about: sockets and files (it sees
+//! strings; the Public Suffix List arrives as text, read by `cli/` or
+//! `app/`), and IDNA (internationalised host names must arrive already in
+//! `xn--` form).
 //!
 //! Section numbers for RFC 6265bis follow draft-ietf-httpbis-rfc6265bis-15
 //! and later: §5.6 parses a `Set-Cookie` line, §5.7 is the storage model,

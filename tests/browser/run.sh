@@ -68,4 +68,7 @@ rc=0
 (cd "$caller" && CHROMIUM="$chromium" node "$here/check.mjs" "$url" "$@") || rc=$?
 # Cross-site attacks from a page on another site (localhost vs 127.0.0.1).
 (cd "$caller" && CHROMIUM="$chromium" node "$here/csrf.mjs" "$url") || rc=$?
+# The cookie jar model against Chromium (jar.mjs runs its own tiny server).
+echo "browser: the cookie jar conversations (tests/fixtures/chromium-jar-cases.txt)"
+CHROMIUM="$chromium" node "$here/jar.mjs" "$bin" "$root/tests/fixtures/chromium-jar-cases.txt" || rc=$?
 exit "$rc"

@@ -14,10 +14,16 @@
 
 use super::{Browser, Context, Jar, JarCookie};
 use crate::cookie::check::RequestUrl;
-use crate::cookie::check::{Report, SameSiteFlag, Verdict, check_with_psl};
+use crate::cookie::check::{Report, SameSiteFlag, Verdict, check_up_to};
 use crate::cookie::cookie_date::system_time;
 use crate::cookie::{domain_match, path_match};
 use crate::http::date::unix_seconds;
+
+/// The longest `Set-Cookie` line the jar reads: Chromium reads a response
+/// head of up to 256 KiB (`kMaxHeadersSize`), so one line can be that long,
+/// and an attribute anywhere in it counts. (The one-line checker stops at
+/// 8 KiB and says so.)
+pub const MAX_SET_COOKIE_LINE: usize = 256 * 1024;
 
 /// What one `Set-Cookie` line did to the jar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +63,7 @@ impl Jar {
     /// from `url`, at `now` seconds since the epoch, in context `ctx` (the
     /// request that this is the response to).
     pub fn set(&mut self, line: &str, url: &RequestUrl, ctx: Context, now: i64) -> SetResult {
-        let report = check_with_psl(line, url, system_time(now), &self.psl);
+        let report = check_up_to(line, url, system_time(now), &self.psl, MAX_SET_COOKIE_LINE);
         let mut result = SetResult {
             report,
             outcome: SetOutcome::Refused,

@@ -434,3 +434,14 @@ fn limits_hold_and_evict_the_oldest_non_secure_first() {
     // 299 after it bring it to 3299.
     assert_eq!(jar.len(), 3299);
 }
+
+#[test]
+fn an_attribute_past_8_kib_still_counts() {
+    // Nine 1000-byte unknown attributes, then Secure: Chromium reads the
+    // whole line, so the cookie is refused over plain http.
+    let filler = format!("; x={}", "y".repeat(1000)).repeat(9);
+    let script = format!(
+        "set H/ Set-Cookie: a=1{filler}; Secure | set H/ Set-Cookie: b=2{filler}; Path=/b | get H/b"
+    );
+    assert_eq!(answers(Browser::Chromium, &script), "Cookie: b=2");
+}
