@@ -27,7 +27,7 @@ use crate::template::{Vars, escape};
 pub const MAX_EVENTS: usize = 100;
 
 /// Cookies listed per jar table.
-pub const MAX_ROWS: usize = 50;
+pub const MAX_ROWS: usize = 20;
 
 /// The examples, by the name in `?example=`: (name, title, script).
 const EXAMPLES: &[(&str, &str, &str)] = &[
