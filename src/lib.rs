@@ -21,9 +21,10 @@
 //!   and [`cookie::jar`], a browser's whole jar: what is stored, what each
 //!   request carries, and why (RFC 6265, RFC 6265bis, the Public Suffix
 //!   List, given as text).
-//! - [`session`] — sans I/O: the "magic dictionary": typed values, JSON
-//!   exactly as Flask writes it, base64url, the itsdangerous signer, and the
-//!   steps of a server-side session over any store.
+//! - [`session`] — sans I/O: the "magic dictionary": Python's values, JSON
+//!   exactly as Flask writes it, base64url, zlib and SHA-1 by hand, the
+//!   itsdangerous signer, and the steps of a server-side session over any
+//!   store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
 //!   way of keeping state, the X-ray panel. Handlers are plain functions of
 //!   a request; the stores they use are behind a trait.

@@ -1162,3 +1162,196 @@ fn my_route_tells_no_cookie_from_a_refused_one() {
         r.text()
     );
 }
+
+// ---------------------------------------------------------------------------
+// A session goldfish cannot read is never silently replaced
+// ---------------------------------------------------------------------------
+
+/// A stock Flask app on another port of the same host shares the browser's
+/// cookies, and signs with SHA-1. Its session reaches a goldfish that
+/// signs with SHA-256: every route that would change the session answers
+/// 409, says why, and keeps the cookie; only "start over" replaces it.
+#[test]
+fn a_session_goldfish_cannot_read_is_never_silently_replaced() {
+    let flask = vector("valid-sha1", "compressed");
+    let server = serve(keyed(flask.secret, &[]));
+    let theirs = session(flask.cookie);
+
+    // Each way a lesson writes the session, with Flask's cookie.
+    let writes: &[(&str, &str, Option<&str>)] = &[
+        ("GET /some-route", "/some-route", None),
+        ("an answer on /responses", "/responses", Some("answer=Yes")),
+        (
+            "Start over on /responses",
+            "/responses",
+            Some("action=reset"),
+        ),
+        ("Make it permanent", "/session", Some("action=permanent")),
+        ("session.clear()", "/session", Some("action=clear")),
+    ];
+    for (what, path, form) in writes {
+        let r = match form {
+            None => get(server.addr(), path, Some(&theirs)),
+            Some(body) => post_form(server.addr(), path, Some(&theirs), body),
+        };
+        assert_eq!(r.status, 409, "{what}: {}", r.head);
+        assert_eq!(
+            session_value(&r),
+            None,
+            "{what}: the cookie was replaced:\n{}",
+            r.head
+        );
+        let text = r.text();
+        for want in [
+            "cannot read, so goldfish did not change it",
+            "the signature is 20 bytes, the length of an HMAC-SHA1 tag",
+            "--session-digest sha1",
+            "action=start-over",
+        ] {
+            assert!(text.contains(want), "{what}: no {want:?} in\n{text}");
+        }
+    }
+
+    // The reading pages say so too, and offer to start over.
+    let page = get(server.addr(), "/session", Some(&theirs)).text();
+    assert!(
+        page.contains("will not write over it until you start over"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"start-over\""), "{page}");
+    let list = get(server.addr(), "/responses", Some(&theirs)).text();
+    assert!(list.contains("goldfish will not write over it"), "{list}");
+
+    // Starting over deletes the cookie, and then the lessons write again.
+    let r = post_form(
+        server.addr(),
+        "/session",
+        Some(&theirs),
+        "action=start-over",
+    );
+    assert_eq!(r.status, 200, "{}", r.head);
+    let line = set_cookie_for(&r, NAME).unwrap_or_else(|| panic!("no deletion:\n{}", r.head));
+    let parsed = parse_set_cookie(line);
+    assert_eq!(parsed.value, "", "{line}");
+    assert!(parsed.attributes.contains(&("Max-Age", "0")), "{line}");
+    assert!(!fresh_cookie(server.addr()).is_empty());
+}
+
+/// The same Flask cookie, read by a goldfish started with
+/// `--session-digest sha1`: a drop-in, and it writes over nothing.
+#[test]
+fn with_the_flask_apps_digest_goldfish_reads_and_extends_its_session() {
+    let flask = vector("valid-sha1", "compressed");
+    let server = serve(AppConfig {
+        session_digest: goldfish::session::Digest::Sha1,
+        session_lifetime: VECTOR_LIFETIME,
+        ..keyed(flask.secret, &[])
+    });
+    let r = post_form(
+        server.addr(),
+        "/responses",
+        Some(&session(flask.cookie)),
+        "answer=gf",
+    );
+    assert_eq!(r.status, 303, "{}", r.head);
+    let ours = session_value(&r).expect("a new session cookie");
+    assert!(ours.starts_with('.'), "a long list is compressed: {ours}");
+    let signer = Signer::with_digest(
+        goldfish::session::Digest::Sha1,
+        flask.secret.as_bytes(),
+        &[],
+    );
+    let back = signer
+        .unsign(&ours, None, SystemTime::now())
+        .map(|u| to_json(&Value::Map(u.data)));
+    let want = flask.json.replace("\"Maybe\"]}", "\"Maybe\",\"gf\"]}");
+    assert_eq!(back, Ok(want));
+}
+
+/// An *expired* session has ended, for Flask and goldfish alike: it is
+/// replaced without asking, and the page says it expired.
+#[test]
+fn an_expired_session_is_replaced_as_flask_replaces_it() {
+    let server = serve(keyed("expiry key", &[]));
+    let old =
+        Signer::new(b"expiry key", &[]).sign(r#"{"fav_number":7}"#, SystemTime::now() - 32 * DAY);
+    let status = session_page_status(server.addr(), &old);
+    assert!(
+        status.starts_with("Expired: the cookie is genuine but expired"),
+        "{status}"
+    );
+    let r = get(server.addr(), "/some-route", Some(&session(&old)));
+    assert_eq!(r.status, 200, "{}", r.head);
+    let new = session_value(&r).expect("a new session");
+    assert_eq!(
+        verify("expiry key", &new),
+        Ok(r#"{"fav_number":42}"#.to_string())
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Compression, shown
+// ---------------------------------------------------------------------------
+
+/// `/responses` lets the list grow past the point where Flask compresses
+/// it: the cookie is plain base64url for one and two answers, and from the
+/// third "Yes" on it starts with `.` — where Flask's switches too
+/// (`len(zlib.compress(json)) < len(json) - 1`: 30 < 32 for three).
+#[test]
+fn responses_cookie_switches_to_the_compressed_form_where_flasks_does() {
+    let server = serve(keyed("form key", &[]));
+    let mut cookie: Option<String> = None;
+    for n in 1..=5 {
+        let r = post_form(
+            server.addr(),
+            "/responses",
+            cookie.as_deref().map(session).as_deref(),
+            "answer=Yes",
+        );
+        assert_eq!(r.status, 303, "{}", r.head);
+        let value = session_value(&r).expect("a session cookie");
+        assert_eq!(value.starts_with('.'), n >= 3, "after {n} answers: {value}");
+        let page = get(server.addr(), "/responses", Some(&session(&value))).text();
+        let form = if n >= 3 {
+            "<strong>compressed</strong>"
+        } else {
+            "<strong>plain</strong>"
+        };
+        assert!(
+            page.contains(form),
+            "after {n} answers: no {form} in\n{page}"
+        );
+        cookie = Some(value);
+    }
+}
+
+/// `/session` takes a compressed cookie apart in steps: the dot, the
+/// base64url, zlib's header bytes, the blocks, the checksum, the JSON,
+/// the sizes.
+#[test]
+fn session_page_takes_a_compressed_cookie_apart_in_steps() {
+    let flask = vector("valid", "compressed");
+    let server = flask_server(flask.secret, &[]);
+    let page = get(server.addr(), "/session", Some(&session(flask.cookie))).text();
+    for want in [
+        "Compressed? Yes: from the dot to the JSON",
+        "<code>.</code> — the first character marks a compressed payload",
+        "<code>78 9c</code> — the zlib header (RFC 1950 §2.2): compression method 8 (DEFLATE) \
+         with a 32 KiB window",
+        "0x789c = 30876 = 31 × 996",
+        "1 block(s), fixed Huffman",
+        "the Adler-32 checksum of what the data inflates to",
+        &format!("Inflated: {} bytes of JSON", flask.json.len()),
+        &escape(flask.json),
+        "Its zlib bytes are not always those of Python's zlib",
+    ] {
+        assert!(page.contains(want), "no {want:?} in\n{page}");
+    }
+    // A plain one says why it is plain.
+    let plain = vector("valid", "fav_number");
+    let page = get(server.addr(), "/session", Some(&session(plain.cookie))).text();
+    assert!(
+        page.contains("plain base64url of 17 bytes of JSON. zlib would make those 25 bytes"),
+        "{page}"
+    );
+}

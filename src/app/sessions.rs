@@ -3,14 +3,19 @@
 //! `GET /some-route` puts 42 in the session and `GET /my-route` reads it
 //! back — exactly the lecture's Flask code. `GET /session` takes the
 //! visitor's own cookie apart; `GET,POST /responses` keeps a growing list.
+//!
+//! A session cookie goldfish cannot read (another app's, a tampered one)
+//! is never overwritten behind the learner's back: every handler that
+//! would change the session answers `409 Conflict` instead, says why, and
+//! offers to start over ([`Ctx::unreadable_session`]).
+
+mod anatomy;
 
 use super::Ctx;
 use super::pages::{self, Page};
 use super::strategies::StrategyKey;
-use crate::http::date::{imf_fixdate, unix_seconds};
 use crate::http::{Response, Status};
-use crate::session::signer::{self, timestamp_to_time};
-use crate::session::{Digest, LoadOutcome, SignError, Value};
+use crate::session::{LoadOutcome, SignError, Value};
 use crate::template::{Vars, escape};
 
 /// `GET /signed-session` — the lesson around the lecture's two routes:
@@ -34,8 +39,33 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
 
 /// `GET /some-route` — `session['fav_number'] = 42`.
 pub fn some_route(ctx: &mut Ctx) -> Response {
+    if let Some(refused) = keep_unreadable(ctx) {
+        return refused;
+    }
     ctx.session().insert("fav_number", 42);
     Response::html(Status::OK, "Ok, I put that in the session.")
+}
+
+/// `409 Conflict` if the request sent a session cookie goldfish cannot
+/// read: the page (or, for curl, the sentence) says why, and how to start
+/// over. `None`: the session may be changed.
+fn keep_unreadable(ctx: &mut Ctx) -> Option<Response> {
+    let why = ctx.unreadable_session()?;
+    let reason = rejection(&why);
+    if !pages::wants_html(ctx.req) {
+        let sentence = format!(
+            "Your browser sent a session cookie goldfish cannot read, so goldfish did not change \
+             it: {reason} Flask would silently start a new session over it; goldfish asks first, \
+             since it may be another app's session. To start over with an empty session: POST \
+             /session with action=start-over (the button on /session).\n"
+        );
+        return Some(Response::text(Status::CONFLICT, sentence));
+    }
+    Some(
+        Page::new("A session goldfish cannot read", "session-unreadable.html")
+            .facts(StrategyKey::SignedSession)
+            .render_status(ctx, Status::CONFLICT, Vars::new().text("reason", reason)),
+    )
 }
 
 /// `GET /my-route` — `return f"Favorite number is {session['fav_number']}"`.
@@ -92,8 +122,14 @@ fn session_status(ctx: &mut Ctx) -> String {
         LoadOutcome::Loaded { key, .. } => {
             format!("Valid: the signature matches, checked with {key}.")
         }
+        LoadOutcome::Rejected(e @ SignError::Expired { .. }) => format!(
+            "Expired: {} goldfish starts a new session, as Flask does.",
+            rejection(&e)
+        ),
         LoadOutcome::Rejected(e) => format!(
-            "Rejected: {} goldfish uses an empty session instead.",
+            "Rejected: {} goldfish reads it as an empty session, and will not write over it \
+             until you start over (it may be another app's session: Flask would replace it \
+             without a word).",
             rejection(&e)
         ),
     }
@@ -111,39 +147,6 @@ fn rejection(e: &SignError) -> String {
         ));
     }
     s
-}
-
-/// The session cookie value taken apart, as an HTML table.
-fn anatomy(value: &str, digest: Digest, now: std::time::SystemTime) -> String {
-    match signer::split(value) {
-        Err(e) => format!(
-            "<p class=\"card bad\">This value cannot even be taken apart: {}</p>",
-            escape(&e.to_string())
-        ),
-        Ok(parts) => {
-            let signed_at = timestamp_to_time(parts.timestamp);
-            let age = unix_seconds(now) - unix_seconds(signed_at);
-            let hex: String = parts.signature.iter().map(|b| format!("{b:02x}")).collect();
-            format!(
-                "<table class=\"anatomy\"><tr><th>part</th><th>as sent (base64url)</th><th>decoded</th></tr>\
-                 <tr><td>payload</td><td><code>{}</code></td><td><code>{}</code></td></tr>\
-                 <tr><td>timestamp</td><td><code>{}</code></td><td>{} = {} ({} seconds ago)</td></tr>\
-                 <tr><td>signature</td><td><code>{}</code></td><td><code>{}</code> ({} bytes of {digest})</td></tr></table>",
-                escape(&parts.payload_b64),
-                escape(&match parts.json() {
-                    Ok(json) => String::from_utf8_lossy(&json).into_owned(),
-                    Err(e) => format!("(compressed, and does not inflate: {e})"),
-                }),
-                escape(&parts.timestamp_b64),
-                parts.timestamp,
-                imf_fixdate(signed_at),
-                age,
-                escape(&parts.signature_b64),
-                hex,
-                parts.signature.len()
-            )
-        }
-    }
 }
 
 /// `GET /session` — your session cookie, taken apart.
@@ -187,6 +190,15 @@ pub fn act(ctx: &mut Ctx) -> Response {
                 Err(e) => format!("That value cannot be a cookie at all: {e}"),
             }
         }
+        "start-over" => {
+            ctx.start_over();
+            "Started over: goldfish deleted your session cookie, and your session is empty. \
+             (Set-Cookie with an empty value and an expiry in the past: see the X-ray.)"
+                .to_string()
+        }
+        "permanent" | "browser-session" | "clear" if ctx.unreadable_session().is_some() => {
+            return keep_unreadable(ctx).unwrap_or_else(|| session_page(ctx, None));
+        }
         "permanent" => {
             ctx.session().set_permanent(true);
             "Your session is now permanent: its cookie carries an Expires date, so it survives \
@@ -208,7 +220,8 @@ pub fn act(ctx: &mut Ctx) -> Response {
                 ctx,
                 Status::BAD_REQUEST,
                 &format!(
-                    "Unknown action {other:?}: use check, install, permanent, browser-session or clear."
+                    "Unknown action {other:?}: use check, install, permanent, browser-session, \
+                     clear or start-over."
                 ),
             );
         }
@@ -221,8 +234,15 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     let value = ctx.cookies().get(&name).map(str::to_string);
     let now = ctx.now;
     let status = session_status(ctx);
+    let start_over = if ctx.unreadable_session().is_some() {
+        "<form method=\"post\" action=\"/session\" class=\"card bad\"><button type=\"submit\" \
+         name=\"action\" value=\"start-over\">Start over with an empty session</button></form>"
+    } else {
+        ""
+    };
+    let digest = ctx.app.signer.digest();
     let (anatomy_html, cookie_value) = match &value {
-        Some(v) => (anatomy(v, ctx.app.signer.digest(), now), v.clone()),
+        Some(v) => (anatomy::anatomy_html(v, digest, now), v.clone()),
         None => (
             "<p>No session cookie yet. <a href=\"/some-route\">Visit /some-route</a> to put a number \
              in the session, then come back.</p>"
@@ -252,6 +272,8 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
             Vars::new()
                 .html("message", message_html)
                 .text("status", status)
+                .html("start_over", start_over)
+                .text("digest", digest.to_string())
                 .html("anatomy", anatomy_html)
                 .html("rows", rows)
                 .text("permanent", permanent)
@@ -261,8 +283,18 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         )
 }
 
-/// `GET /responses` — the list in the session.
+/// `GET /responses` — the list in the session, and the form its cookie
+/// travels in (plain, or compressed once that is shorter).
 pub fn responses(ctx: &mut Ctx) -> Response {
+    let unreadable = ctx.unreadable_session().map(|why| {
+        format!(
+            "<div class=\"card bad\"><p>Your browser sent a session cookie goldfish cannot \
+             read, so there are no answers to show, and goldfish will not write over it: {}</p>\
+             <form method=\"post\" action=\"/session\"><button type=\"submit\" name=\"action\" \
+             value=\"start-over\">Start over with an empty session</button></form></div>",
+            escape(&rejection(&why))
+        )
+    });
     let list: Vec<String> = match ctx.session().get("responses") {
         Some(Value::List(items)) => items.iter().map(|v| v.to_string()).collect(),
         _ => Vec::new(),
@@ -276,6 +308,13 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     }
     // The list travels inside the session cookie: mark it in the X-ray.
     let mark = session_pair(ctx);
+    let notice = unreadable.unwrap_or_else(|| {
+        let name = ctx.app.config.session_cookie.clone();
+        ctx.cookies()
+            .get(&name)
+            .map(anatomy::cookie_form_html)
+            .unwrap_or_default()
+    });
     // "Behave like Flask" was ticked: say what became of the last answer.
     let like_flask = ctx
         .req
@@ -300,6 +339,7 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         .render(
             ctx,
             Vars::new()
+                .html("notice", notice)
                 .html("items", items)
                 .text("count", list.len().to_string())
                 .html("flask_note", flask_note)
@@ -314,6 +354,9 @@ pub fn add_response(ctx: &mut Ctx) -> Response {
         Ok(f) => f,
         Err(bad) => return bad,
     };
+    if let Some(refused) = keep_unreadable(ctx) {
+        return refused;
+    }
     if form.get("action") == Some("reset") {
         ctx.session().remove("responses");
         return Response::see_other("/responses");

@@ -6,7 +6,9 @@
 //!
 //! 1. add the `Set-Cookie` lines the handler asked for;
 //! 2. save the session — only if it was modified: a new signed cookie, or a
-//!    deletion when the session was emptied; likewise the server-side
+//!    deletion when the session was emptied — but never over a session
+//!    cookie goldfish could not read, unless the learner asked to start
+//!    over (see [`Ctx::unreadable_session`]); likewise the server-side
 //!    session, in its store (`server_session.rs`), with a 503 if that fails;
 //! 3. add `Vary: Cookie` when the body depends on the request's cookies
 //!    (a cookie or the session was read, or the page shows the X-ray), so
@@ -32,7 +34,7 @@ use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
 use crate::http::url::Query;
 use crate::http::{Request, Response, Status};
 use crate::session::ServerSession;
-use crate::session::{LoadOutcome, Session};
+use crate::session::{LoadOutcome, Session, SignError};
 use crate::store::StoreError;
 use crate::template::{Object, Vars};
 use crate::www::PageError;
@@ -80,6 +82,9 @@ pub struct Ctx<'a> {
     /// The signed-cookie session, loaded on first use, and what became of
     /// the cookie it came from.
     session: Option<(Session, LoadOutcome)>,
+    /// Set by [`Ctx::start_over`]: an unreadable session cookie may be
+    /// replaced (deleted) this once.
+    start_over: bool,
     /// The server-side session (`sid` cookie + store), loaded on first
     /// use; `Err` if the store failed then (and then it is never saved).
     server_session: Option<Result<ServerSession, StoreError>>,
@@ -115,6 +120,7 @@ impl<'a> Ctx<'a> {
             segments,
             cookies: None,
             session: None,
+            start_over: false,
             server_session: None,
             set_cookies: Vec::new(),
             page: None,
@@ -155,6 +161,27 @@ impl<'a> Ctx<'a> {
     /// What happened to the session cookie this request sent.
     pub fn session_outcome(&mut self) -> &LoadOutcome {
         &self.load_session().1
+    }
+
+    /// Why the session cookie this request sent cannot be read, if it sent
+    /// one that goldfish refused for any reason but its age.
+    ///
+    /// Flask would quietly start a new session over such a cookie; goldfish
+    /// does not, because the cookie may be someone's data: a Flask app on
+    /// another port of this host gets the same cookies (RFC 6265 §8.5:
+    /// cookies do not isolate by port), and signs with another key or
+    /// digest. Until the learner asks for [`Ctx::start_over`], a change to
+    /// the session is not saved; the pages say so. (An *expired* session
+    /// has simply ended, for Flask and goldfish alike, and is replaced.)
+    pub fn unreadable_session(&mut self) -> Option<SignError> {
+        unreadable(&self.load_session().1).cloned()
+    }
+
+    /// Starts a new, empty session in place of an unreadable cookie: the
+    /// cookie is deleted at the end of this request.
+    pub fn start_over(&mut self) {
+        self.session().clear();
+        self.start_over = true;
     }
 
     fn load_session(&mut self) -> &mut (Session, LoadOutcome) {
@@ -342,9 +369,23 @@ impl<'a> Ctx<'a> {
         for line in self.set_cookies.drain(..) {
             resp.headers.append("Set-Cookie", line);
         }
-        if let Some((session, _)) = &self.session {
+        if let Some((session, outcome)) = &self.session {
             // (Loading the session read the cookies: `Vary` follows below.)
-            if session.modified() {
+            let kept = unreadable(outcome).filter(|_| !self.start_over);
+            if let Some(why) = kept {
+                if session.modified() {
+                    let why = format!(
+                        "{} {} changed the session, but the session cookie it sent could not be \
+                         read ({}); it was kept, and the change not saved (POST /session \
+                         action=start-over replaces it)",
+                        self.req.method(),
+                        crate::text::Clip(self.req.path(), 200),
+                        crate::text::Clip(&why.to_string(), 300),
+                    );
+                    self.app.config.log.write(&format!("goldfish: {why}\n"));
+                    self.warnings.push(why);
+                }
+            } else if session.modified() || self.start_over {
                 match self.session_cookie_line(session) {
                     Ok(Some(line)) => resp.headers.append("Set-Cookie", line),
                     Ok(None) => {}
@@ -454,6 +495,16 @@ impl<'a> Ctx<'a> {
     /// the page's X-ray says it too, not only the log.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+}
+
+/// The refusal of a session cookie goldfish will not overwrite: any but
+/// "expired" (see [`Ctx::unreadable_session`]).
+fn unreadable(outcome: &LoadOutcome) -> Option<&SignError> {
+    match outcome {
+        LoadOutcome::Rejected(SignError::Expired { .. }) => None,
+        LoadOutcome::Rejected(why) => Some(why),
+        LoadOutcome::Fresh | LoadOutcome::Loaded { .. } => None,
     }
 }
 

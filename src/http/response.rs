@@ -58,6 +58,9 @@ statuses! {
     NOT_FOUND = 404, "Not Found";
     /// 405 Method Not Allowed — RFC 9110 §15.5.6 (must carry `Allow`).
     METHOD_NOT_ALLOWED = 405, "Method Not Allowed";
+    /// 409 Conflict — RFC 9110 §15.5.10: "a conflict with the current state
+    /// of the target resource" (a session cookie goldfish will not overwrite).
+    CONFLICT = 409, "Conflict";
     /// 408 Request Timeout — RFC 9110 §15.5.9.
     REQUEST_TIMEOUT = 408, "Request Timeout";
     /// 413 Content Too Large — RFC 9110 §15.5.14.
