@@ -38,7 +38,8 @@ use crate::random;
 use crate::server::Handler;
 use crate::server::log::Log;
 use crate::session::{Digest, PERMANENT_SESSION_LIFETIME, Signer};
-use crate::store::{SessionStore, StoreConfig};
+use crate::store::limit::{self, NewSessionLimit};
+use crate::store::{DEFAULT_MAX_SESSIONS, SessionStore, StoreConfig};
 
 use crate::www::Www;
 
@@ -80,6 +81,14 @@ pub struct AppConfig {
     pub session_store: StoreConfig,
     /// The server-side session's cookie name (it holds only the id).
     pub sid_cookie: String,
+    /// `--max-sessions`: sessions the store may hold.
+    pub max_sessions: usize,
+    /// `--new-sessions-per-minute`: new server-side sessions one client
+    /// address may make a minute (0: no limit).
+    pub new_sessions_per_minute: u32,
+    /// `--hide-store-details`: pages name the store's kind only, never its
+    /// paths, addresses or process id (those go to the log).
+    pub hide_store_details: bool,
     /// Where the application's warnings go.
     pub log: Log,
     /// `--allowed-hosts`: host names goldfish answers to besides loopback
@@ -100,6 +109,9 @@ impl Default for AppConfig {
             session_lifetime: PERMANENT_SESSION_LIFETIME,
             session_store: StoreConfig::Memory,
             sid_cookie: "sid".into(),
+            max_sessions: DEFAULT_MAX_SESSIONS,
+            new_sessions_per_minute: limit::DEFAULT_PER_MINUTE,
+            hide_store_details: false,
             log: Log::default(),
             allowed_hosts: Vec::new(),
         }
@@ -120,6 +132,8 @@ pub struct App {
     pub psl: crate::cookie::PublicSuffixList,
     /// Recent redirects, for the X-ray of the page each one leads to.
     pub hops: xray::Hops,
+    /// How fast one client may make new server-side sessions.
+    pub new_sessions: NewSessionLimit,
 }
 
 impl App {
@@ -144,7 +158,7 @@ impl App {
         };
         let store = config
             .session_store
-            .open()
+            .open(config.max_sessions)
             .map_err(|e| std::io::Error::other(format!("{e}. {}", e.advice())))?;
         let fallbacks: Vec<Vec<u8>> = config
             .secret_key_fallbacks
@@ -157,6 +171,7 @@ impl App {
             store,
             psl: cookie_jar::load_psl(),
             hops: xray::Hops::default(),
+            new_sessions: NewSessionLimit::new(config.new_sessions_per_minute),
             config,
         })
     }

@@ -1,53 +1,109 @@
 //! The server-side session lesson, and the end-of-request step for it.
 //!
 //! `GET /server-session` shows the `sid` cookie (an opaque id and nothing
-//! else), what the store holds under it, and a form; `POST /server-session`
-//! stores `fav_color`, regenerates the id ("log in") or clears the session
-//! ("log out"), then redirects back (303, so a reload does not post again).
+//! else), what the store holds under it, what goldfish said to the store to
+//! find out (the store's own X-ray: SQL for PostgreSQL, RESP for Redis, file
+//! operations, map calls), and a form; `POST /server-session` stores
+//! `fav_color`, regenerates the id ("log in") or clears the session ("log
+//! out"), then redirects back (303, so a reload does not post again).
 //!
 //! The store is chosen with `--session-store`; the same page works on all
-//! three, and says which one answered. Run two goldfish processes and
+//! four, and says which one answered. Run two goldfish processes and
 //! alternate between them to see a memory store lose the session while
-//! Redis keeps it (README: "More than one server").
+//! Redis or PostgreSQL keeps it (README: "More than one server").
 
 use super::strategies::StrategyKey;
+use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use super::pages::{self, Page};
 use super::state::session_cookie;
-use super::{App, Ctx, xray};
+use super::{App, AppConfig, Ctx, xray};
 use crate::cookie::SetCookie;
 use crate::http::{Request, Response, Status};
 use crate::session::id::{ID_BYTES, ID_LEN};
-use crate::session::{Origin, Saved, ServerSession};
-use crate::store::StoreError;
+use crate::session::{Origin, Saved, ServerSession, SessionId};
+use crate::store::trace::{Dir, Trace};
+use crate::store::{StoreConfig, StoreError};
 use crate::template::Vars;
 
 /// The longest colour the form accepts, in characters.
 pub const MAX_COLOR_CHARS: usize = 64;
 
-/// `503 Service Unavailable` because the session store is down: which
-/// store, why, and what to do. Every page that does not need the store
-/// keeps working.
+/// `503 Service Unavailable` because the session store is down (or full):
+/// which store, why, and what to do — or, with `--hide-store-details`, only
+/// that it is unavailable (the whole sentence goes to the log). Every page
+/// that does not need the store keeps working.
 pub fn store_down(ctx: &mut Ctx, e: &StoreError) -> Response {
-    pages::lesson_error(ctx, Status::SERVICE_UNAVAILABLE, &store_down_text(e))
+    let text = store_down_text(&ctx.app.config, e);
+    pages::lesson_error(ctx, Status::SERVICE_UNAVAILABLE, &text)
         // Ask clients to come back later instead of hammering a store that is down.
         .with_header("Retry-After", "5")
 }
 
-fn store_down_text(e: &StoreError) -> String {
+/// The 503's sentence; the log gets the whole of it either way.
+fn store_down_text(config: &AppConfig, e: &StoreError) -> String {
+    config.log.write(&format!("goldfish: {e}\n"));
+    let what = if config.hide_store_details {
+        "the session store cannot answer right now (the server's log says why)".to_string()
+    } else {
+        format!("{e}. {}", e.advice())
+    };
     format!(
-        "This page needs the server-side session store, and {e}. {} Every lesson that does \
-         not use the store still works.",
-        e.advice()
+        "This page needs the server-side session store, and {what} Every lesson that does not \
+         use the store still works."
     )
+}
+
+/// The store's conversation, one `→`/`←` line each, ids shortened as in
+/// the X-ray (the `sid` cookie is HttpOnly).
+fn trace_text(trace: &Trace, ids: &[&str]) -> String {
+    let mut out = String::new();
+    for line in trace.lines() {
+        let mut text = line.text.clone();
+        for id in ids.iter().filter(|id| !id.is_empty()) {
+            text = text.replace(id, &xray::shorten(id));
+        }
+        let arrow = match line.dir {
+            Dir::Sent => "→",
+            Dir::Got => "←",
+        };
+        out.push_str(&format!("{arrow} {text}\n"));
+    }
+    out
+}
+
+/// What the trace's lines are, for each kind of store.
+fn trace_intro(store: &StoreConfig) -> &'static str {
+    match store {
+        StoreConfig::Memory => {
+            "The memory store is a HashMap inside this very process: goldfish asked it with a \
+             method call."
+        }
+        StoreConfig::File(_) => {
+            "The file store is a directory: goldfish opened one file, named after your id, and \
+             read its two lines (an expiry time, then the JSON)."
+        }
+        StoreConfig::Redis { .. } => {
+            "These are the bytes of RESP, Redis's protocol, as they crossed the socket (\\r\\n \
+             is written as typed): one command, one reply."
+        }
+        StoreConfig::Postgres(_) => {
+            "Each line is one message of PostgreSQL's protocol: goldfish's (→) and the \
+             database's (←). The SQL was sent once, in a Parse message, with a $1 where the id \
+             goes; the id itself travels in Bind, in a field of its own. The database never \
+             reads a value as SQL, which is why a cookie full of quotes cannot inject any."
+        }
+    }
 }
 
 /// `GET /server-session`.
 pub fn page(ctx: &mut Ctx) -> Response {
     let sid_name = ctx.app.config.sid_cookie.clone();
     let cookie = ctx.cookies().get(&sid_name).map(str::to_string);
-    let store = ctx.app.store.as_ref();
+    let app = ctx.app;
+    let hidden = app.config.hide_store_details;
+    let store = app.store.as_ref();
     let server = match ctx.server_session() {
         Ok(s) => s,
         Err(e) => return store_down(ctx, &e),
@@ -75,6 +131,10 @@ pub fn page(ctx: &mut Ctx) -> Response {
     };
     // The id is shortened, as in the X-ray: the cookie is HttpOnly.
     let (location, stored) = match server.id() {
+        Some(_) if hidden => (
+            format!("the {} store", store.config().kind()),
+            server.stored_json().unwrap_or_default().to_string(),
+        ),
         Some(id) => (
             store
                 .location(id)
@@ -87,6 +147,20 @@ pub fn page(ctx: &mut Ctx) -> Response {
         ),
     };
     let rows = pages::session_rows(server);
+    let id_text = server.id().map(SessionId::as_str).unwrap_or_default();
+    let (store_line, trace) = if hidden {
+        (
+            store.config().kind().to_string(),
+            "(hidden: this server runs with --hide-store-details)\n".to_string(),
+        )
+    } else {
+        let ids = [id_text, cookie.as_deref().unwrap_or_default()];
+        let trace = match trace_text(server.trace(), &ids) {
+            t if t.is_empty() => "(nothing: without a well-formed id there is nothing to ask)\n".into(),
+            t => t,
+        };
+        (format!("{} (goldfish process {})", store.name(), std::process::id()), trace)
+    };
     let color = server
         .get("fav_color")
         .map(ToString::to_string)
@@ -126,15 +200,16 @@ pub fn page(ctx: &mut Ctx) -> Response {
             Vars::new()
                 .text("status", status)
                 .html("cookie", cookie_html)
-                .text("store", store.name())
+                .text("store", store_line)
                 .text("location", location)
                 .text("stored", stored)
+                .text("trace_intro", trace_intro(store.config()))
+                .text("trace", trace)
                 .html("rows", rows)
                 .text("answer", answer)
                 .text("fav_color", color)
                 .text("sid_name", sid_name.as_str())
                 .text("id_len", ID_LEN.to_string())
-                .text("pid", std::process::id().to_string())
                 .text("port", port),
         )
 }
@@ -183,14 +258,14 @@ pub fn act(ctx: &mut Ctx) -> Response {
 }
 
 /// The end of a request that used the server-side session (called by
-/// `Ctx::finish`): `Vary: Cookie` if it was read, save it if it changed,
-/// and send the `sid` cookie if the id is new. A store that fails now
-/// turns the whole response into a 503: the change was not saved, and the
-/// visitor must not be told it was.
+/// `Ctx::finish`): `Vary: Cookie` if it was read; `429` if it would make a
+/// new session and this client has made too many lately; save it if it
+/// changed, and send the `sid` cookie if the id is new. A store that fails
+/// now turns the whole response into a 503: the change was not saved, and
+/// the visitor must not be told it was.
 pub(super) fn finish(
     app: &App,
-    req: &Request,
-    now: SystemTime,
+    (req, peer, now): (&Request, SocketAddr, SystemTime),
     sent_sid: bool,
     server: &mut ServerSession,
     mut resp: Response,
@@ -200,6 +275,23 @@ pub(super) fn finish(
         resp.headers.append("Vary", "Cookie");
     }
     let config = &app.config;
+    if server.creates()
+        && let Err(limited) = app.new_sessions.allow(peer.ip(), now)
+    {
+        // Too late for the lesson page: the handler's page is replaced.
+        return pages::error(
+            &config.www,
+            req,
+            Status::TOO_MANY_REQUESTS,
+            &format!(
+                "This address made {} new server-side sessions in the last minute, the most \
+                 goldfish lets one client make (--new-sessions-per-minute). Nothing was stored. \
+                 Try again in {} s; a session you already have keeps working.",
+                limited.per_minute, limited.retry_after
+            ),
+        )
+        .with_header("Retry-After", limited.retry_after.to_string());
+    }
     let cookie = |value: String| session_cookie(config, &config.sid_cookie, value);
     // The id is base64url, always a valid cookie value; it goes through the
     // validating path all the same.
@@ -234,10 +326,9 @@ pub(super) fn finish(
             crate::store::MAX_STORED_BYTES
         )),
         Err(e) => {
-            config.log.write(&format!("goldfish: {e}\n"));
             // Too late for the lesson page: the handler's page is replaced.
-            let www = &config.www;
-            return pages::error(www, req, Status::SERVICE_UNAVAILABLE, &store_down_text(&e))
+            let text = store_down_text(config, &e);
+            return pages::error(&config.www, req, Status::SERVICE_UNAVAILABLE, &text)
                 .with_header("Retry-After", "5");
         }
     }
@@ -245,187 +336,4 @@ pub(super) fn finish(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::app::{AppConfig, route};
-    use crate::http::{Limits, Parsed, parse_request};
-    use crate::store::StoreConfig;
-
-    fn request(raw: &str) -> Request {
-        match parse_request(raw.as_bytes(), &Limits::default()) {
-            Ok(Parsed::Complete { value, .. }) => value,
-            other => panic!("{other:?}"),
-        }
-    }
-
-    /// An app whose warnings go to memory, so `cargo test` stays quiet.
-    fn app(store: StoreConfig) -> App {
-        let log = crate::server::log::Log {
-            sink: crate::server::log::Sink::Memory(Default::default()),
-            trace: false,
-        };
-        App::new(AppConfig {
-            session_store: store,
-            log,
-            ..AppConfig::default()
-        })
-        .unwrap()
-    }
-
-    fn send(app: &App, raw: &str) -> Response {
-        let peer = "127.0.0.1:1".parse().unwrap();
-        let req = request(raw);
-        route(app, &req, peer)
-    }
-
-    fn post(app: &App, cookie: Option<&str>, body: &str) -> Response {
-        let cookie = cookie
-            .map(|c| format!("Cookie: sid={c}\r\n"))
-            .unwrap_or_default();
-        send(
-            app,
-            &format!(
-                "POST /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\
-                 Content-Type: application/x-www-form-urlencoded\r\n\
-                 Content-Length: {}\r\n\r\n{body}",
-                body.len()
-            ),
-        )
-    }
-
-    fn get(app: &App, cookie: Option<&str>) -> Response {
-        let cookie = cookie
-            .map(|c| format!("Cookie: sid={c}\r\n"))
-            .unwrap_or_default();
-        send(
-            app,
-            &format!("GET /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\r\n"),
-        )
-    }
-
-    fn sid_of(resp: &Response) -> Option<String> {
-        resp.headers
-            .get_all("set-cookie")
-            .find_map(|l| l.strip_prefix("sid="))
-            .map(|l| l.split(';').next().unwrap_or("").to_string())
-    }
-
-    fn body(resp: &Response) -> String {
-        String::from_utf8_lossy(&resp.body).into_owned()
-    }
-
-    #[test]
-    fn the_cookie_holds_an_id_and_the_store_the_colour() {
-        let app = app(StoreConfig::Memory);
-        let resp = post(&app, None, "fav_color=teal");
-        assert_eq!(resp.status, Status::SEE_OTHER);
-        let line = resp.headers.get("set-cookie").unwrap().to_string();
-        let sid = sid_of(&resp).unwrap();
-        assert_eq!(line, format!("sid={sid}; Path=/; HttpOnly; SameSite=Lax"));
-        assert!(!line.contains("teal"), "the colour never travels: {line}");
-
-        let page = get(&app, Some(&sid));
-        assert_eq!(page.status, Status::OK);
-        let html = body(&page);
-        assert!(
-            html.contains("Found: the store holds a session under your id."),
-            "{html}"
-        );
-        assert!(
-            html.contains("{&#34;fav_color&#34;:&#34;teal&#34;}"),
-            "the stored JSON is shown"
-        );
-        assert!(
-            html.contains(&format!("<mark>sid={}…</mark>", &sid[..8])),
-            "the X-ray marks the cookie, shortened: it is HttpOnly"
-        );
-        assert!(
-            !html.contains(&format!("sid={sid}")),
-            "the whole id is on the page"
-        );
-        assert_eq!(sid_of(&page), None, "reading sends no new cookie");
-        assert_eq!(page.headers.get("vary"), Some("Cookie"));
-    }
-
-    #[test]
-    fn a_made_up_id_gets_a_fresh_session_and_a_new_id() {
-        let app = app(StoreConfig::Memory);
-        let planted = "A".repeat(42) + "E";
-        let page = body(&get(&app, Some(&planted)));
-        assert!(
-            page.contains("goldfish never adopts an id it did not issue"),
-            "{page}"
-        );
-        let resp = post(&app, Some(&planted), "fav_color=plum");
-        let sid = sid_of(&resp).expect("a new id");
-        assert_ne!(sid, planted);
-        assert!(body(&get(&app, Some(&sid))).contains("as the store remembers it: plum."));
-        assert!(!body(&get(&app, Some(&planted))).contains("plum"));
-    }
-
-    #[test]
-    fn regenerate_and_clear() {
-        let app = app(StoreConfig::Memory);
-        let first = sid_of(&post(&app, None, "fav_color=teal")).unwrap();
-        // Log in: a new id, the same data; the old id is dead.
-        let second = sid_of(&post(&app, Some(&first), "action=regenerate")).unwrap();
-        assert_ne!(first, second);
-        assert!(body(&get(&app, Some(&second))).contains("remembers it: teal."));
-        assert!(body(&get(&app, Some(&first))).contains("has nothing under it"));
-        // Log out: the entry goes, and so does the cookie.
-        let out = post(&app, Some(&second), "action=clear");
-        assert_eq!(
-            out.headers.get("set-cookie"),
-            Some("sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax")
-        );
-        assert!(body(&get(&app, Some(&second))).contains("has nothing under it"));
-    }
-
-    #[test]
-    fn bad_forms_are_400_with_a_sentence() {
-        let app = app(StoreConfig::Memory);
-        for (form, want) in [
-            ("fav_color=", "must hold a colour of 1 to 64 characters"),
-            ("other=1", "must hold a colour of 1 to 64 characters"),
-            ("action=explode", "Unknown action \"explode\""),
-        ] {
-            let resp = post(&app, None, form);
-            assert_eq!(resp.status, Status::BAD_REQUEST, "{form}");
-            assert!(body(&resp).contains(want), "{form}: {}", body(&resp));
-            assert_eq!(sid_of(&resp), None, "{form}: nothing stored");
-        }
-        let long = format!("fav_color={}", "x".repeat(MAX_COLOR_CHARS + 1));
-        assert_eq!(post(&app, None, &long).status, Status::BAD_REQUEST);
-    }
-
-    #[test]
-    fn a_store_that_is_down_is_a_503_that_says_so() {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let app = app(StoreConfig::Redis {
-            host: "127.0.0.1".into(),
-            port,
-        });
-        for resp in [
-            get(&app, Some(&("A".repeat(42) + "E"))),
-            post(&app, None, "fav_color=teal"),
-        ] {
-            assert_eq!(resp.status, Status::SERVICE_UNAVAILABLE);
-            assert_eq!(resp.headers.get("retry-after"), Some("5"));
-            let text = body(&resp);
-            assert!(
-                text.contains(&format!(
-                    "the session store redis://127.0.0.1:{port} is unreachable"
-                )),
-                "{text}"
-            );
-            assert!(text.contains("Start Redis"), "{text}");
-        }
-        // Pages that do not use the store are unaffected.
-        let hello = send(&app, "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-        assert_eq!(hello.status, Status::OK);
-    }
-}
+mod tests;

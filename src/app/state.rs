@@ -409,8 +409,8 @@ impl<'a> Ctx<'a> {
         if let Some(Ok(server)) = self.server_session.as_mut() {
             let name = self.app.config.sid_cookie.as_str();
             let sent_sid = self.cookies.as_ref().is_some_and(|c| c.get(name).is_some());
-            resp =
-                super::server_session::finish(self.app, self.req, self.now, sent_sid, server, resp);
+            let request = (self.req, self.peer, self.now);
+            resp = super::server_session::finish(self.app, request, sent_sid, server, resp);
         }
         super::protect(&mut resp);
         self.keep_redirect(&mut resp);

@@ -126,6 +126,17 @@ OPTIONS:
                                              not shared with a second goldfish)
                            file:DIR          one file per session in DIR
                            redis://HOST:PORT a Redis server, shared by every goldfish
+                           postgres://USER:PASSWORD@HOST:PORT/DB
+                                             a PostgreSQL table, shared likewise
+                                             (no TLS: sslmode=require is refused)
+    --max-sessions N       sessions the store may hold; at the cap the memory
+                           store evicts sessions nobody came back for first,
+                           the others refuse new ones     [default 10000]
+    --new-sessions-per-minute N
+                           new server-side sessions one client address may
+                           make a minute (0: no limit)    [default 60]
+    --hide-store-details   pages and 503s name the store's kind only, never its
+                           paths, addresses or process id (the log has them)
     -h, --help             this text
     -V, --version          the version
 
@@ -224,8 +235,18 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
                 })?;
             }
             "--session-store" => {
-                config.app.session_store = StoreConfig::parse(&value(flag)?).map_err(CliError)?;
+                config.app.session_store =
+                    StoreConfig::parse(&value(flag)?).map_err(|e| CliError(e.to_string()))?;
             }
+            "--max-sessions" => {
+                config.app.max_sessions =
+                    parse_number(&value(flag)?, flag, 1, 100_000_000)? as usize;
+            }
+            "--new-sessions-per-minute" => {
+                config.app.new_sessions_per_minute =
+                    parse_number(&value(flag)?, flag, 0, 1_000_000)? as u32;
+            }
+            "--hide-store-details" => config.app.hide_store_details = true,
             "--max-connections" => {
                 config.server.max_connections =
                     parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
@@ -541,6 +562,48 @@ mod tests {
     }
 
     #[test]
+    fn store_limits_flags() {
+        let c = run(&[], &[]).unwrap();
+        assert_eq!(
+            (c.app.max_sessions, c.app.new_sessions_per_minute),
+            (10_000, 60)
+        );
+        assert!(!c.app.hide_store_details);
+        let c = run(
+            &[
+                "--max-sessions",
+                "500",
+                "--new-sessions-per-minute=0",
+                "--hide-store-details",
+                "--session-store",
+                "postgres://gf:pw@127.0.0.1:5432/gf",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            (c.app.max_sessions, c.app.new_sessions_per_minute),
+            (500, 0)
+        );
+        assert!(c.app.hide_store_details);
+        assert_eq!(
+            c.app.session_store.to_string(),
+            "postgres://gf@127.0.0.1:5432/gf"
+        );
+        let e = run(
+            &["--session-store", "postgres://gf:pw@h/db?sslmode=require"],
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.0.contains("sslmode=require asks for TLS"), "{}", e.0);
+        assert!(
+            !e.0.contains("pw@"),
+            "the password is not repeated: {}",
+            e.0
+        );
+    }
+
+    #[test]
     fn secrets_come_from_the_environment() {
         let c = run(
             &[],
@@ -604,7 +667,7 @@ mod tests {
             (
                 &["--session-store", "mysql://db"],
                 &[],
-                "--session-store must be memory, file:DIR or redis://HOST:PORT, not \"mysql://db\"",
+                "--session-store must be memory, file:DIR, redis://HOST:PORT or postgres://USER:PASSWORD@HOST:PORT/DB, not \"mysql://db\"",
             ),
             (
                 &["--idle-timeout", "0"],

@@ -74,6 +74,8 @@ statuses! {
     /// 421 Misdirected Request — RFC 9110 §15.5.20: this server does not
     /// answer for the host the request names.
     MISDIRECTED_REQUEST = 421, "Misdirected Request";
+    /// 429 Too Many Requests — RFC 6585 §4 (may carry `Retry-After`).
+    TOO_MANY_REQUESTS = 429, "Too Many Requests";
     /// 431 Request Header Fields Too Large — RFC 6585 §5.
     REQUEST_HEADER_FIELDS_TOO_LARGE = 431, "Request Header Fields Too Large";
     /// 500 Internal Server Error — RFC 9110 §15.6.1.

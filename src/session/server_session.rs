@@ -10,7 +10,7 @@ use std::ops::{Deref, DerefMut};
 use std::time::{Duration, SystemTime};
 
 use super::{IdError, Session, SessionId, Value, from_json};
-use crate::store::{MAX_STORED_BYTES, SessionStore, StoreError};
+use crate::store::{MAX_STORED_BYTES, SessionStore, StoreError, Trace, Write};
 
 /// What became of the `sid` cookie a request sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +78,8 @@ pub struct ServerSession {
     stored: Option<String>,
     /// `regenerate` was called: save under a new id even if unmodified.
     regenerate: bool,
+    /// What was said to the store, and what it answered, this request.
+    trace: Trace,
 }
 
 impl ServerSession {
@@ -93,22 +95,26 @@ impl ServerSession {
         cookie: Option<&str>,
         now: SystemTime,
     ) -> Result<ServerSession, StoreError> {
-        let fresh = |origin| ServerSession {
+        let mut trace = Trace::new();
+        let fresh = |origin, trace| ServerSession {
             id: None,
             session: Session::new(),
             origin,
             stored: None,
             regenerate: false,
+            trace,
         };
         let Some(cookie) = cookie else {
-            return Ok(fresh(Origin::NoCookie));
+            return Ok(fresh(Origin::NoCookie, trace));
         };
+        // The cookie is checked before the store hears of it: a malformed
+        // id never reaches a file name, a Redis key or an SQL parameter.
         let id = match SessionId::parse(cookie) {
             Ok(id) => id,
-            Err(e) => return Ok(fresh(Origin::Malformed(e))),
+            Err(e) => return Ok(fresh(Origin::Malformed(e), trace)),
         };
-        let Some(json) = store.load(&id, now)? else {
-            return Ok(fresh(Origin::Unknown));
+        let Some(json) = store.load(&id, now, &mut trace)? else {
+            return Ok(fresh(Origin::Unknown, trace));
         };
         match from_json(&json) {
             Ok(Value::Map(data)) => Ok(ServerSession {
@@ -117,12 +123,16 @@ impl ServerSession {
                 origin: Origin::Loaded,
                 stored: Some(json),
                 regenerate: false,
+                trace,
             }),
-            Ok(other) => Ok(fresh(Origin::Unreadable(format!(
-                "the store holds a {}, not a dict",
-                other.type_name()
-            )))),
-            Err(e) => Ok(fresh(Origin::Unreadable(e.to_string()))),
+            Ok(other) => Ok(fresh(
+                Origin::Unreadable(format!(
+                    "the store holds a {}, not a dict",
+                    other.type_name()
+                )),
+                trace,
+            )),
+            Err(e) => Ok(fresh(Origin::Unreadable(e.to_string()), trace)),
         }
     }
 
@@ -148,9 +158,18 @@ impl ServerSession {
         self.regenerate = true;
     }
 
-    /// Whether `regenerate` was called in this request.
-    pub fn regenerating(&self) -> bool {
-        self.regenerate
+    /// What this request said to the store and what the store answered,
+    /// so far (the load, and after [`save`](Self::save) the save too).
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// Whether [`save`](Self::save) would add a session to the store: the
+    /// session was changed, holds something, and has no id yet. This is
+    /// what the per-client limit on new sessions counts
+    /// ([`crate::store::limit`]).
+    pub fn creates(&self) -> bool {
+        self.session.modified() && !self.session.is_empty() && self.id.is_none()
     }
 
     /// Step 2, at the end of the request: store the session if it changed.
@@ -159,8 +178,9 @@ impl ServerSession {
     /// `save` reads the session.
     ///
     /// # Errors
-    /// The store's, or `/dev/urandom`'s when a new id is needed. On an
-    /// error the session may be half saved (new entry written, old one not
+    /// The store's ([`StoreError::Full`] for a new session at the cap), or
+    /// `/dev/urandom`'s when a new id is needed. On an error the session
+    /// may be half saved (new entry written, old one not
     /// yet deleted); the old id then still works, so nothing is lost.
     pub fn save(
         &mut self,
@@ -174,7 +194,7 @@ impl ServerSession {
         if self.session.is_empty() {
             // Emptied (logging out): forget the entry.
             if let Some(id) = self.id.take() {
-                store.delete(&id)?;
+                store.delete(&id, &mut self.trace)?;
             }
             self.regenerate = false;
             return Ok(Saved::Deleted);
@@ -187,12 +207,18 @@ impl ServerSession {
             Some(id) if !self.regenerate => (id.clone(), false),
             _ => (SessionId::generate().map_err(StoreError::randomness)?, true),
         };
-        store.save(&id, &json, ttl, now)?;
+        // A session with no id yet adds one to the store; one that had an
+        // id (an update, or the same data under a new id) does not.
+        let write = match self.id {
+            None => Write::New,
+            Some(_) => Write::Update,
+        };
+        store.save(&id, &json, ttl, now, write, &mut self.trace)?;
         // Only now, with the data safe under the new id, drop the old one.
         if let Some(old) = self.id.replace(id.clone())
             && old != id
         {
-            store.delete(&old)?;
+            store.delete(&old, &mut self.trace)?;
         }
         self.regenerate = false;
         Ok(Saved::Stored { id, new })
@@ -218,7 +244,7 @@ impl DerefMut for ServerSession {
 mod tests {
     use super::*;
     use crate::store::MemoryStore;
-    use crate::store::tests::id;
+    use crate::store::tests::{create, id, load};
 
     const DAY: Duration = Duration::from_secs(86_400);
 
@@ -229,9 +255,7 @@ mod tests {
     /// A store holding one session with `fav_color = teal`; returns its id.
     fn with_one(store: &MemoryStore) -> SessionId {
         let sid = id();
-        store
-            .save(&sid, r#"{"fav_color":"teal"}"#, DAY, now())
-            .unwrap();
+        create(store, &sid, r#"{"fav_color":"teal"}"#, DAY, now()).unwrap();
         sid
     }
 
@@ -280,7 +304,7 @@ mod tests {
         assert!(new, "a new id, so a Set-Cookie replaces the planted one");
         assert_ne!(got, planted);
         assert_eq!(
-            store.load(&planted, now()),
+            load(&store, &planted, now()),
             Ok(None),
             "nothing under the planted id"
         );
@@ -291,7 +315,7 @@ mod tests {
         let store = MemoryStore::new();
         for (why, json) in [("a list", "[1,2]"), ("not JSON", "{oops"), ("empty", "")] {
             let sid = id();
-            store.save(&sid, json, DAY, now()).unwrap();
+            create(&store, &sid, json, DAY, now()).unwrap();
             let s = ServerSession::load(&store, Some(sid.as_str()), now()).unwrap();
             assert!(
                 matches!(s.origin(), Origin::Unreadable(_)),
@@ -320,14 +344,14 @@ mod tests {
             })
         );
         assert_eq!(
-            store.load(&sid, now()).unwrap().as_deref(),
+            load(&store, &sid, now()).unwrap().as_deref(),
             Some(r#"{"fav_color":"plum"}"#)
         );
         // Emptied: deleted.
         let mut s = ServerSession::load(&store, Some(sid.as_str()), now()).unwrap();
         s.clear();
         assert_eq!(s.save(&store, DAY, now()), Ok(Saved::Deleted));
-        assert_eq!(store.load(&sid, now()), Ok(None));
+        assert_eq!(load(&store, &sid, now()), Ok(None));
         // A fresh session that stays empty costs nothing, not even an id.
         let mut s = ServerSession::load(&store, None, now()).unwrap();
         s.remove("nothing");
@@ -347,12 +371,12 @@ mod tests {
         assert_ne!(new_id, old);
         assert_eq!(s.id(), Some(&new_id));
         assert_eq!(
-            store.load(&old, now()),
+            load(&store, &old, now()),
             Ok(None),
             "the old id is worthless now"
         );
         assert_eq!(
-            store.load(&new_id, now()).unwrap().as_deref(),
+            load(&store, &new_id, now()).unwrap().as_deref(),
             Some(r#"{"fav_color":"teal"}"#),
             "same data, new id"
         );

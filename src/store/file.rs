@@ -17,6 +17,12 @@
 //! - Ids are checked ([`SessionId`]: 43 characters of `A-Z a-z 0-9 - _`)
 //!   before they get anywhere near a path, so no id can name `../x` or an
 //!   absolute path: every file this store touches is directly inside DIR.
+//! - **DIR must be private.** The file names *are* the session ids, and a
+//!   session id logs in whoever holds it. So goldfish refuses a DIR that
+//!   other users can enter (any group or other permission bit) or that
+//!   belongs to another user (who could read, plant or swap files), and
+//!   says how to fix it. A DIR that does not exist yet is created with
+//!   mode 0700; session files get 0600.
 //! - **A crash never leaves a half-written session.** A save writes a new,
 //!   uniquely named temporary file (`DIR/.tmp-ID-PID-N`), flushes it to the
 //!   disk (`fsync`), and only then *renames* it over `DIR/ID.session`. On
@@ -31,23 +37,29 @@
 //!   tabs posting at once: one change is lost), which every session store
 //!   has unless it locks the session for the whole request — as PHP does, at
 //!   the price of serving one visitor's requests one at a time.
-//! - **Expired files are cleaned up** by a sweep that a `save` runs at most
-//!   every [`SWEEP_EVERY`] (PHP's "garbage collection"); it also removes
+//! - **Expired files are cleaned up** by a [`Sweeper`] thread once a minute,
+//!   never inside a request (PHP's "garbage collection" makes one unlucky
+//!   visitor wait for it: ~1 s with 48,000 files). The sweep also removes
 //!   temporary files older than [`STALE_TEMP`], which only a crash leaves.
 //!   `load` ignores (and removes) an expired file.
-//! - Files are created with mode 0600 and DIR with 0700: session data is
-//!   nobody else's business on a shared machine.
+//! - **A cap** (`--max-sessions`): a new session is refused (`503`) once DIR
+//!   holds that many. The count is kept in memory, recounted at every
+//!   sweep; between sweeps, two processes sharing DIR each count only
+//!   their own new files, so the cap is approximate by a minute's worth.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Write as _};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
-use super::{MAX_STORED_BYTES, SessionId, SessionStore, StoreError};
-
-/// How often a `save` sweeps DIR for expired sessions.
-pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+use super::sweeper::{SWEEP_EVERY, Sweeper};
+use super::trace::escape;
+use super::{
+    DirProblem, MAX_STORED_BYTES, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write,
+};
 
 /// A temporary file older than this is a crash's leftover, and is removed.
 pub const STALE_TEMP: Duration = Duration::from_secs(600);
@@ -63,40 +75,143 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Sessions as files in a directory. See the module docs.
 pub struct FileStore {
-    /// The directory; exists (created by `open`).
-    dir: PathBuf,
+    shared: Arc<Dir>,
+    /// Sweeps DIR once a minute; stops when the store is dropped.
+    _sweeper: Sweeper,
+}
+
+/// What the store and its sweeper thread share.
+struct Dir {
+    /// The directory; exists, is private (checked by `open`).
+    path: PathBuf,
+    /// `file:DIR`.
+    config: StoreConfig,
     /// `file:DIR`, for messages.
     name: String,
-    /// Seconds since 1970 after which the next `save` sweeps.
-    next_sweep: AtomicU64,
+    /// Most sessions DIR may hold.
+    cap: usize,
+    /// Session files in DIR: counted at open and at each sweep, kept up to
+    /// date by this process's saves and deletes in between.
+    count: AtomicUsize,
 }
 
 impl FileStore {
-    /// Uses `dir`, creating it (mode 0700) if it does not exist.
+    /// Uses `dir`, creating it (mode 0700) if it does not exist, holding at
+    /// most `cap` sessions.
     ///
     /// # Errors
-    /// The directory cannot be created, or is not a directory.
-    pub fn open(dir: impl Into<PathBuf>) -> Result<FileStore, StoreError> {
-        let dir = dir.into();
-        let name = format!("file:{}", dir.display());
-        let mut builder = fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder
-            .create(&dir)
-            .map_err(|e| file_error(&name, "create the directory", &dir, &e))?;
+    /// The directory cannot be created, is not a directory, or is not
+    /// private to the user running goldfish ([`StoreError::UnsafeDirectory`]).
+    pub fn open(dir: impl Into<PathBuf>, cap: usize) -> Result<FileStore, StoreError> {
+        let path = dir.into();
+        let config = StoreConfig::File(path.clone());
+        let dir = Dir {
+            name: config.to_string(),
+            config,
+            path,
+            cap: cap.max(1),
+            count: AtomicUsize::new(0),
+        };
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir.path)
+            .map_err(|e| dir.error("create the directory", &dir.path, &e))?;
+        dir.check_private()?;
+        dir.sweep(SystemTime::now())?;
+        let shared = Arc::new(dir);
+        let swept = Arc::clone(&shared);
+        let sweeper = Sweeper::spawn("goldfish-sweep-files", SWEEP_EVERY, move || {
+            // A sweep that fails (DIR unreadable) is tried again next minute;
+            // the requests that need DIR report the problem themselves.
+            let _ = swept.sweep(SystemTime::now());
+        });
         Ok(FileStore {
-            dir,
-            name,
-            next_sweep: AtomicU64::new(0),
+            shared,
+            _sweeper: sweeper,
         })
     }
 
     /// The file a session lives in: always directly inside the directory,
     /// because a `SessionId` holds no `/` and no `.`.
     pub fn path(&self, id: &SessionId) -> PathBuf {
-        self.dir.join(format!("{id}.{EXTENSION}"))
+        self.shared.file(id)
+    }
+
+    /// Removes expired sessions and stale temporary files, and recounts the
+    /// sessions; returns how many files went. (The sweeper thread calls this
+    /// every minute.)
+    ///
+    /// # Errors
+    /// DIR cannot be listed.
+    pub fn sweep(&self, now: SystemTime) -> Result<usize, StoreError> {
+        self.shared.sweep(now)
+    }
+
+    /// How many sessions the store counts in DIR.
+    pub fn count(&self) -> usize {
+        self.shared.count.load(Ordering::Relaxed)
+    }
+
+    #[cfg(test)]
+    fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf, StoreError> {
+        self.shared.write_temp(id, contents)
+    }
+}
+
+impl Dir {
+    fn file(&self, id: &SessionId) -> PathBuf {
+        self.path.join(format!("{id}.{EXTENSION}"))
+    }
+
+    fn error(&self, action: &'static str, path: &Path, e: &io::Error) -> StoreError {
+        StoreError::File {
+            store: self.config.clone(),
+            action,
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// One session file fewer (never below zero: the file may have been
+    /// another process's, which this one never counted).
+    fn forget_one(&self) {
+        let _ = self
+            .count
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+                Some(c.saturating_sub(1))
+            });
+    }
+
+    /// The directory must be ours alone: a directory, no permission for
+    /// group or others, owned by the user that owns the files we create.
+    fn check_private(&self) -> Result<(), StoreError> {
+        let unsafe_dir = |problem| StoreError::UnsafeDirectory {
+            store: self.config.clone(),
+            path: self.path.clone(),
+            problem,
+        };
+        let meta = fs::metadata(&self.path).map_err(|e| self.error("read", &self.path, &e))?;
+        if !meta.is_dir() {
+            return Err(unsafe_dir(DirProblem::NotADirectory));
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(unsafe_dir(DirProblem::OpenToOthers { mode }));
+        }
+        // Who are we? The owner of a file we create (std has no getuid).
+        let probe = SessionId::generate().map_err(StoreError::randomness)?;
+        let temp = self.write_temp(&probe, b"")?;
+        let me = fs::metadata(&temp).map(|m| m.uid());
+        let _ = fs::remove_file(&temp);
+        let me = me.map_err(|e| self.error("read", &temp, &e))?;
+        if meta.uid() != me {
+            return Err(unsafe_dir(DirProblem::Owner {
+                owner: meta.uid(),
+                me,
+            }));
+        }
+        Ok(())
     }
 
     /// Step 1 of a save: the whole new contents in a fresh temporary file,
@@ -104,73 +219,67 @@ impl FileStore {
     fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf, StoreError> {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self
-            .dir
+            .path
             .join(format!("{TEMP_PREFIX}{id}-{}-{n}", std::process::id()));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let result = options.open(&temp).and_then(|mut f| {
-            f.write_all(contents)?;
-            f.sync_all()
-        });
+        let result = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&temp)
+            .and_then(|mut f| {
+                f.write_all(contents)?;
+                f.sync_all()
+            });
         match result {
             Ok(()) => Ok(temp),
             Err(e) => {
                 let _ = fs::remove_file(&temp);
-                Err(file_error(&self.name, "write", &temp, &e))
+                Err(self.error("write", &temp, &e))
             }
         }
     }
 
     /// Step 2 of a save: the atomic switch from the old version to the new.
     fn commit(&self, temp: &Path, id: &SessionId) -> Result<(), StoreError> {
-        let path = self.path(id);
+        let path = self.file(id);
         fs::rename(temp, &path).map_err(|e| {
             let _ = fs::remove_file(temp);
-            file_error(&self.name, "rename a new version over", &path, &e)
+            self.error("rename a new version over", &path, &e)
         })
     }
 
-    /// Removes expired sessions and stale temporary files; returns how many
-    /// files went. Files that vanish meanwhile (another process swept them)
-    /// are not an error.
-    ///
-    /// # Errors
-    /// DIR cannot be listed.
-    pub fn sweep(&self, now: SystemTime) -> Result<usize, StoreError> {
-        self.next_sweep.store(
-            unix_seconds(now).saturating_add(SWEEP_EVERY.as_secs()),
-            Ordering::Relaxed,
-        );
-        let entries =
-            fs::read_dir(&self.dir).map_err(|e| file_error(&self.name, "list", &self.dir, &e))?;
-        let mut removed = 0;
+    /// See [`FileStore::sweep`]. Files that vanish meanwhile (another
+    /// process swept them) are not an error.
+    fn sweep(&self, now: SystemTime) -> Result<usize, StoreError> {
+        let entries = fs::read_dir(&self.path).map_err(|e| self.error("list", &self.path, &e))?;
+        let (mut removed, mut sessions) = (0, 0);
         for entry in entries.flatten() {
             let file_name = entry.file_name();
             let Some(file_name) = file_name.to_str() else {
                 continue;
             };
             let path = entry.path();
-            let dead = if file_name.starts_with(TEMP_PREFIX) {
+            let (is_session, dead) = if file_name.starts_with(TEMP_PREFIX) {
                 // Another save may be writing it right now: only old ones go.
                 let modified = entry.metadata().and_then(|m| m.modified());
-                modified.is_ok_and(|m| m + STALE_TEMP < now)
+                (false, modified.is_ok_and(|m| m + STALE_TEMP < now))
             } else if let Some(stem) = file_name.strip_suffix(&format!(".{EXTENSION}")) {
-                SessionId::parse(stem).is_ok()
-                    && match read_limited(&path) {
-                        Ok(text) => {
-                            decode(&text).is_none_or(|(expires, _)| expires <= unix_seconds(now))
-                        }
-                        Err(_) => false,
-                    }
+                let ours = SessionId::parse(stem).is_ok();
+                let expired = ours
+                    && read_limited(&path).is_ok_and(|text| {
+                        decode(&text).is_none_or(|(expires, _)| expires <= unix_seconds(now))
+                    });
+                (ours, expired)
             } else {
-                false // not ours: leave it alone
+                (false, false) // not ours: leave it alone
             };
             if dead && fs::remove_file(&path).is_ok() {
                 removed += 1;
+            } else if is_session {
+                sessions += 1;
             }
         }
+        self.count.store(sessions, Ordering::Relaxed);
         Ok(removed)
     }
 }
@@ -203,37 +312,48 @@ fn read_limited(path: &Path) -> io::Result<String> {
     Ok(text)
 }
 
-fn file_error(store: &str, action: &'static str, path: &Path, e: &io::Error) -> StoreError {
-    StoreError::File {
-        store: store.to_owned(),
-        action,
-        path: path.to_owned(),
-        reason: e.to_string(),
-    }
-}
-
 impl SessionStore for FileStore {
     fn name(&self) -> &str {
-        &self.name
+        &self.shared.name
+    }
+
+    fn config(&self) -> &StoreConfig {
+        &self.shared.config
     }
 
     fn location(&self, id: &SessionId) -> String {
         format!("the file {}", self.path(id).display())
     }
 
-    fn load(&self, id: &SessionId, now: SystemTime) -> Result<Option<String>, StoreError> {
+    fn load(
+        &self,
+        id: &SessionId,
+        now: SystemTime,
+        trace: &mut Trace,
+    ) -> Result<Option<String>, StoreError> {
         let path = self.path(id);
+        trace.sent(|| format!("read {}", path.display()));
         let text = match read_limited(&path) {
             Ok(text) => text,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                trace.got(|| "no such file".into());
+                return Ok(None);
+            }
             // Not UTF-8: not a file we wrote; treat it as no session.
-            Err(e) if e.kind() == io::ErrorKind::InvalidData => return Ok(None),
-            Err(e) => return Err(file_error(&self.name, "read", &path, &e)),
+            Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+                trace.got(|| "not UTF-8: not a session file".into());
+                return Ok(None);
+            }
+            Err(e) => return Err(self.shared.error("read", &path, &e)),
         };
+        trace.got(|| escape(text.as_bytes()));
         match decode(&text) {
             Some((expires, json)) if expires > unix_seconds(now) => Ok(Some(json.to_owned())),
             Some(_) => {
-                let _ = fs::remove_file(&path);
+                if fs::remove_file(&path).is_ok() {
+                    self.shared.forget_one();
+                }
+                trace.sent(|| format!("unlink {} (expired)", path.display()));
                 Ok(None)
             }
             // Not in our shape (someone edited it by hand): no session. The
@@ -248,293 +368,55 @@ impl SessionStore for FileStore {
         json: &str,
         ttl: Duration,
         now: SystemTime,
+        write: Write,
+        trace: &mut Trace,
     ) -> Result<(), StoreError> {
-        let expires = unix_seconds(now).saturating_add(ttl.as_secs());
-        let temp = self.write_temp(id, encode(json, expires).as_bytes())?;
-        self.commit(&temp, id)?;
-        let due = self.next_sweep.load(Ordering::Relaxed);
-        if unix_seconds(now) >= due {
-            // A sweep that fails (DIR unreadable) must not fail the save
-            // that just succeeded; the next save tries again.
-            let _ = self.sweep(now);
+        let dir = &self.shared;
+        if write == Write::New && dir.count.load(Ordering::Relaxed) >= dir.cap {
+            trace.got(|| format!("refused: DIR holds its cap of {} sessions", dir.cap));
+            return Err(StoreError::Full {
+                store: dir.config.clone(),
+                cap: dir.cap,
+            });
         }
+        let expires = unix_seconds(now).saturating_add(ttl.as_secs());
+        let contents = encode(json, expires);
+        let temp = dir.write_temp(id, contents.as_bytes())?;
+        trace.sent(|| format!("write {}: {}", temp.display(), escape(contents.as_bytes())));
+        trace.sent(|| format!("fsync, then rename it to {}", self.path(id).display()));
+        dir.commit(&temp, id)?;
+        if write == Write::New {
+            dir.count.fetch_add(1, Ordering::Relaxed);
+        }
+        trace.got(|| "ok".into());
         Ok(())
     }
 
-    fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
         let path = self.path(id);
+        trace.sent(|| format!("unlink {}", path.display()));
         match fs::remove_file(&path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(file_error(&self.name, "delete", &path, &e)),
+            Ok(()) => {
+                self.shared.forget_one();
+                trace.got(|| "ok".into());
+                Ok(())
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                trace.got(|| "no such file".into());
+                Ok(())
+            }
+            Err(e) => Err(self.shared.error("delete", &path, &e)),
         }
     }
 
     fn ping(&self) -> Result<(), StoreError> {
         // Can we create a file there? (A read-only mount or a full disk says no.)
         let id = SessionId::generate().map_err(StoreError::randomness)?;
-        let temp = self.write_temp(&id, b"")?;
+        let temp = self.shared.write_temp(&id, b"")?;
         let _ = fs::remove_file(temp);
         Ok(())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::tests::{id, round_trip_and_expiry};
-    use std::sync::Arc;
-
-    /// A fresh directory under the system's temp dir, removed on drop.
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(tag: &str) -> TempDir {
-            let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "goldfish-file-store-{tag}-{}-{n}",
-                std::process::id()
-            ));
-            let _ = fs::remove_dir_all(&path);
-            TempDir(path)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn files_in(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn round_trip_expiry_and_delete() {
-        let dir = TempDir::new("round-trip");
-        round_trip_and_expiry(&FileStore::open(&dir.0).unwrap());
-    }
-
-    #[test]
-    fn the_file_is_two_readable_lines() {
-        let dir = TempDir::new("format");
-        let store = FileStore::open(&dir.0).unwrap();
-        let sid = id();
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-        store
-            .save(
-                &sid,
-                r#"{"fav_color":"teal"}"#,
-                Duration::from_secs(100_000),
-                now,
-            )
-            .unwrap();
-        let text = fs::read_to_string(store.path(&sid)).unwrap();
-        assert_eq!(text, "expires 1764100000\n{\"fav_color\":\"teal\"}\n");
-        assert_eq!(
-            files_in(&dir.0),
-            [format!("{sid}.session")],
-            "no temp file left"
-        );
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(store.path(&sid)).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600, "session files are private");
-        }
-    }
-
-    #[test]
-    fn decode_refuses_what_it_did_not_write() {
-        let cases: &[(&str, Option<(u64, &str)>)] = &[
-            ("expires 5\n{}\n", Some((5, "{}"))),
-            ("expires 5\n{}", None),       // cut short: no final newline
-            ("expires 5\n", None),         // cut short: no JSON line
-            ("expires \n{}\n", None),      // no number
-            ("expires -1\n{}\n", None),    // not seconds since 1970
-            ("Expires 5\n{}\n", None),     // not our spelling
-            ("expires 5\n{}\n{}\n", None), // two JSON lines
-            ("", None),
-        ];
-        for (text, want) in cases {
-            assert_eq!(decode(text), *want, "decode({text:?})");
-        }
-    }
-
-    /// The crash-safety property: a save interrupted at any point before
-    /// the rename leaves the previous version readable.
-    #[test]
-    fn an_interrupted_write_leaves_the_previous_version() {
-        let dir = TempDir::new("crash");
-        let store = FileStore::open(&dir.0).unwrap();
-        let sid = id();
-        let now = SystemTime::now();
-        let ttl = Duration::from_secs(3600);
-        store.save(&sid, r#"{"v":1}"#, ttl, now).unwrap();
-
-        // A save of version 2 "crashes" halfway through writing: step 1
-        // wrote only part of the new contents and step 2 (rename) never ran.
-        let whole = encode(r#"{"v":2,"padding":"xxxxxxxxxxxxxxxx"}"#, 9_999_999_999);
-        for cut in [0, 1, whole.len() / 2, whole.len() - 1, whole.len()] {
-            let temp = store.write_temp(&sid, &whole.as_bytes()[..cut]).unwrap();
-            assert!(temp.exists());
-            assert_eq!(
-                store.load(&sid, now).unwrap().as_deref(),
-                Some(r#"{"v":1}"#),
-                "after a crash with {cut} bytes of the new version written"
-            );
-        }
-
-        // The leftovers are removed by a sweep once they are stale, and not before.
-        let sessions = format!("{sid}.session");
-        assert_eq!(store.sweep(now).unwrap(), 0);
-        assert_eq!(files_in(&dir.0).len(), 6, "{:?}", files_in(&dir.0));
-        assert_eq!(
-            store
-                .sweep(now + STALE_TEMP + Duration::from_secs(60))
-                .unwrap(),
-            5
-        );
-        assert_eq!(files_in(&dir.0), [sessions]);
-        // And a save that does finish replaces the old version whole.
-        store.save(&sid, r#"{"v":3}"#, ttl, now).unwrap();
-        assert_eq!(
-            store.load(&sid, now).unwrap().as_deref(),
-            Some(r#"{"v":3}"#)
-        );
-    }
-
-    #[test]
-    fn a_truncated_or_foreign_file_is_no_session_not_an_error() {
-        let dir = TempDir::new("foreign");
-        let store = FileStore::open(&dir.0).unwrap();
-        let now = SystemTime::now();
-        let cases: &[(&str, &[u8])] = &[
-            ("cut short", b"expires 9999999999\n{\"v\":"),
-            ("empty", b""),
-            ("not UTF-8", b"expires 9999999999\n\xff\xfe\n"),
-            ("something else", b"<html>\n"),
-        ];
-        for (why, bytes) in cases {
-            let sid = id();
-            fs::write(store.path(&sid), bytes).unwrap();
-            assert_eq!(store.load(&sid, now), Ok(None), "{why}");
-        }
-    }
-
-    #[test]
-    fn sweep_removes_expired_sessions_and_leaves_other_files() {
-        let dir = TempDir::new("sweep");
-        let store = FileStore::open(&dir.0).unwrap();
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-        let (short, long) = (id(), id());
-        store
-            .save(&short, "{}", Duration::from_secs(10), t0)
-            .unwrap();
-        store
-            .save(&long, "{}", Duration::from_secs(3600), t0)
-            .unwrap();
-        fs::write(dir.0.join("README"), "not a session").unwrap();
-        assert_eq!(store.sweep(t0 + Duration::from_secs(20)).unwrap(), 1);
-        let mut want = vec![format!("{long}.session"), "README".to_string()];
-        want.sort();
-        assert_eq!(files_in(&dir.0), want);
-    }
-
-    #[test]
-    fn a_save_sweeps_now_and_then() {
-        let dir = TempDir::new("auto-sweep");
-        let store = FileStore::open(&dir.0).unwrap();
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_000_000);
-        let gone = id();
-        store
-            .save(&gone, "{}", Duration::from_secs(10), t0)
-            .unwrap();
-        // Within SWEEP_EVERY: no sweep, the expired file stays on disk.
-        store
-            .save(
-                &id(),
-                "{}",
-                Duration::from_secs(3600),
-                t0 + Duration::from_secs(30),
-            )
-            .unwrap();
-        assert!(store.path(&gone).exists());
-        // After it: the save sweeps.
-        store
-            .save(
-                &id(),
-                "{}",
-                Duration::from_secs(3600),
-                t0 + SWEEP_EVERY + Duration::from_secs(1),
-            )
-            .unwrap();
-        assert!(!store.path(&gone).exists());
-    }
-
-    #[test]
-    fn every_path_is_directly_inside_the_directory() {
-        let dir = TempDir::new("paths");
-        let store = FileStore::open(&dir.0).unwrap();
-        for _ in 0..100 {
-            let p = store.path(&id());
-            assert_eq!(p.parent(), Some(dir.0.as_path()), "{p:?}");
-        }
-    }
-
-    /// Many threads save and load the same session and different ones at
-    /// once: every read sees one whole version, never a torn one.
-    #[test]
-    fn parallel_saves_never_tear_a_file() {
-        let dir = TempDir::new("parallel");
-        let store = Arc::new(FileStore::open(&dir.0).unwrap());
-        let shared = id();
-        let now = SystemTime::now();
-        let ttl = Duration::from_secs(3600);
-        store.save(&shared, r#"{"t":-1,"i":-1}"#, ttl, now).unwrap();
-        let handles: Vec<_> = (0..6)
-            .map(|t| {
-                let store = Arc::clone(&store);
-                let shared = shared.clone();
-                std::thread::spawn(move || {
-                    let own = id();
-                    for i in 0..40 {
-                        let json = format!(r#"{{"t":{t},"i":{i},"pad":"{}"}}"#, "x".repeat(i * 50));
-                        store.save(&shared, &json, ttl, now).unwrap();
-                        store.save(&own, &json, ttl, now).unwrap();
-                        let seen = store.load(&shared, now).unwrap().expect("never missing");
-                        assert!(
-                            crate::session::from_json(&seen).is_ok(),
-                            "torn read: {seen:?}"
-                        );
-                        assert_eq!(store.load(&own, now).unwrap(), Some(json));
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        // 6 own sessions + the shared one; no temporary file left behind.
-        assert_eq!(files_in(&dir.0).len(), 7, "{:?}", files_in(&dir.0));
-    }
-
-    #[test]
-    fn an_unusable_directory_is_a_clear_error() {
-        let dir = TempDir::new("unusable");
-        fs::write(&dir.0, "a file, not a directory").unwrap();
-        let err = FileStore::open(&dir.0)
-            .err()
-            .expect("cannot use a file as DIR");
-        let text = err.to_string();
-        assert!(text.contains("create the directory"), "{text}");
-        let _ = fs::remove_file(&dir.0);
-    }
-}
+mod tests;

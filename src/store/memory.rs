@@ -7,8 +7,8 @@
 //! - **It belongs to one process.** Start a second goldfish behind a load
 //!   balancer and each has its own map: a visitor whose requests alternate
 //!   between the two is known to one and a stranger to the other. That is
-//!   why real deployments use a shared store (Redis) or no store at all (a
-//!   signed cookie).
+//!   why real deployments use a shared store (Redis, PostgreSQL) or no
+//!   store at all (a signed cookie).
 //!
 //! Like mini-redis's `db.rs`, it is a `HashMap` behind one `std::sync::Mutex`:
 //! every operation holds the lock for a hash lookup and a copy of a small
@@ -16,51 +16,115 @@
 //!
 //! Two things keep it from growing without bound:
 //! 1. **Expiry.** Each entry remembers when it expires. `load` ignores (and
-//!    removes) an expired entry; every [`SWEEP_EVERY`] a `save` sweeps the
-//!    whole map. That is how PHP collects session garbage too: no background
-//!    thread, a request pays for the sweep now and then.
-//! 2. **A cap** on entries ([`DEFAULT_CAP`]). Anyone can make new sessions
-//!    (each one is just a request), so without a cap a script could fill the
-//!    memory. At the cap, a new session first sweeps the expired entries,
-//!    and if that frees nothing, evicts the entry that expires soonest —
-//!    the one written longest ago, since every entry lives as long. (A
-//!    production cache such as Redis's `volatile-ttl` policy samples instead
-//!    of scanning; scanning 10 000 entries takes tens of microseconds.) The
-//!    price: a flood of new sessions pushes out the oldest real ones, so a
-//!    production server would also limit how fast one client makes them.
+//!    removes) an expired entry, and a [`Sweeper`] thread removes every
+//!    expired entry once a minute, outside any request.
+//! 2. **A cap** on entries (`--max-sessions`, 10 000 by default). Anyone
+//!    can make new sessions (each one is just a request), so at the cap one
+//!    entry must go for each new one. Which one matters: a script that
+//!    sends 10,000 requests without keeping cookies must not log every
+//!    real visitor out. So entries come in two kinds:
+//!    - **anonymous**: stored once, and no request has brought its id back
+//!      since. A flood of cookie-less requests makes only these. So does a
+//!      visitor who stores something and never returns.
+//!    - **in use**: a request came back with its id (its `load` found it),
+//!      or saved it again. Every real visitor's session becomes one at the
+//!      next page: `POST /server-session` redirects to `GET`, which loads it.
+//!
+//!    At the cap, the oldest anonymous entry goes first; only when there is
+//!    none, the in-use entry that has gone unused the longest. Both orders
+//!    are kept in `BTreeMap`s keyed by a counter that ticks on every use,
+//!    so choosing costs `O(log n)`, never a scan of the map. (Redis's
+//!    `allkeys-lru` samples instead; an exact order is cheap at this size.)
+//!    The app also limits how fast one client makes new sessions
+//!    ([`super::limit`]), so one client cannot even fill the anonymous half.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
-use super::{SessionId, SessionStore, StoreError};
+use super::sweeper::{SWEEP_EVERY, Sweeper};
+use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
 
 /// Entries kept at most, by default.
-pub const DEFAULT_CAP: usize = 10_000;
-
-/// How often a `save` sweeps out every expired entry.
-pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+pub const DEFAULT_CAP: usize = DEFAULT_MAX_SESSIONS;
 
 /// One stored session.
 struct Entry {
     json: String,
     expires: SystemTime,
+    /// A request has brought this id back (see the module docs).
+    in_use: bool,
+    /// When it was last used, on `Inner::clock`: its key in `anonymous` or `in_use`.
+    tick: u64,
 }
 
-/// Guarded by `MemoryStore::inner`.
+/// Guarded by `MemoryStore::inner`. Invariant: every entry of `map` is in
+/// exactly one of `anonymous` and `in_use`, under its `tick`, and nothing
+/// else is.
 struct Inner {
     map: HashMap<SessionId, Entry>,
-    /// The next `save` at or after this time sweeps the map.
-    next_sweep: SystemTime,
+    /// Anonymous entries, oldest first.
+    anonymous: BTreeMap<u64, SessionId>,
+    /// Entries in use, least recently used first.
+    in_use: BTreeMap<u64, SessionId>,
+    /// Ticks once per insert or use.
+    clock: u64,
 }
 
 impl Inner {
+    fn queue(&mut self, in_use: bool) -> &mut BTreeMap<u64, SessionId> {
+        if in_use {
+            &mut self.in_use
+        } else {
+            &mut self.anonymous
+        }
+    }
+
+    /// Moves `id` to the back of the in-use queue: used just now.
+    fn touch(&mut self, id: &SessionId) {
+        self.clock += 1;
+        let tick = self.clock;
+        let Some(entry) = self.map.get_mut(id) else {
+            return;
+        };
+        let (was_in_use, old) = (entry.in_use, entry.tick);
+        entry.in_use = true;
+        entry.tick = tick;
+        self.queue(was_in_use).remove(&old);
+        self.in_use.insert(tick, id.clone());
+    }
+
+    fn remove(&mut self, id: &SessionId) -> Option<Entry> {
+        let entry = self.map.remove(id)?;
+        self.queue(entry.in_use).remove(&entry.tick);
+        Some(entry)
+    }
+
+    /// Removes the entry to give up first: the oldest anonymous one, else
+    /// the least recently used one.
+    fn evict_one(&mut self) {
+        let victim = match self.anonymous.first_key_value() {
+            Some((_, id)) => id.clone(),
+            None => match self.in_use.first_key_value() {
+                Some((_, id)) => id.clone(),
+                None => return,
+            },
+        };
+        self.remove(&victim);
+    }
+
     /// Removes every entry expired at `now`; returns how many went.
     fn sweep(&mut self, now: SystemTime) -> usize {
-        let before = self.map.len();
-        self.map.retain(|_, e| e.expires > now);
-        self.next_sweep = now + SWEEP_EVERY;
-        before - self.map.len()
+        let dead: Vec<SessionId> = self
+            .map
+            .iter()
+            .filter(|(_, e)| e.expires <= now)
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in &dead {
+            self.remove(id);
+        }
+        dead.len()
     }
 }
 
@@ -68,7 +132,11 @@ impl Inner {
 pub struct MemoryStore {
     /// Most entries the map may hold; at least 1.
     cap: usize,
-    inner: Mutex<Inner>,
+    /// Always `StoreConfig::Memory`, for `config()`.
+    config: StoreConfig,
+    inner: Arc<Mutex<Inner>>,
+    /// Sweeps `inner` once a minute; stops when the store is dropped.
+    _sweeper: Sweeper,
 }
 
 impl MemoryStore {
@@ -79,12 +147,21 @@ impl MemoryStore {
 
     /// An empty store holding at most `cap` sessions (at least 1).
     pub fn with_cap(cap: usize) -> MemoryStore {
+        let inner = Arc::new(Mutex::new(Inner {
+            map: HashMap::new(),
+            anonymous: BTreeMap::new(),
+            in_use: BTreeMap::new(),
+            clock: 0,
+        }));
+        let swept = Arc::clone(&inner);
+        let sweeper = Sweeper::spawn("goldfish-sweep-memory", SWEEP_EVERY, move || {
+            lock(&swept).sweep(SystemTime::now());
+        });
         MemoryStore {
             cap: cap.max(1),
-            inner: Mutex::new(Inner {
-                map: HashMap::new(),
-                next_sweep: SystemTime::UNIX_EPOCH,
-            }),
+            config: StoreConfig::Memory,
+            inner,
+            _sweeper: sweeper,
         }
     }
 
@@ -98,16 +175,22 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    /// Removes every entry expired at `now`; returns how many went.
+    /// Removes every entry expired at `now`; returns how many went. (The
+    /// sweeper thread calls this every minute.)
     pub fn sweep(&self, now: SystemTime) -> usize {
         self.lock().sweep(now)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        // A panic while holding the lock cannot leave the map half-changed
-        // (every change is one HashMap call), so a poisoned lock is safe to use.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        lock(&self.inner)
     }
+}
+
+/// A panic while holding the lock cannot leave the map and its queues
+/// disagreeing in a way that matters (a stale queue entry is skipped), so
+/// a poisoned lock is safe to use.
+fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
+    inner.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl Default for MemoryStore {
@@ -116,9 +199,22 @@ impl Default for MemoryStore {
     }
 }
 
+/// How long until `expires`, in words, for the trace.
+fn expires_in(expires: SystemTime, now: SystemTime) -> String {
+    let secs = expires.duration_since(now).map_or(0, |d| d.as_secs());
+    match secs {
+        s if s >= 86_400 => format!("expires in {} days", s / 86_400),
+        s => format!("expires in {s} s"),
+    }
+}
+
 impl SessionStore for MemoryStore {
     fn name(&self) -> &str {
         "memory"
+    }
+
+    fn config(&self) -> &StoreConfig {
+        &self.config
     }
 
     fn location(&self, id: &SessionId) -> String {
@@ -128,16 +224,32 @@ impl SessionStore for MemoryStore {
         )
     }
 
-    fn load(&self, id: &SessionId, now: SystemTime) -> Result<Option<String>, StoreError> {
+    fn load(
+        &self,
+        id: &SessionId,
+        now: SystemTime,
+        trace: &mut Trace,
+    ) -> Result<Option<String>, StoreError> {
+        trace.sent(|| format!("map.get(\"{id}\")"));
         let mut inner = self.lock();
-        match inner.map.get(id) {
-            Some(e) if e.expires > now => Ok(Some(e.json.clone())),
-            Some(_) => {
-                inner.map.remove(id);
-                Ok(None)
+        let found = match inner.map.get(id) {
+            Some(e) if e.expires > now => {
+                let json = e.json.clone();
+                trace.got(|| format!("Some: {json}, {}", expires_in(e.expires, now)));
+                inner.touch(id);
+                Some(json)
             }
-            None => Ok(None),
-        }
+            Some(_) => {
+                trace.got(|| "Some, but expired: removed".into());
+                inner.remove(id);
+                None
+            }
+            None => {
+                trace.got(|| "None".into());
+                None
+            }
+        };
+        Ok(found)
     }
 
     fn save(
@@ -146,34 +258,50 @@ impl SessionStore for MemoryStore {
         json: &str,
         ttl: Duration,
         now: SystemTime,
+        write: Write,
+        trace: &mut Trace,
     ) -> Result<(), StoreError> {
+        trace.sent(|| format!("map.insert(\"{id}\", {json})"));
         let mut inner = self.lock();
-        if now >= inner.next_sweep {
-            inner.sweep(now);
+        let expires = now + ttl;
+        if let Some(entry) = inner.map.get_mut(id) {
+            entry.json = json.to_owned();
+            entry.expires = expires;
+            inner.touch(id);
+            trace.got(|| "replaced".into());
+            return Ok(());
         }
-        if !inner.map.contains_key(id) && inner.map.len() >= self.cap {
-            // Full: first drop what has expired anyway, then the oldest.
-            if inner.sweep(now) == 0 {
-                let soonest = inner
-                    .map
-                    .iter()
-                    .min_by_key(|(_, e)| e.expires)
-                    .map(|(k, _)| k.clone());
-                if let Some(k) = soonest {
-                    inner.map.remove(&k);
-                }
-            }
+        let mut evicted = 0;
+        while inner.map.len() >= self.cap {
+            inner.evict_one();
+            evicted += 1;
         }
-        let entry = Entry {
-            json: json.to_owned(),
-            expires: now + ttl,
-        };
-        inner.map.insert(id.clone(), entry);
+        inner.clock += 1;
+        let (tick, in_use) = (inner.clock, write == Write::Update);
+        inner.queue(in_use).insert(tick, id.clone());
+        inner.map.insert(
+            id.clone(),
+            Entry {
+                json: json.to_owned(),
+                expires,
+                in_use,
+                tick,
+            },
+        );
+        trace.got(|| match evicted {
+            0 => "inserted".into(),
+            n => format!(
+                "inserted; the map was at its cap of {}, so {n} evicted",
+                self.cap
+            ),
+        });
         Ok(())
     }
 
-    fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
-        self.lock().map.remove(id);
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+        trace.sent(|| format!("map.remove(\"{id}\")"));
+        let gone = self.lock().remove(id).is_some();
+        trace.got(|| if gone { "Some: removed" } else { "None" }.into());
         Ok(())
     }
 
@@ -183,135 +311,4 @@ impl SessionStore for MemoryStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::store::tests::{id, round_trip_and_expiry};
-
-    #[test]
-    fn round_trip_expiry_and_delete() {
-        round_trip_and_expiry(&MemoryStore::new());
-    }
-
-    #[test]
-    fn expired_entries_are_swept() {
-        let store = MemoryStore::new();
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let short = Duration::from_secs(10);
-        for _ in 0..5 {
-            store.save(&id(), "{}", short, t0).unwrap();
-        }
-        let keeper = id();
-        store
-            .save(&keeper, "{\"k\":1}", Duration::from_secs(3600), t0)
-            .unwrap();
-        assert_eq!(store.len(), 6);
-        // Not yet expired: nothing goes.
-        let swept_at = t0 + Duration::from_secs(9);
-        assert_eq!(store.sweep(swept_at), 0);
-        // Within SWEEP_EVERY of that sweep, a save does not sweep again…
-        let soon = swept_at + SWEEP_EVERY - Duration::from_secs(1);
-        store
-            .save(&keeper, "{\"k\":1}", Duration::from_secs(3600), soon)
-            .unwrap();
-        assert_eq!(store.len(), 6, "expired, but not swept yet");
-        // …after it, the next save sweeps.
-        let later = swept_at + SWEEP_EVERY;
-        store.save(&id(), "{}", short, later).unwrap();
-        assert_eq!(store.len(), 2, "5 expired entries swept, keeper + new stay");
-        assert_eq!(
-            store.load(&keeper, later).unwrap().as_deref(),
-            Some("{\"k\":1}")
-        );
-    }
-
-    #[test]
-    fn the_cap_holds_and_evicts_the_oldest() {
-        let store = MemoryStore::with_cap(3);
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let ttl = Duration::from_secs(3600);
-        let ids: Vec<SessionId> = (0..5).map(|_| id()).collect();
-        for (i, sid) in ids.iter().enumerate() {
-            store
-                .save(
-                    sid,
-                    &format!("{{\"n\":{i}}}"),
-                    ttl,
-                    t0 + Duration::from_secs(i as u64),
-                )
-                .unwrap();
-            assert!(
-                store.len() <= 3,
-                "len {} after {} saves",
-                store.len(),
-                i + 1
-            );
-        }
-        let now = t0 + Duration::from_secs(10);
-        let alive: Vec<bool> = ids
-            .iter()
-            .map(|s| store.load(s, now).unwrap().is_some())
-            .collect();
-        assert_eq!(
-            alive,
-            [false, false, true, true, true],
-            "the two oldest were evicted"
-        );
-        // Rewriting an existing entry at the cap evicts nothing.
-        store.save(&ids[2], "{\"n\":22}", ttl, now).unwrap();
-        let alive: Vec<bool> = ids
-            .iter()
-            .map(|s| store.load(s, now).unwrap().is_some())
-            .collect();
-        assert_eq!(alive, [false, false, true, true, true]);
-    }
-
-    #[test]
-    fn at_the_cap_expired_entries_go_before_live_ones() {
-        let store = MemoryStore::with_cap(2);
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
-        let (old, live, new) = (id(), id(), id());
-        store
-            .save(&live, "{}", Duration::from_secs(3600), t0)
-            .unwrap();
-        store
-            .save(
-                &old,
-                "{}",
-                Duration::from_secs(5),
-                t0 + Duration::from_secs(1),
-            )
-            .unwrap();
-        let now = t0 + Duration::from_secs(30);
-        store
-            .save(&new, "{}", Duration::from_secs(3600), now)
-            .unwrap();
-        assert!(store.load(&live, now).unwrap().is_some(), "live entry kept");
-        assert!(store.load(&new, now).unwrap().is_some());
-        assert!(store.load(&old, now).unwrap().is_none());
-    }
-
-    #[test]
-    fn parallel_requests_share_one_map() {
-        let store = std::sync::Arc::new(MemoryStore::new());
-        let now = SystemTime::now();
-        let handles: Vec<_> = (0..8)
-            .map(|t| {
-                let store = std::sync::Arc::clone(&store);
-                std::thread::spawn(move || {
-                    for i in 0..100 {
-                        let sid = id();
-                        let json = format!("{{\"t\":{t},\"i\":{i}}}");
-                        store
-                            .save(&sid, &json, Duration::from_secs(60), now)
-                            .unwrap();
-                        assert_eq!(store.load(&sid, now).unwrap(), Some(json));
-                    }
-                })
-            })
-            .collect();
-        for h in handles {
-            h.join().unwrap();
-        }
-        assert_eq!(store.len(), 800);
-    }
-}
+mod tests;

@@ -10,8 +10,18 @@
 //! | --- | --- | --- |
 //! | load | `GET goldfish:session:ID` | the JSON, or null |
 //! | save | `SET goldfish:session:ID JSON EX SECONDS` | `+OK` (Redis expires the key itself) |
+//! | a new session: first | `DBSIZE` | `:N`, keys in the database; at the cap, no `SET` |
 //! | delete | `DEL goldfish:session:ID` | `:1` or `:0` |
 //! | ping | `PING` | `+PONG` |
+//!
+//! ## The cap: `DBSIZE`
+//! Redis cannot count the keys that start with a prefix without scanning
+//! them all, but it knows how many keys the database holds (`DBSIZE`,
+//! O(1)). So before it stores a *new* session, goldfish asks, and refuses
+//! at `--max-sessions` keys: a flood of new sessions can never grow the
+//! Redis past that. Keys of other applications in the same database count
+//! too, so give goldfish a Redis (or a cap) of its own. Redis expires keys
+//! by itself: there is nothing to sweep.
 //!
 //! ## Failure is normal: timeouts, reconnects, 503
 //! A network store can be down, slow, or restarted under us. The rules:
@@ -46,12 +56,13 @@
 
 pub mod resp;
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Write as _};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{SessionId, SessionStore, StoreConfig, StoreError};
+use super::trace::escape;
+use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
 use crate::http::Parsed;
 use resp::{Reply, RespError, encode_command, parse_reply};
 
@@ -74,8 +85,12 @@ pub const KEY_PREFIX: &str = "goldfish:session:";
 pub struct RedisStore {
     host: String,
     port: u16,
+    /// `redis://HOST:PORT`, for errors.
+    config: StoreConfig,
     /// `redis://HOST:PORT`, for messages.
     name: String,
+    /// Keys the database may hold before a new session is refused.
+    cap: usize,
     connect_timeout: Duration,
     io_timeout: Duration,
     /// Idle connections, most recently used last. The lock is held only to
@@ -154,15 +169,16 @@ fn is_stale(e: &io::Error) -> bool {
 impl RedisStore {
     /// A store for the Redis at `host:port`. Nothing is contacted yet.
     pub fn new(host: &str, port: u16) -> RedisStore {
-        let name = StoreConfig::Redis {
+        let config = StoreConfig::Redis {
             host: host.to_owned(),
             port,
-        }
-        .to_string();
+        };
         RedisStore {
             host: host.to_owned(),
             port,
-            name,
+            name: config.to_string(),
+            config,
+            cap: DEFAULT_MAX_SESSIONS,
             connect_timeout: CONNECT_TIMEOUT,
             io_timeout: IO_TIMEOUT,
             idle: Mutex::new(Vec::new()),
@@ -173,6 +189,12 @@ impl RedisStore {
     pub fn with_timeouts(mut self, connect: Duration, io: Duration) -> RedisStore {
         self.connect_timeout = connect;
         self.io_timeout = io;
+        self
+    }
+
+    /// The same store, refusing new sessions once the database holds `cap` keys.
+    pub fn with_cap(mut self, cap: usize) -> RedisStore {
+        self.cap = cap.max(1);
         self
     }
 
@@ -237,7 +259,7 @@ impl RedisStore {
 
     fn unreachable(&self, reason: String) -> StoreError {
         StoreError::Unreachable {
-            store: self.name.clone(),
+            store: self.config.clone(),
             reason,
         }
     }
@@ -265,30 +287,37 @@ impl RedisStore {
 
     fn bad_reply(&self, detail: String) -> StoreError {
         StoreError::BadReply {
-            store: self.name.clone(),
+            store: self.config.clone(),
             detail,
         }
     }
 
     /// One command, one reply: from the pool if possible, retried once on a
-    /// fresh connection if the pooled one turns out to be dead.
-    fn call(&self, args: &[&[u8]]) -> Result<Reply, StoreError> {
+    /// fresh connection if the pooled one turns out to be dead. The command
+    /// and the reply go into `trace` as the bytes on the wire.
+    fn call(&self, args: &[&[u8]], trace: &mut Trace) -> Result<Reply, StoreError> {
         let command = encode_command(args);
+        trace.sent(|| escape(&command));
         let pooled = self.lock_idle().pop();
         if let Some(mut conn) = pooled {
             match conn.round_trip(&command, self.io_timeout) {
                 Ok(reply) => {
+                    trace.got(|| escape(&conn.buf));
                     self.give_back(conn);
                     return self.refused(reply);
                 }
                 // Redis restarted, or dropped an idle client: try a new connection.
-                Err(TripError::Io(e)) if is_stale(&e) => {}
+                Err(TripError::Io(e)) if is_stale(&e) => {
+                    trace
+                        .got(|| "(the pooled connection was dead: sent again on a new one)".into());
+                }
                 Err(e) => return Err(self.trip_error(e)),
             }
         }
         let mut conn = self.connect()?;
         match conn.round_trip(&command, self.io_timeout) {
             Ok(reply) => {
+                trace.got(|| escape(&conn.buf));
                 self.give_back(conn);
                 self.refused(reply)
             }
@@ -315,12 +344,21 @@ impl SessionStore for RedisStore {
         &self.name
     }
 
+    fn config(&self) -> &StoreConfig {
+        &self.config
+    }
+
     fn location(&self, id: &SessionId) -> String {
         format!("the Redis key {} on {}", RedisStore::key(id), self.name)
     }
 
-    fn load(&self, id: &SessionId, _now: SystemTime) -> Result<Option<String>, StoreError> {
-        match self.call(&[b"GET", RedisStore::key(id).as_bytes()])? {
+    fn load(
+        &self,
+        id: &SessionId,
+        _now: SystemTime,
+        trace: &mut Trace,
+    ) -> Result<Option<String>, StoreError> {
+        match self.call(&[b"GET", RedisStore::key(id).as_bytes()], trace)? {
             Reply::Bulk(None) => Ok(None),
             Reply::Bulk(Some(bytes)) => match String::from_utf8(bytes) {
                 Ok(json) => Ok(Some(json)),
@@ -337,32 +375,53 @@ impl SessionStore for RedisStore {
         json: &str,
         ttl: Duration,
         _now: SystemTime,
+        write: Write,
+        trace: &mut Trace,
     ) -> Result<(), StoreError> {
+        if write == Write::New {
+            match self.call(&[b"DBSIZE"], trace)? {
+                Reply::Integer(n) if usize::try_from(n).is_ok_and(|n| n >= self.cap) => {
+                    return Err(StoreError::Full {
+                        store: self.config.clone(),
+                        cap: self.cap,
+                    });
+                }
+                Reply::Integer(_) => {}
+                other => {
+                    return Err(
+                        self.bad_reply(format!("DBSIZE answered {other:?}, not an integer"))
+                    );
+                }
+            }
+        }
         // Redis keeps its own clock: `EX` makes the key vanish after that
         // many seconds (at least 1; `EX 0` is an error).
         let seconds = ttl.as_secs().max(1).to_string();
         let key = RedisStore::key(id);
-        match self.call(&[
-            b"SET",
-            key.as_bytes(),
-            json.as_bytes(),
-            b"EX",
-            seconds.as_bytes(),
-        ])? {
+        match self.call(
+            &[
+                b"SET",
+                key.as_bytes(),
+                json.as_bytes(),
+                b"EX",
+                seconds.as_bytes(),
+            ],
+            trace,
+        )? {
             Reply::Simple(ok) if ok == "OK" => Ok(()),
             other => Err(self.bad_reply(format!("SET answered {other:?}, not +OK"))),
         }
     }
 
-    fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
-        match self.call(&[b"DEL", RedisStore::key(id).as_bytes()])? {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+        match self.call(&[b"DEL", RedisStore::key(id).as_bytes()], trace)? {
             Reply::Integer(_) => Ok(()),
             other => Err(self.bad_reply(format!("DEL answered {other:?}, not an integer"))),
         }
     }
 
     fn ping(&self) -> Result<(), StoreError> {
-        match self.call(&[b"PING"])? {
+        match self.call(&[b"PING"], &mut Trace::off())? {
             Reply::Simple(pong) if pong == "PONG" => Ok(()),
             other => Err(self.bad_reply(format!("PING answered {other:?}, not +PONG"))),
         }

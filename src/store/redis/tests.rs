@@ -3,7 +3,7 @@
 //! demand. The black-box tests in `tests/` run the real `redis-server`.
 
 use super::*;
-use crate::store::tests::id;
+use crate::store::tests::{create, delete, every_call_is_traced, id, load, save};
 use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpListener};
 use std::sync::Arc;
@@ -139,6 +139,7 @@ fn serve(
                         }
                         b"DEL" => format!(":{}\r\n", u8::from(data.remove(&args[1]).is_some()))
                             .into_bytes(),
+                        b"DBSIZE" => format!(":{}\r\n", data.len()).into_bytes(),
                         _ => b"-ERR unknown command\r\n".to_vec(),
                     }
                 }
@@ -165,29 +166,39 @@ fn round_trip_sends_the_documented_commands() {
     let store = fake.store();
     let sid = id();
     let now = SystemTime::now();
-    assert_eq!(store.load(&sid, now), Ok(None));
-    store
-        .save(
-            &sid,
-            r#"{"fav_color":"teal"}"#,
-            Duration::from_secs(2_678_400),
-            now,
-        )
-        .unwrap();
+    assert_eq!(load(&store, &sid, now), Ok(None));
+    create(
+        &store,
+        &sid,
+        r#"{"fav_color":"teal"}"#,
+        Duration::from_secs(2_678_400),
+        now,
+    )
+    .unwrap();
     assert_eq!(
-        store.load(&sid, now).unwrap().as_deref(),
+        load(&store, &sid, now).unwrap().as_deref(),
         Some(r#"{"fav_color":"teal"}"#)
     );
-    store.delete(&sid).unwrap();
-    assert_eq!(store.load(&sid, now), Ok(None));
+    save(
+        &store,
+        &sid,
+        r#"{"fav_color":"plum"}"#,
+        Duration::from_secs(60),
+        now,
+    )
+    .unwrap();
+    delete(&store, &sid).unwrap();
+    assert_eq!(load(&store, &sid, now), Ok(None));
     store.ping().unwrap();
     let key = format!("goldfish:session:{sid}");
     assert_eq!(
         fake.commands(),
         [
             format!("GET {key}"),
+            "DBSIZE".to_string(),
             format!("SET {key} {{\"fav_color\":\"teal\"}} EX 2678400"),
             format!("GET {key}"),
+            format!("SET {key} {{\"fav_color\":\"plum\"}} EX 60"),
             format!("DEL {key}"),
             format!("GET {key}"),
             "PING".to_string(),
@@ -207,9 +218,14 @@ fn expiry_is_left_to_redis_with_at_least_one_second() {
     let fake = FakeRedis::start(Mode::Redis);
     let store = fake.store();
     let sid = id();
-    store
-        .save(&sid, "{}", Duration::from_millis(10), SystemTime::now())
-        .unwrap();
+    save(
+        &store,
+        &sid,
+        "{}",
+        Duration::from_millis(10),
+        SystemTime::now(),
+    )
+    .unwrap();
     assert_eq!(
         fake.commands(),
         [format!("SET goldfish:session:{sid} {{}} EX 1")]
@@ -222,7 +238,7 @@ fn nothing_listening_is_unreachable_at_once() {
     let port = closed_port();
     let store = RedisStore::new("127.0.0.1", port);
     let started = Instant::now();
-    let err = store.load(&id(), SystemTime::now()).unwrap_err();
+    let err = load(&store, &id(), SystemTime::now()).unwrap_err();
     assert!(
         started.elapsed() < Duration::from_millis(250),
         "{:?}",
@@ -231,7 +247,10 @@ fn nothing_listening_is_unreachable_at_once() {
     assert_eq!(
         err,
         StoreError::Unreachable {
-            store: format!("redis://127.0.0.1:{port}"),
+            store: StoreConfig::Redis {
+                host: "127.0.0.1".into(),
+                port
+            },
             reason: format!(
                 "connection refused: nothing is listening on 127.0.0.1:{port} (is redis-server running?)"
             ),
@@ -244,7 +263,7 @@ fn a_silent_redis_costs_at_most_the_timeout() {
     let fake = FakeRedis::start(Mode::Silent);
     let store = fake.store();
     let started = Instant::now();
-    let err = store.load(&id(), SystemTime::now()).unwrap_err();
+    let err = load(&store, &id(), SystemTime::now()).unwrap_err();
     let took = started.elapsed();
     assert!(
         took >= Duration::from_millis(290) && took < Duration::from_secs(2),
@@ -276,7 +295,7 @@ fn not_redis_is_a_bad_reply() {
 fn an_error_reply_is_reported_and_the_connection_kept() {
     let fake = FakeRedis::start(Mode::NoAuth);
     let store = fake.store();
-    let err = store.load(&id(), SystemTime::now()).unwrap_err();
+    let err = load(&store, &id(), SystemTime::now()).unwrap_err();
     assert!(
         err.to_string()
             .ends_with("gave an unexpected answer: Redis said: NOAUTH Authentication required."),
@@ -336,10 +355,8 @@ fn parallel_requests_use_parallel_connections() {
                 for i in 0..50 {
                     let sid = id();
                     let json = format!(r#"{{"t":{t},"i":{i}}}"#);
-                    store
-                        .save(&sid, &json, Duration::from_secs(60), now)
-                        .unwrap();
-                    assert_eq!(store.load(&sid, now).unwrap(), Some(json));
+                    create(&*store, &sid, &json, Duration::from_secs(60), now).unwrap();
+                    assert_eq!(load(&*store, &sid, now).unwrap(), Some(json));
                 }
             })
         })
@@ -349,5 +366,43 @@ fn parallel_requests_use_parallel_connections() {
     }
     let idle = store.idle_connections();
     assert!((1..=MAX_IDLE).contains(&idle), "{idle} idle connections");
+    fake.stop();
+}
+
+#[test]
+fn new_sessions_stop_at_the_cap_and_old_ones_keep_working() {
+    let fake = FakeRedis::start(Mode::Redis);
+    let store = fake.store().with_cap(2);
+    let now = SystemTime::now();
+    let (a, b) = (id(), id());
+    create(&store, &a, "{}", Duration::from_secs(60), now).unwrap();
+    create(&store, &b, "{}", Duration::from_secs(60), now).unwrap();
+    let full = create(&store, &id(), "{}", Duration::from_secs(60), now);
+    assert!(
+        matches!(full, Err(StoreError::Full { cap: 2, .. })),
+        "{full:?}"
+    );
+    assert_eq!(
+        fake.commands().last().map(String::as_str),
+        Some("DBSIZE"),
+        "no SET at the cap"
+    );
+    save(&store, &a, "{\"v\":2}", Duration::from_secs(60), now).expect("updates still work");
+    fake.stop();
+}
+
+#[test]
+fn the_trace_shows_the_resp_bytes() {
+    let fake = FakeRedis::start(Mode::Redis);
+    let store = fake.store();
+    every_call_is_traced(&store);
+    let mut trace = Trace::new();
+    store.load(&id(), SystemTime::now(), &mut trace).unwrap();
+    let lines: Vec<&str> = trace.lines().iter().map(|l| l.text.as_str()).collect();
+    assert!(
+        lines[0].starts_with("*2\\r\\n$3\\r\\nGET\\r\\n$60\\r\\ngoldfish:session:"),
+        "{lines:?}"
+    );
+    assert_eq!(lines[1], "$-1\\r\\n");
     fake.stop();
 }
