@@ -12,11 +12,17 @@
 //! | `--session-store memory` | **no**: each process has its own map |
 //! | `--session-store file:DIR` (same machine) | yes: both read the same files |
 //! | `--session-store redis://…` | yes: both ask the same Redis |
+//! | `--session-store postgres://…` | yes: both ask the same table |
 //!
 //! The Redis tests start their own `redis-server` on a free port (no
 //! persistence, in a temporary directory) and stop it at the end, also when
-//! a test fails. `.ci/run` installs `redis-server`; if it is missing here,
-//! those tests say so loudly and skip (and fail when `CI` is set).
+//! a test fails. The PostgreSQL tests do the same with a throwaway cluster
+//! (`tests/postgres/`: `initdb` into a temporary directory, as `nobody` when
+//! run as root, a SCRAM password, a free port). `.ci/run` installs
+//! `redis-server` and `postgresql`; if one is missing here, its tests say so
+//! loudly and skip (and fail when `CI` is set).
+
+mod postgres;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -27,6 +33,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use postgres::PgCluster;
 
 /// Both instances get this key, as two servers behind one load balancer must.
 const SECRET: &str = "the same key on every server";
@@ -565,6 +573,255 @@ fn a_paused_redis_costs_a_worker_about_a_second_not_forever() {
     );
     assert!(
         took >= Duration::from_millis(900) && took < Duration::from_secs(3),
+        "the store's deadline is 1 s; the request took {took:?}"
+    );
+    // Awake again: the session is still there.
+    let back = browser.get(&gf, "/server-session");
+    assert!(back.body.contains(&remembers("teal")), "{}", back.body);
+}
+
+// ---------------------------------------------------------------------------
+// PostgreSQL: the same matrix, the same outages
+// ---------------------------------------------------------------------------
+
+#[test]
+fn postgres_store_sessions_survive_the_switch() {
+    let Some(pg) = PgCluster::shared() else {
+        return;
+    };
+    let db = pg.database();
+    let url = pg.url("goldfish", postgres::PASSWORD, &db);
+    let (a, b) = (Goldfish::start(&url), Goldfish::start(&url));
+    assert!(
+        colour_survives_the_switch(&a, &b),
+        "both ask the same table"
+    );
+
+    // Change it on B, read it on A.
+    let mut browser = Browser::default();
+    browser.post(&a, "/server-session", "fav_color=teal");
+    let first = browser.sid().unwrap();
+    let changed = browser.post(&b, "/server-session", "fav_color=plum");
+    assert_eq!(changed.header("set-cookie"), None, "same id: no new cookie");
+    assert!(
+        browser
+            .get(&a, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+
+    // The row, as psql shows it: the JSON as goldfish wrote it, 31 days to live.
+    let row = pg.psql(
+        &db,
+        &format!(
+            "SELECT data, expires_at BETWEEN now() + interval '30 days 23 hours' \
+             AND now() + interval '31 days' FROM goldfish_sessions WHERE id = '{first}'"
+        ),
+    );
+    assert_eq!(row, r#"{"fav_color":"plum"}|t"#);
+
+    // "Log in" on B: a new id; the old row is gone, for both servers.
+    browser.post(&b, "/server-session", "action=regenerate");
+    let second = browser.sid().unwrap();
+    assert_ne!(first, second);
+    assert!(
+        browser
+            .get(&a, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+    let mut thief = Browser::default();
+    thief.jar.insert("sid".into(), first.clone());
+    assert!(thief.get(&a, "/server-session").body.contains(STRANGER));
+    let count = |id: &str| {
+        pg.psql(
+            &db,
+            &format!("SELECT count(*) FROM goldfish_sessions WHERE id = '{id}'"),
+        )
+    };
+    assert_eq!(count(&first), "0");
+
+    // "Log out" on A: gone everywhere.
+    let out = browser.post(&a, "/server-session", "action=clear");
+    assert!(out.header("set-cookie").unwrap_or("").contains("Max-Age=0"));
+    thief.jar.insert("sid".into(), second.clone());
+    assert!(thief.get(&b, "/server-session").body.contains(STRANGER));
+    assert_eq!(count(&second), "0");
+}
+
+/// SQL injection, from the attacker's side: through the `sid` cookie and
+/// through the posted colour. Neither can change the SQL: a cookie that is
+/// not an id never reaches the database, and every value travels in a
+/// Bind message, apart from the SQL text.
+#[test]
+fn sql_injection_through_the_cookie_or_the_colour_changes_nothing() {
+    let Some(pg) = PgCluster::shared() else {
+        return;
+    };
+    let db = pg.database();
+    let gf = Goldfish::start(&pg.url("goldfish", postgres::PASSWORD, &db));
+    let mut victim = Browser::default();
+    victim.post(&gf, "/server-session", "fav_color=victim-colour");
+    let rows = || pg.psql(&db, "SELECT count(*) FROM goldfish_sessions");
+    assert_eq!(rows(), "1");
+
+    // Through the cookie: classic payloads, and one padded to an id's 43 characters.
+    for payload in [
+        "' OR '1'='1",
+        "x'; DROP TABLE goldfish_sessions; --",
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';--",
+        "' UNION SELECT '{\"fav_color\":\"injected\"}' --",
+    ] {
+        let mut attacker = Browser::default();
+        attacker.jar.insert("sid".into(), payload.to_string());
+        let page = attacker.get(&gf, "/server-session");
+        assert_eq!(page.status, 200, "{payload}");
+        assert!(
+            page.body.contains("that is not a session id"),
+            "{payload}: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("remembers it"),
+            "{payload}: no one's colour"
+        );
+        assert!(
+            page.body
+                .contains("without a well-formed id there is nothing to ask"),
+            "{payload}: nothing was sent to the database"
+        );
+        let posted = attacker.post(&gf, "/server-session", "fav_color=mine");
+        assert_eq!(posted.status, 303, "{payload}");
+        assert_ne!(
+            attacker.sid().as_deref(),
+            Some(payload),
+            "a fresh id, never the payload"
+        );
+    }
+
+    // Through the colour: stored as the string it is, shown escaped.
+    let mut attacker = Browser::default();
+    let colour = "'); DROP TABLE goldfish_sessions; --";
+    let form = "fav_color=%27%29%3B+DROP+TABLE+goldfish_sessions%3B+--";
+    assert_eq!(attacker.post(&gf, "/server-session", form).status, 303);
+    let page = attacker.get(&gf, "/server-session");
+    assert!(
+        page.body
+            .contains(&remembers("&#39;); DROP TABLE goldfish_sessions; --")),
+        "{}",
+        page.body
+    );
+    let sid = attacker.sid().unwrap();
+    let stored = pg.psql(
+        &db,
+        &format!("SELECT data->>'fav_color' FROM goldfish_sessions WHERE id = '{sid}'"),
+    );
+    assert_eq!(stored, colour);
+    // The table and the victim's session are untouched.
+    assert_eq!(
+        rows(),
+        "6",
+        "the victim, four cookie attackers, and this one"
+    );
+    assert!(
+        victim
+            .get(&gf, "/server-session")
+            .body
+            .contains(&remembers("victim-colour"))
+    );
+}
+
+#[test]
+fn postgres_down_is_a_503_and_goldfish_recovers_by_itself() {
+    let Some(mut pg) = PgCluster::start() else {
+        return;
+    };
+    let gf = Goldfish::start(&pg.goldfish_url());
+    let mut browser = Browser::default();
+    browser.post(&gf, "/server-session", "fav_color=teal");
+    assert!(
+        browser
+            .get(&gf, "/server-session")
+            .body
+            .contains(&remembers("teal"))
+    );
+
+    // PostgreSQL crashes (SIGKILL, every process). At once: a 503 that says
+    // which store is down and what to do.
+    pg.kill();
+    let down = browser.get(&gf, "/server-session");
+    assert_eq!(down.status, 503, "{}", down.body);
+    assert_eq!(down.header("retry-after"), Some("5"));
+    let want = format!(
+        "the session store postgres://goldfish@127.0.0.1:{}/goldfish is unreachable: connection refused",
+        pg.port
+    );
+    assert!(down.body.contains(&want), "{}", down.body);
+    assert!(
+        down.body
+            .contains("Start PostgreSQL (on Debian: sudo systemctl start postgresql)"),
+        "{}",
+        down.body
+    );
+    assert!(
+        !down.body.contains(postgres::PASSWORD),
+        "the password is never shown"
+    );
+    let lost = browser.post(&gf, "/server-session", "fav_color=plum");
+    assert_eq!(lost.status, 503);
+    assert_eq!(lost.header("set-cookie"), None);
+    assert_eq!(browser.get(&gf, "/hello").status, 200);
+
+    // It comes back, after crash recovery, with the session: a table on
+    // disk survives what an in-memory Redis does not. No goldfish restart.
+    pg.restart();
+    let back = browser.get(&gf, "/server-session");
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert!(back.body.contains(&remembers("teal")), "{}", back.body);
+    assert_eq!(
+        browser
+            .post(&gf, "/server-session", "fav_color=plum")
+            .status,
+        303
+    );
+    assert!(
+        browser
+            .get(&gf, "/server-session")
+            .body
+            .contains(&remembers("plum"))
+    );
+
+    // A restart *between* two requests leaves goldfish holding a dead
+    // pooled connection; it is retried on a fresh one, without a 503.
+    pg.kill();
+    pg.restart();
+    let retried = browser.get(&gf, "/server-session");
+    assert_eq!(retried.status, 200, "{}", retried.body);
+    assert!(retried.body.contains(&remembers("plum")));
+}
+
+#[test]
+fn a_paused_postgres_costs_a_worker_about_a_second_not_forever() {
+    let Some(pg) = PgCluster::start() else { return };
+    let gf = Goldfish::start(&pg.goldfish_url());
+    let mut browser = Browser::default();
+    browser.post(&gf, "/server-session", "fav_color=teal");
+
+    // SIGSTOP to every process of the cluster: the port is open, the kernel
+    // accepts connections, nobody answers.
+    pg.pause();
+    let started = Instant::now();
+    let slow = browser.get(&gf, "/server-session");
+    let took = started.elapsed();
+    pg.resume();
+    assert_eq!(slow.status, 503, "{}", slow.body);
+    assert!(
+        slow.body.contains("no answer within 1000 ms"),
+        "{}",
+        slow.body
+    );
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
         "the store's deadline is 1 s; the request took {took:?}"
     );
     // Awake again: the session is still there.

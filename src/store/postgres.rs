@@ -342,11 +342,14 @@ impl Shared {
                     return Ok(outcome);
                 }
                 Err(ConnError::Db { error, usable }) => {
-                    // 42P01: the table was dropped under us; 26000: the
-                    // prepared statement is gone. Either way: set up again, once.
+                    // 42P01 undefined_table: someone dropped the table; create
+                    // it again (prepared statements re-plan by themselves).
+                    // 26000: the server forgot a prepared statement; Parse again.
                     let again = matches!(error.code.as_str(), "42P01" | "26000") && !retried;
-                    if again {
+                    if again && error.code == "42P01" {
                         self.schema_ready.store(false, Ordering::Relaxed);
+                    }
+                    if again && error.code == "26000" {
                         conn.forget_prepared();
                     }
                     if usable {
