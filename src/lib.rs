@@ -40,7 +40,10 @@
 //! - [`server`] — sockets: the accept loop, one thread per connection,
 //!   timeouts, the connection cap, the access log.
 //! - [`store`] — the server-side session stores: memory, files, Redis
-//!   (its RESP2 codec, [`store::redis::resp`], is pure).
+//!   (its RESP2 codec, [`store::redis::resp`], is pure) and PostgreSQL (its
+//!   protocol codec, [`store::postgres::wire`], and the password hashes
+//!   behind its logins, MD5 and SCRAM-SHA-256, are pure); the per-client
+//!   limit on new sessions ([`store::limit`], pure) and the sweeper threads.
 //! - [`www`] — templates and static files, embedded or from `--www DIR`,
 //!   with no way out of `www/static`; and [`random`], which reads the OS's
 //!   randomness for keys and session ids. (`App::new` also reads the

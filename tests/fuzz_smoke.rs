@@ -58,6 +58,10 @@ const INTERESTING: &[u8] = b"\r\n\0:;%\"\\\xff =,.-_/?#[]{}\t\x7f\x80\xc3\x16+0a
 
 /// Longer fragments worth inserting whole.
 const FRAGMENTS: &[&[u8]] = &[
+    b"\0\0\0\x04",
+    b"\xff\xff\xff\xff",
+    b"Z\0\0\0\x05I",
+    b"SCRAM-SHA-256\0\0",
     b"\r\n",
     b"\r\n\r\n",
     b"\n\n",
@@ -252,6 +256,11 @@ fn cookie_jar() {
     fuzz("cookie_jar", checks::cookie_jar, 10, 3_000);
 }
 
+#[test]
+fn pg_backend() {
+    fuzz("pg_backend", checks::pg_backend, 11, 100_000);
+}
+
 /// Writes the seeds to `fuzz/corpus/<target>/seed-<hash>` for libFuzzer,
 /// replacing the old seed files (files libFuzzer adds are left alone).
 #[test]
@@ -269,6 +278,7 @@ fn write_seed_corpus() {
         "session_cookie",
         "zlib",
         "cookie_jar",
+        "pg_backend",
     ] {
         let dir = root.join(surface);
         std::fs::create_dir_all(&dir).unwrap();

@@ -268,7 +268,7 @@ impl Shared {
             if pool.open < POOL_SIZE {
                 pool.open += 1;
                 drop(pool);
-                let opened = Conn::open(&self.pg, self.connect_timeout, deadline, trace);
+                let opened = Conn::open(&self.pg, self.connect_timeout, self.io_timeout, trace);
                 return match opened {
                     Ok(conn) => Ok((conn, true)),
                     Err(e) => {
@@ -331,8 +331,9 @@ impl Shared {
     ) -> Result<Outcome, StoreError> {
         let mut retried = false;
         loop {
+            let (mut conn, fresh) = self.checkout(Instant::now() + self.io_timeout, trace)?;
+            // A statement's own second, whatever waiting for a connection took.
             let deadline = Instant::now() + self.io_timeout;
-            let (mut conn, fresh) = self.checkout(deadline, trace)?;
             let result = self
                 .ensure_schema(&mut conn, deadline, trace)
                 .and_then(|()| conn.run(statement, params, deadline, trace));

@@ -23,7 +23,9 @@
 //!   browser (the checker) stores exactly the cookie that was built;
 //! - a genuine session cookie with any one byte changed is refused;
 //! - inflating never writes past its cap, and what goldfish deflates
-//!   inflates back to itself.
+//!   inflates back to itself;
+//! - a PostgreSQL backend message is `Partial` until its last byte arrives,
+//!   then uses exactly the length its frame announced.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -41,6 +43,7 @@ use goldfish::session::{
     LoadOutcome, PERMANENT_SESSION_LIFETIME, Session, Signer, Value, base64url, from_json, signer,
     to_json, zlib,
 };
+use goldfish::store::postgres::wire::{Backend, parse_backend};
 
 /// How hard one call looks at its input.
 #[derive(Debug, Clone, Copy)]
@@ -1147,4 +1150,71 @@ pub fn cookie_jar(data: &[u8], _effort: Effort) {
         .count();
     let asked = replayed.steps.iter().filter(|s| s.answer.is_some()).count();
     assert_eq!(answers, asked, "{}: one answer line per request", ctx());
+}
+
+// --- PostgreSQL ------------------------------------------------------------
+
+/// PostgreSQL backend messages (`store::postgres::wire::parse_backend`):
+/// whatever a server (or something pretending to be one) sends, no panic;
+/// a complete message uses exactly `1 + length` bytes, whatever follows it,
+/// and every shorter prefix of it is `Partial`; a prefix of an input that is
+/// `Partial` or refused is `Partial` or refused the same way (an error is
+/// found as soon as its bytes are there, never later, never differently);
+/// read as a stream, message after message, every byte is used once.
+pub fn pg_backend(data: &[u8], effort: Effort) {
+    let mut choices = Choices::of(data);
+    let whole = parse_backend(data);
+    let ends = cuts(data.len(), effort, &mut choices);
+    match &whole {
+        Ok(Parsed::Complete { value, used }) => {
+            let announced = i32::from_be_bytes([data[1], data[2], data[3], data[4]]);
+            assert_eq!(
+                *used as i64,
+                1 + i64::from(announced),
+                "parse_backend({}) used {used} bytes; the frame says 1 + {announced}",
+                show(data)
+            );
+            for &end in ends.iter().filter(|&&e| e < *used) {
+                assert_eq!(
+                    parse_backend(&data[..end]),
+                    Ok(Parsed::Partial),
+                    "parse_backend of the first {end} of {used} bytes of {}",
+                    show(data)
+                );
+            }
+            let mut more = data[..*used].to_vec();
+            more.extend_from_slice(b"Z\0\0\0\x05I");
+            match parse_backend(&more) {
+                Ok(Parsed::Complete {
+                    value: again,
+                    used: u,
+                }) => {
+                    assert_eq!((&again, u), (value, *used), "{}", show(data));
+                }
+                other => panic!("{}: {other:?} once a message follows", show(data)),
+            }
+            if let Backend::ErrorResponse(e) | Backend::NoticeResponse(e) = value {
+                assert!(!e.to_string().is_empty());
+            }
+        }
+        Ok(Parsed::Partial) | Err(_) => {
+            for &end in &ends {
+                let got = parse_backend(&data[..end]);
+                assert!(
+                    got == Ok(Parsed::Partial) || got == whole,
+                    "parse_backend of the first {end} bytes of {} = {got:?}; the whole is {whole:?}",
+                    show(data)
+                );
+            }
+        }
+    }
+    if let Err(e) = &whole {
+        assert!(!e.to_string().is_empty());
+    }
+    // A stream: message after message until one is not complete.
+    let mut at = 0;
+    while let Ok(Parsed::Complete { used, .. }) = parse_backend(&data[at..]) {
+        assert!(used >= 5 && at + used <= data.len(), "{}", show(data));
+        at += used;
+    }
 }

@@ -1,9 +1,10 @@
 //! A throwaway PostgreSQL cluster of our own, for the black-box tests.
 //!
-//! `PgCluster::start()` runs `initdb` into a fresh temporary directory (as
-//! the user `nobody` when the tests run as root: PostgreSQL refuses to run
-//! as root), with a SCRAM-SHA-256 password for the superuser `goldfish`,
-//! then starts `postgres` on a free loopback port, with its Unix socket in
+//! `PgCluster::start()` copies a cluster that `initdb` made once for this
+//! test binary into a fresh temporary directory (all as the user `nobody`
+//! when the tests run as root: PostgreSQL refuses to run as root), with a
+//! SCRAM-SHA-256 password for the superuser `goldfish`, then starts
+//! `postgres` on a free loopback port, with its Unix socket in
 //! the same directory and `fsync` off (a test cluster need not survive a
 //! power cut). Dropping it kills every process of the cluster and removes
 //! the directory, also when a test fails.
@@ -34,8 +35,10 @@ const NOBODY: &str = "65534";
 static COUNT: AtomicUsize = AtomicUsize::new(0);
 
 pub struct PgCluster {
-    /// The temporary directory: `data/`, the socket, the password file.
+    /// The temporary directory: `data/`, the socket, the log.
     dir: PathBuf,
+    /// The initdb'd data directory `data/` is a copy of.
+    template: Arc<Template>,
     bin: PathBuf,
     pub port: u16,
     child: Option<Child>,
@@ -98,6 +101,102 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// A command for `program` in `bin`, as `nobody` if `as_nobody` (we are
+/// root, and PostgreSQL refuses to run as root). `setpriv` (util-linux)
+/// changes user and then *execs* the program, so the process we start is
+/// the server itself, not a wrapper.
+fn command(bin: &Path, program: &str, as_nobody: bool) -> Command {
+    let program = bin.join(program);
+    if as_nobody {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--"]);
+        c.arg(program);
+        c
+    } else {
+        Command::new(program)
+    }
+}
+
+fn chown_to_nobody(dir: &Path) {
+    let ok = Command::new("chown")
+        .args(["-R", &format!("{NOBODY}:{NOBODY}")])
+        .arg(dir)
+        .status();
+    assert!(
+        ok.is_ok_and(|s| s.success()),
+        "chown {} to nobody",
+        dir.display()
+    );
+}
+
+/// One `initdb` per test binary, copied by every cluster it starts;
+/// removed when the last cluster using it is dropped.
+struct Template {
+    dir: PathBuf,
+}
+
+impl Template {
+    fn get(bin: &Path, as_nobody: bool) -> Arc<Template> {
+        static TEMPLATE: Mutex<Weak<Template>> = Mutex::new(Weak::new());
+        let mut slot = TEMPLATE.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = slot.upgrade() {
+            return t;
+        }
+        let n = COUNT.fetch_add(1, Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("goldfish-pg-template-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("a temporary directory for initdb");
+        let template = Arc::new(Template { dir });
+        template.init(bin, as_nobody);
+        *slot = Arc::downgrade(&template);
+        template
+    }
+
+    /// `initdb` with a SCRAM password for `goldfish`, and a pg_hba.conf with
+    /// one user per way of logging in.
+    fn init(&self, bin: &Path, as_nobody: bool) {
+        let pwfile = self.dir.join("pw");
+        std::fs::write(&pwfile, PASSWORD).unwrap();
+        if as_nobody {
+            chown_to_nobody(&self.dir);
+        }
+        let out = command(bin, "initdb", as_nobody)
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(["-U", "goldfish", "-E", "UTF8", "--no-sync", "--locale=C"])
+            .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
+            .arg(format!("--pwfile={}", pwfile.display()))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run initdb");
+        assert!(
+            out.status.success(),
+            "initdb: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Who may log in how (PostgreSQL manual, §21.1 "The pg_hba.conf File").
+        let hba = "\
+local all all                       trust
+host  all trustuser 127.0.0.1/32    trust
+host  all plainuser 127.0.0.1/32    password
+host  all md5user   127.0.0.1/32    md5
+host  all all       127.0.0.1/32    scram-sha-256
+";
+        let path = self.dir.join("data").join("pg_hba.conf");
+        std::fs::write(&path, hba).unwrap();
+        if as_nobody {
+            chown_to_nobody(&path);
+        }
+    }
+}
+
+impl Drop for Template {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 impl PgCluster {
     /// A new cluster, running; `None` (said loudly) if PostgreSQL is not installed.
     pub fn start() -> Option<PgCluster> {
@@ -109,18 +208,34 @@ impl PgCluster {
             eprintln!("\n!!! SKIPPED: {msg}\n");
             return None;
         };
+        let as_nobody = am_root();
+        let template = Template::get(&bin, as_nobody);
         let n = COUNT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("goldfish-pg-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("a temporary directory for PostgreSQL");
+        // A copy of the template (`cp -a` keeps the owner and the modes):
+        // initdb takes seconds, a copy a fraction of one.
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(template.dir.join("data"))
+            .arg(dir.join("data"))
+            .status();
+        assert!(
+            copied.is_ok_and(|s| s.success()),
+            "copy the template cluster"
+        );
         let mut cluster = PgCluster {
             dir,
+            template,
             bin,
             port: free_port(),
             child: None,
-            as_nobody: am_root(),
+            as_nobody,
         };
-        cluster.init();
+        if as_nobody {
+            chown_to_nobody(&cluster.dir);
+        }
         cluster.restart();
         cluster.psql("postgres", "CREATE DATABASE goldfish OWNER goldfish");
         Some(cluster)
@@ -155,15 +270,7 @@ impl PgCluster {
 
     /// A command for one of the cluster's binaries, as `nobody` if we are root.
     fn command(&self, program: &str) -> Command {
-        let program = self.bin.join(program);
-        if self.as_nobody {
-            let mut c = Command::new("setpriv");
-            c.args(["--reuid", NOBODY, "--regid", NOBODY, "--clear-groups", "--"]);
-            c.arg(program);
-            c
-        } else {
-            Command::new(program)
-        }
+        command(&self.bin, program, self.as_nobody)
     }
 
     fn data(&self) -> PathBuf {
@@ -173,47 +280,6 @@ impl PgCluster {
     /// The directory of the server's Unix socket.
     pub fn socket_dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// `initdb` with a SCRAM password, and a pg_hba.conf with one user per
-    /// way of logging in.
-    fn init(&mut self) {
-        let pwfile = self.dir.join("pw");
-        std::fs::write(&pwfile, PASSWORD).unwrap();
-        if self.as_nobody {
-            let ok = Command::new("chown")
-                .args(["-R", &format!("{NOBODY}:{NOBODY}")])
-                .arg(&self.dir)
-                .status();
-            assert!(
-                ok.is_ok_and(|s| s.success()),
-                "chown the cluster's directory to nobody"
-            );
-        }
-        let out = self
-            .command("initdb")
-            .arg("-D")
-            .arg(self.data())
-            .args(["-U", "goldfish", "-E", "UTF8", "--no-sync", "--locale=C"])
-            .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
-            .arg(format!("--pwfile={}", pwfile.display()))
-            .stdin(Stdio::null())
-            .output()
-            .expect("run initdb");
-        assert!(
-            out.status.success(),
-            "initdb: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // Who may log in how (PostgreSQL manual, §21.1 "The pg_hba.conf File").
-        let hba = "\
-local all all                       trust
-host  all trustuser 127.0.0.1/32    trust
-host  all plainuser 127.0.0.1/32    password
-host  all md5user   127.0.0.1/32    md5
-host  all all       127.0.0.1/32    scram-sha-256
-";
-        std::fs::write(self.data().join("pg_hba.conf"), hba).unwrap();
     }
 
     /// (Re)starts the server on the same port, and waits until it accepts connections.

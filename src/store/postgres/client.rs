@@ -21,9 +21,12 @@
 //!    pooled connection may be in. goldfish never opens a transaction, so
 //!    `T` or `E` means something is wrong, and the connection is closed.
 //!
-//! Every wait has a deadline: [`Conn::open`] gets one for the whole
-//! start-up, [`Conn::run`] one per statement (a deadline, not a per-read
-//! timeout, so a server that trickles a byte a second cannot stretch it).
+//! Every wait has a deadline (a deadline, not a per-read timeout, so a
+//! server that trickles a byte a second cannot stretch it): [`Conn::open`]
+//! gets `io_timeout` for the start-up, and SCRAM a fresh one after its
+//! PBKDF2, so goldfish's own hashing (slow on purpose, slower still in a
+//! debug build on a busy machine) is not mistaken for a silent server;
+//! [`Conn::run`] gets one per statement.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -152,7 +155,7 @@ impl Conn {
     pub fn open(
         config: &PgConfig,
         connect_timeout: Duration,
-        deadline: Instant,
+        io_timeout: Duration,
         trace: &mut Trace,
     ) -> Result<Conn, ConnError> {
         let stream = match &config.host {
@@ -181,8 +184,9 @@ impl Conn {
             let shown: Vec<String> = params.iter().map(|(n, v)| format!("{n}={v}")).collect();
             format!("StartupMessage: protocol 3.0, {}", shown.join(", "))
         });
+        let mut deadline = Instant::now() + io_timeout;
         conn.send(&wire::startup(&params), deadline)?;
-        conn.log_in(config, deadline, trace)?;
+        conn.log_in(config, (&mut deadline, io_timeout), trace)?;
         // After AuthenticationOk: settings and the cancel key, then ready.
         let mut settings = 0;
         loop {
@@ -200,7 +204,9 @@ impl Conn {
                 Backend::ReadyForQuery(status) => {
                     conn.status = status;
                     trace.got(|| {
-                        format!("{settings} × ParameterStatus, BackendKeyData, ReadyForQuery: {status:?}")
+                        format!(
+                            "{settings} × ParameterStatus, BackendKeyData, ReadyForQuery: {status}"
+                        )
                     });
                     return Ok(conn);
                 }
@@ -219,7 +225,7 @@ impl Conn {
     fn log_in(
         &mut self,
         config: &PgConfig,
-        deadline: Instant,
+        (deadline, io_timeout): (&mut Instant, Duration),
         trace: &mut Trace,
     ) -> Result<(), ConnError> {
         let password =
@@ -233,7 +239,7 @@ impl Conn {
             })
             };
         loop {
-            let request = match self.next(deadline)? {
+            let request = match self.next(*deadline)? {
                 Backend::Auth(request) => request,
                 Backend::ErrorResponse(error) => {
                     return Err(ConnError::Db {
@@ -252,13 +258,13 @@ impl Conn {
                 AuthRequest::CleartextPassword => {
                     trace.got(|| "AuthenticationCleartextPassword".into());
                     trace.sent(|| "PasswordMessage: (the password, in the clear)".into());
-                    self.send(&wire::password(password()?), deadline)?;
+                    self.send(&wire::password(password()?), *deadline)?;
                 }
                 AuthRequest::Md5Password { salt } => {
                     trace.got(|| format!("AuthenticationMD5Password: salt {}", md5::hex(&salt)));
                     let answer = md5::password_message(&config.user, password()?, salt);
                     trace.sent(|| format!("PasswordMessage: {answer}"));
-                    self.send(&wire::password(&answer), deadline)?;
+                    self.send(&wire::password(&answer), *deadline)?;
                 }
                 AuthRequest::Sasl { mechanisms } => {
                     trace.got(|| format!("AuthenticationSASL: {}", mechanisms.join(", ")));
@@ -268,7 +274,9 @@ impl Conn {
                             mechanisms.join(", ")
                         )));
                     }
-                    self.scram(password()?.as_bytes(), deadline, trace)?;
+                    self.scram(password()?.as_bytes(), (*deadline, io_timeout), trace)?;
+                    // The PBKDF2 was goldfish's time, not the server's.
+                    *deadline = Instant::now() + io_timeout;
                 }
                 other => {
                     return Err(ConnError::Unsupported(format!("{other:?}")));
@@ -282,7 +290,7 @@ impl Conn {
     fn scram(
         &mut self,
         password: &[u8],
-        deadline: Instant,
+        (deadline, io_timeout): (Instant, Duration),
         trace: &mut Trace,
     ) -> Result<(), ConnError> {
         let nonce = scram::base64_encode(&random_bytes(18)?);
@@ -307,6 +315,8 @@ impl Conn {
         let (last, check) = client
             .final_message(password, &server_first)
             .map_err(|e| ConnError::Login(e.to_string()))?;
+        // The PBKDF2 just done was goldfish's time, not the server's.
+        let deadline = Instant::now() + io_timeout;
         trace.sent(|| format!("SASLResponse: {last}"));
         self.send(&wire::sasl_response(last.as_bytes()), deadline)?;
         let server_final = match self.next(deadline)? {
@@ -433,7 +443,7 @@ impl Conn {
                 }
                 Backend::ReadyForQuery(status) => {
                     self.status = status;
-                    trace.got(|| format!("ReadyForQuery: {status:?}"));
+                    trace.got(|| format!("ReadyForQuery: {status}"));
                     return match failed {
                         None => Ok(outcome),
                         Some(error) => Err(ConnError::Db {

@@ -421,7 +421,7 @@ fn the_trace_shows_the_messages() {
             .as_str(),
             "BindComplete",
             "CommandComplete: SELECT 0",
-            "ReadyForQuery: Idle",
+            "ReadyForQuery: I (idle)",
         ]
     );
 }

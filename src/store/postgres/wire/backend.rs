@@ -93,6 +93,17 @@ pub enum TxStatus {
     Failed,
 }
 
+/// As the trace shows it: the protocol's byte, then its meaning.
+impl fmt::Display for TxStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TxStatus::Idle => "I (idle)",
+            TxStatus::InTransaction => "T (in a transaction)",
+            TxStatus::Failed => "E (in a failed transaction)",
+        })
+    }
+}
+
 /// The fields of an ErrorResponse or NoticeResponse that goldfish uses
 /// (§55.8 "Error and Notice Message Fields"); the others are skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
