@@ -26,6 +26,34 @@ fn id() -> SessionId {
 
 const MONTH: Duration = Duration::from_secs(31 * 86_400);
 
+/// A new session, for 31 days.
+fn create(s: &PostgresStore, id: &SessionId, json: &str) -> Result<(), StoreError> {
+    s.save(
+        id,
+        json,
+        MONTH,
+        SystemTime::now(),
+        Write::New,
+        &mut Trace::off(),
+    )
+}
+
+/// A session that exists, saved again.
+fn update(s: &PostgresStore, id: &SessionId, json: &str) -> Result<(), StoreError> {
+    s.save(
+        id,
+        json,
+        MONTH,
+        SystemTime::now(),
+        Write::Update,
+        &mut Trace::off(),
+    )
+}
+
+fn load(s: &PostgresStore, id: &SessionId) -> Option<String> {
+    s.load(id, SystemTime::now(), &mut Trace::off()).unwrap()
+}
+
 #[test]
 fn every_way_of_logging_in_works_and_a_wrong_password_is_a_sentence() {
     let Some(pg) = PgCluster::shared() else {
@@ -94,13 +122,7 @@ fn every_way_of_logging_in_works_and_a_wrong_password_is_a_sentence() {
             said.iter().any(|l| l.starts_with(method)),
             "{why}: {said:#?}"
         );
-        assert_eq!(
-            s.load(&sid, SystemTime::now(), &mut Trace::off())
-                .unwrap()
-                .as_deref(),
-            Some(r#"{"who":"me"}"#),
-            "{why}"
-        );
+        assert_eq!(load(&s, &sid).as_deref(), Some(r#"{"who":"me"}"#), "{why}");
     }
 
     // A wrong password: PostgreSQL's own sentence, its SQLSTATE, and advice.
@@ -177,39 +199,13 @@ fn the_table_is_created_on_first_use_and_holds_what_goldfish_wrote() {
     // Byte for byte: json keeps the text (jsonb would reorder and rewrite it).
     let sid = id();
     let json = r#"{"z":1,"fav_color":"Zo\u00eb","n":[1,2.5,null],"raw":"zoë"}"#;
-    s.save(
-        &sid,
-        json,
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    )
-    .unwrap();
-    assert_eq!(
-        s.load(&sid, SystemTime::now(), &mut Trace::off())
-            .unwrap()
-            .as_deref(),
-        Some(json)
-    );
+    create(&s, &sid, json).unwrap();
+    assert_eq!(load(&s, &sid).as_deref(), Some(json));
     // \u0000, which a session may hold and jsonb refuses.
     let nul = id();
     let with_nul = r#"{"nul":"a\u0000b"}"#;
-    s.save(
-        &nul,
-        with_nul,
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    )
-    .unwrap();
-    assert_eq!(
-        s.load(&nul, SystemTime::now(), &mut Trace::off())
-            .unwrap()
-            .as_deref(),
-        Some(with_nul)
-    );
+    create(&s, &nul, with_nul).unwrap();
+    assert_eq!(load(&s, &nul).as_deref(), Some(with_nul));
     s.delete(&nul, &mut Trace::off()).unwrap();
     let row = pg.psql(
         &db,
@@ -231,15 +227,7 @@ fn the_table_is_created_on_first_use_and_holds_what_goldfish_wrote() {
 
     // Someone drops the table: it is created again, and the statement retried.
     pg.psql(&db, "DROP TABLE goldfish_sessions");
-    s.save(
-        &id(),
-        "{}",
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    )
-    .unwrap();
+    create(&s, &id(), "{}").unwrap();
     assert_eq!(pg.psql(&db, "SELECT count(*) FROM goldfish_sessions"), "1");
 }
 
@@ -255,21 +243,8 @@ fn values_are_never_sql() {
     s.ping().unwrap();
     let sid = id();
     let nasty = r#"{"fav_color":"x'); DROP TABLE goldfish_sessions; --","b":"\\' OR 1=1 --"}"#;
-    s.save(
-        &sid,
-        nasty,
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    )
-    .unwrap();
-    assert_eq!(
-        s.load(&sid, SystemTime::now(), &mut Trace::off())
-            .unwrap()
-            .as_deref(),
-        Some(nasty)
-    );
+    create(&s, &sid, nasty).unwrap();
+    assert_eq!(load(&s, &sid).as_deref(), Some(nasty));
     assert_eq!(
         pg.psql(&db, "SELECT count(*) FROM goldfish_sessions"),
         "1",
@@ -293,38 +268,15 @@ fn new_sessions_stop_at_the_cap_and_old_ones_keep_working() {
     let s = store(&pg.url("goldfish", postgres::PASSWORD, &db), 3);
     let ids: Vec<SessionId> = (0..3).map(|_| id()).collect();
     for sid in &ids {
-        s.save(
-            sid,
-            "{}",
-            MONTH,
-            SystemTime::now(),
-            Write::New,
-            &mut Trace::off(),
-        )
-        .unwrap();
+        create(&s, sid, "{}").unwrap();
     }
-    let full = s.save(
-        &id(),
-        "{}",
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    );
+    let full = create(&s, &id(), "{}");
     assert!(
         matches!(full, Err(StoreError::Full { cap: 3, .. })),
         "{full:?}"
     );
     assert_eq!(pg.psql(&db, "SELECT count(*) FROM goldfish_sessions"), "3");
-    s.save(
-        &ids[0],
-        r#"{"v":2}"#,
-        MONTH,
-        SystemTime::now(),
-        Write::Update,
-        &mut Trace::off(),
-    )
-    .expect("a session that exists is still saved");
+    update(&s, &ids[0], r#"{"v":2}"#).expect("a session that exists is still saved");
     // Expired rows do not count.
     pg.psql(
         &db,
@@ -333,13 +285,5 @@ fn new_sessions_stop_at_the_cap_and_old_ones_keep_working() {
             ids[1]
         ),
     );
-    s.save(
-        &id(),
-        "{}",
-        MONTH,
-        SystemTime::now(),
-        Write::New,
-        &mut Trace::off(),
-    )
-    .unwrap();
+    create(&s, &id(), "{}").unwrap();
 }

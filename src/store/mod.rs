@@ -87,6 +87,7 @@ pub mod redis;
 pub mod sweeper;
 pub mod trace;
 
+use std::io;
 use std::time::{Duration, SystemTime};
 
 pub use crate::session::SessionId;
@@ -183,6 +184,18 @@ pub trait SessionStore: Send + Sync {
     /// # Errors
     /// It does not.
     fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// For the network stores (Redis, PostgreSQL): errors that mean "this
+/// pooled connection was already dead when we picked it", typically because
+/// the server restarted, or closed it while it sat idle. Such a failure is
+/// retried once on a fresh connection; any other is reported.
+pub(crate) fn is_stale(e: &io::Error) -> bool {
+    use io::ErrorKind::*;
+    matches!(
+        e.kind(),
+        BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof | NotConnected
+    )
 }
 
 #[cfg(test)]

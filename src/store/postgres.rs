@@ -88,18 +88,20 @@
 pub mod client;
 pub mod config;
 pub mod md5;
+pub mod pool;
 pub mod scram;
 pub mod wire;
 
 use std::io;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::sweeper::{SWEEP_EVERY, Sweeper};
-use super::{SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
+use super::{SessionId, SessionStore, StoreConfig, StoreError, Trace, Write, is_stale};
 use client::{Conn, ConnError, Outcome, Statement};
 use config::{PgConfig, PgHost};
+use pool::{Checkout, Pool};
 
 /// How long connecting may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
@@ -177,19 +179,9 @@ struct Shared {
     cap: usize,
     connect_timeout: Duration,
     io_timeout: Duration,
-    pool: Mutex<Pool>,
-    /// Signalled when a connection is returned or closed.
-    freed: Condvar,
+    pool: Pool,
     /// The table has been created (or found) since goldfish started.
     schema_ready: AtomicBool,
-}
-
-/// Guarded by `Shared::pool`.
-struct Pool {
-    /// Idle connections, most recently used last.
-    idle: Vec<Conn>,
-    /// Connections in existence: idle, in use, or being opened. `<= POOL_SIZE`.
-    open: usize,
 }
 
 impl PostgresStore {
@@ -214,11 +206,7 @@ impl PostgresStore {
             cap: cap.max(1),
             connect_timeout: connect,
             io_timeout: io,
-            pool: Mutex::new(Pool {
-                idle: Vec::new(),
-                open: 0,
-            }),
-            freed: Condvar::new(),
+            pool: Pool::new(POOL_SIZE),
             schema_ready: AtomicBool::new(false),
         });
         let swept = Arc::clone(&shared);
@@ -243,16 +231,11 @@ impl PostgresStore {
 
     /// Connections open now (idle or in use).
     pub fn open_connections(&self) -> usize {
-        self.shared.lock_pool().open
+        self.shared.pool.open()
     }
 }
 
 impl Shared {
-    fn lock_pool(&self) -> MutexGuard<'_, Pool> {
-        // Only pushed, popped and counted under the lock: never half-changed.
-        self.pool.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     fn sweep(&self) -> Result<u64, StoreError> {
         Ok(self.call(SWEEP, &[], &mut Trace::off())?.count())
     }
@@ -260,64 +243,26 @@ impl Shared {
     /// A connection: an idle one (`fresh: false`), or a new one if fewer
     /// than [`POOL_SIZE`] exist, or the next one returned before `deadline`.
     fn checkout(&self, deadline: Instant, trace: &mut Trace) -> Result<(Conn, bool), StoreError> {
-        let mut pool = self.lock_pool();
-        loop {
-            if let Some(conn) = pool.idle.pop() {
-                return Ok((conn, false));
-            }
-            if pool.open < POOL_SIZE {
-                pool.open += 1;
-                drop(pool);
-                let opened = Conn::open(&self.pg, self.connect_timeout, self.io_timeout, trace);
-                return match opened {
+        match self.pool.checkout(deadline) {
+            Checkout::Idle(conn) => Ok((conn, false)),
+            Checkout::Open => {
+                match Conn::open(&self.pg, self.connect_timeout, self.io_timeout, trace) {
                     Ok(conn) => Ok((conn, true)),
                     Err(e) => {
-                        self.closed();
+                        self.pool.closed();
                         if matches!(e, ConnError::Connect(_)) {
-                            // Nothing answers: the idle connections are surely dead too.
-                            let mut pool = self.lock_pool();
-                            let dead = std::mem::take(&mut pool.idle);
-                            pool.open = pool.open.saturating_sub(dead.len());
-                            drop(pool);
-                            drop(dead);
+                            self.pool.drop_idle();
                         }
                         Err(self.error(e))
                     }
-                };
+                }
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(self.unreachable(format!(
-                    "all {POOL_SIZE} connections stayed busy for {} ms (is PostgreSQL slow, or \
-                     paused?)",
-                    self.io_timeout.as_millis()
-                )));
-            }
-            pool = self
-                .freed
-                .wait_timeout(pool, left)
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
+            Checkout::Busy => Err(self.unreachable(format!(
+                "all {POOL_SIZE} connections stayed busy for {} ms (is PostgreSQL slow, or \
+                 paused?)",
+                self.io_timeout.as_millis()
+            ))),
         }
-    }
-
-    /// Back to the pool, if it is in a state to be reused; closed otherwise.
-    fn checkin(&self, conn: Conn) {
-        if conn.is_idle() {
-            self.lock_pool().idle.push(conn);
-            self.freed.notify_one();
-        } else {
-            drop(conn);
-            self.closed();
-        }
-    }
-
-    /// A connection was closed (or never opened): one place more.
-    fn closed(&self) {
-        let mut pool = self.lock_pool();
-        pool.open = pool.open.saturating_sub(1);
-        drop(pool);
-        self.freed.notify_one();
     }
 
     /// One statement: on a pooled connection if possible, retried once on a
@@ -339,7 +284,7 @@ impl Shared {
                 .and_then(|()| conn.run(statement, params, deadline, trace));
             match result {
                 Ok(outcome) => {
-                    self.checkin(conn);
+                    self.pool.checkin(conn);
                     return Ok(outcome);
                 }
                 Err(ConnError::Db { error, usable }) => {
@@ -354,10 +299,10 @@ impl Shared {
                         conn.forget_prepared();
                     }
                     if usable {
-                        self.checkin(conn);
+                        self.pool.checkin(conn);
                     } else {
                         drop(conn);
-                        self.closed();
+                        self.pool.closed();
                     }
                     if again {
                         retried = true;
@@ -373,12 +318,12 @@ impl Shared {
                     trace
                         .got(|| "(the pooled connection was dead: sent again on a new one)".into());
                     drop(conn);
-                    self.closed();
+                    self.pool.closed();
                     retried = true;
                 }
                 Err(e) => {
                     drop(conn);
-                    self.closed();
+                    self.pool.closed();
                     return Err(self.error(e));
                 }
             }
@@ -467,15 +412,6 @@ impl Shared {
             },
         }
     }
-}
-
-/// Errors that mean "this connection was already dead when we picked it".
-fn is_stale(e: &io::Error) -> bool {
-    use io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof | NotConnected
-    )
 }
 
 impl SessionStore for PostgresStore {

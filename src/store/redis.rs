@@ -61,6 +61,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
+use super::is_stale;
 use super::trace::escape;
 use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
 use crate::http::Parsed;
@@ -154,16 +155,6 @@ impl Connection {
             self.buf.extend_from_slice(&chunk[..n]);
         }
     }
-}
-
-/// Errors that mean "this connection was already dead when we picked it",
-/// typically because Redis restarted or closed it while it sat idle.
-fn is_stale(e: &io::Error) -> bool {
-    use io::ErrorKind::*;
-    matches!(
-        e.kind(),
-        BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof | NotConnected
-    )
 }
 
 impl RedisStore {

@@ -25,8 +25,10 @@
 //! used, `Partial` (read more), or an error for bytes no server would send.
 
 mod backend;
+mod error;
 
-pub use backend::{AuthRequest, Backend, DbError, TxStatus, WireError, parse_backend};
+pub use backend::{AuthRequest, Backend, TxStatus, parse_backend};
+pub use error::{DbError, WireError};
 
 /// A message bigger than this is refused (a session is at most 64 KiB of
 /// JSON; PostgreSQL allows 1 GB, which goldfish does not want to buffer).
