@@ -219,6 +219,18 @@ fn the_table_is_created_on_first_use_and_holds_what_goldfish_wrote() {
         "psql reaches inside the JSON; the row lives 31 days"
     );
 
+    // Python's NaN is not JSON: the json column refuses it, with a sentence.
+    let nan = create(&s, &id(), r#"{"x":NaN}"#).unwrap_err();
+    assert!(
+        matches!(&nan, StoreError::Refused { error, .. } if error.code == "22P02"),
+        "{nan:?}"
+    );
+    assert!(
+        nan.advice().contains("writes NaN and Infinity"),
+        "{}",
+        nan.advice()
+    );
+
     // Expired: the database's clock decides; load ignores it, the sweep deletes it.
     pg.psql(&db, &format!("UPDATE goldfish_sessions SET expires_at = now() - interval '1 second' WHERE id = '{sid}'"));
     assert_eq!(s.load(&sid, SystemTime::now(), &mut Trace::off()), Ok(None));

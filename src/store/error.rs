@@ -187,6 +187,11 @@ fn refused_advice(pg: &PgConfig, error: &DbError) -> String {
              database's owner (ALTER DATABASE {db} OWNER TO {user}), or create the table for \
              it (the SQL is in src/store/postgres.rs)."
         ),
+        // invalid_text_representation: the json column refused the session
+        "22P02" => "The session holds something that is not JSON, so PostgreSQL's json column \
+                    refuses it: Python's json (and so a Flask session) writes NaN and Infinity, \
+                    which RFC 8259 §6 does not allow. Keep them out of server-side sessions."
+            .into(),
         // too_many_connections
         "53300" => "PostgreSQL has no free connection (max_connections). goldfish keeps at most \
                     16 per process; raise max_connections, or run fewer servers."
@@ -326,6 +331,12 @@ mod tests {
                 refused("42501"),
                 "refused: m",
                 "ALTER DATABASE sessions OWNER TO gf",
+            ),
+            (
+                "NaN in the session",
+                refused("22P02"),
+                "refused: m",
+                "writes NaN and Infinity",
             ),
             (
                 "a full disk",

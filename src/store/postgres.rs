@@ -31,6 +31,9 @@
 //!   the text exactly, and still refuses what is not JSON, and `psql` can
 //!   still reach inside it (`data->>'fav_color'`). `jsonb` is the better
 //!   type for data you *query*; a session is data you give back whole.
+//!   The price of a typed column: a session holding Python's `NaN` or
+//!   `Infinity` (which Python's json writes, and RFC 8259 §6 forbids) is
+//!   refused, SQLSTATE 22P02, and that save answers 503. No lesson stores one.
 //! - **`expires_at timestamptz`**: an instant, not a wall-clock reading, so
 //!   servers in different time zones agree on it. Every expiry is decided by
 //!   the database's clock (`now()`), never goldfish's: with several servers

@@ -48,7 +48,7 @@ fn post_from(app: &App, peer: &str, body: &str) -> Response {
         app,
         peer,
         &format!(
-            "POST /server-session HTTP/1.1\r\nHost: a\r\n\
+            "POST /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n\
              Content-Type: application/x-www-form-urlencoded\r\n\
              Content-Length: {}\r\n\r\n{body}",
             body.len()
@@ -63,7 +63,7 @@ fn post(app: &App, cookie: Option<&str>, body: &str) -> Response {
     send(
         app,
         &format!(
-            "POST /server-session HTTP/1.1\r\nHost: a\r\n{cookie}\
+            "POST /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\
              Content-Type: application/x-www-form-urlencoded\r\n\
              Content-Length: {}\r\n\r\n{body}",
             body.len()
@@ -77,7 +77,7 @@ fn get(app: &App, cookie: Option<&str>) -> Response {
         .unwrap_or_default();
     send(
         app,
-        &format!("GET /server-session HTTP/1.1\r\nHost: a\r\n{cookie}\r\n"),
+        &format!("GET /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\n{cookie}\r\n"),
     )
 }
 
@@ -217,7 +217,7 @@ fn a_store_that_is_down_is_a_503_that_says_so() {
         assert!(text.contains("Start Redis"), "{text}");
     }
     // Pages that do not use the store are unaffected.
-    let hello = send(&app, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
+    let hello = send(&app, "GET /hello HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     assert_eq!(hello.status, Status::OK);
 }
 
@@ -259,7 +259,7 @@ fn new_sessions_per_client_are_rate_limited() {
     // The flooder's existing session can still change: only new ones count.
     let sid = sid_of(&post_from(&app, "192.0.2.8:1", "fav_color=a")).unwrap();
     let req = format!(
-        "POST /server-session HTTP/1.1\r\nHost: a\r\nCookie: sid={sid}\r\n\
+        "POST /server-session HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: sid={sid}\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 11\r\n\r\nfav_color=b"
     );
     for _ in 0..100 {
