@@ -156,10 +156,15 @@ pub fn page(ctx: &mut Ctx) -> Response {
     } else {
         let ids = [id_text, cookie.as_deref().unwrap_or_default()];
         let trace = match trace_text(server.trace(), &ids) {
-            t if t.is_empty() => "(nothing: without a well-formed id there is nothing to ask)\n".into(),
+            t if t.is_empty() => {
+                "(nothing: without a well-formed id there is nothing to ask)\n".into()
+            }
             t => t,
         };
-        (format!("{} (goldfish process {})", store.name(), std::process::id()), trace)
+        (
+            format!("{} (goldfish process {})", store.name(), std::process::id()),
+            trace,
+        )
     };
     let color = server
         .get("fav_color")
