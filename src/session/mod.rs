@@ -40,10 +40,18 @@
 //! Like itsdangerous, goldfish zlib-compresses the JSON when that saves at
 //! least two bytes (`len(compressed) < len(json) - 1`), and marks such a
 //! payload with a leading dot: `.eJyrVipKLS7I…` (`eJ` is base64 of zlib's
-//! `78 9c` header). A list of a dozen answers already compresses; the
+//! `78 9c` header). A list of three equal answers already compresses; the
 //! lecture's `{"fav_number":42}` does not. [`zlib`] is RFC 1950/1951 by
 //! hand, inflating only verified payloads and never past the 64 KiB a
 //! session may hold ([`json::MAX_JSON_BYTES`]).
+//!
+//! ## Python's values, not only JSON's
+//! A Flask session holds Python values, and goldfish keeps every one Flask
+//! can write, so that a goldfish write leaves Flask's data as it was:
+//! integers of any size ([`value::BigInt`] keeps the digits), strings with
+//! lone surrogates ([`PyStr`], a Python `str` rather than a Rust `String`),
+//! `NaN` and `Infinity`, and Flask's tags (below), up to 64 KiB of JSON
+//! nested 64 deep.
 //!
 //! ## Signed is not encrypted
 //! Anyone who has the cookie can base64-decode the payload and read
@@ -69,8 +77,10 @@
 //!   so Flask finds its tuple still a tuple.
 //!
 //! ## Layout
-//! - [`value`]: `Value`, what a session can hold (the JSON data model).
-//! - [`json`]: `to_json`/`from_json`, RFC 8259 exactly as Flask writes it.
+//! - [`value`]: `Value`, what a session can hold (JSON's data model, with
+//!   Python's unlimited integers).
+//! - [`pystr`]: `PyStr`, a Python `str`: code points, lone surrogates too.
+//! - [`json`]: `to_json`/`from_json`, RFC 8259 exactly as Python writes it.
 //! - [`base64url`]: RFC 4648 §5 without padding, strict when decoding.
 //! - [`signer`]: keys, `sign` and `unsign`: the security of the whole scheme.
 //! - [`sha1`], [`hmac_sha1`]: SHA-1 (FIPS 180-4) and HMAC (RFC 2104) by

@@ -59,7 +59,8 @@ fn compression_html(parts: &CookieParts) -> String {
         let json = &parts.payload;
         let zlib_len = zlib::compress(json).len();
         let verdict = if zlib_len < json.len().saturating_sub(1) {
-            "shorter, so Flask would have compressed it (this cookie was not made by Flask or goldfish)"
+            "at least two bytes shorter, so itsdangerous' rule would have compressed it: \
+             whatever signed this cookie does not follow that rule"
         } else {
             "not at least two bytes shorter, so it travels as plain base64url"
         };
