@@ -73,7 +73,8 @@ fn main() -> ExitCode {
             e.advice()
         ),
     };
-    let server = match Server::bind(
+    let listening = app.config.listening.clone();
+    let mut server = match Server::bind(
         (config.host.as_str(), config.port),
         config.server.clone(),
         app,
@@ -94,7 +95,25 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut ports = vec![addr.port()];
+    let mut also_line = String::new();
+    if let Some(also) = config.also_port {
+        match server.also_listen((config.host.as_str(), also)) {
+            Ok(a) => {
+                ports.push(a.port());
+                also_line = format!(
+                    " * Also serving on http://{a}/ (the same goldfish: cookies ignore the port, see /sites/ports)\n"
+                );
+            }
+            Err(e) => {
+                eprintln!("goldfish: cannot listen on {}:{also}: {e}", config.host);
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    listening.set(ports);
     eprint!("{}", banner(&addr.to_string()));
+    eprint!("{also_line}");
     eprint!("{store_note}");
     let waits = &config.server;
     eprintln!(

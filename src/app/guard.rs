@@ -92,21 +92,32 @@ pub fn cross_origin(req: &Request) -> Option<CrossOrigin> {
     }
 }
 
-/// The host a request is addressed to, without its port: the authority of
-/// an absolute-form target (RFC 9112 §3.2.2: it overrides `Host`), else
-/// the `Host` field. `None` when there is none (HTTP/1.0).
+/// The authority (host and port) a request is addressed to: that of an
+/// absolute-form target (RFC 9112 §3.2.2: it overrides `Host`), with
+/// `true`; else the `Host` field, with `false`. `None` when there is
+/// neither (HTTP/1.0).
 #[must_use]
-pub fn request_host(req: &Request) -> Option<&str> {
+pub fn request_authority(req: &Request) -> Option<(&str, bool)> {
     let target = req.target();
-    let authority = ["http://", "https://"]
+    let from_target = ["http://", "https://"]
         .iter()
         .find_map(|s| {
             let head = target.get(..s.len())?;
             head.eq_ignore_ascii_case(s).then(|| &target[s.len()..])
         })
         .map(|rest| rest.split(['/', '?']).next().unwrap_or(""));
-    let host = authority.or_else(|| req.header("host"))?;
-    Some(strip_port(host)).filter(|h| !h.is_empty())
+    match from_target {
+        Some(authority) => Some((authority, true)),
+        None => req.header("host").map(|h| (h, false)),
+    }
+}
+
+/// The host a request is addressed to, without its port (see
+/// [`request_authority`]). `None` when there is none (HTTP/1.0).
+#[must_use]
+pub fn request_host(req: &Request) -> Option<&str> {
+    let (authority, _) = request_authority(req)?;
+    Some(strip_port(authority)).filter(|h| !h.is_empty())
 }
 
 /// `example.com:5000` → `example.com`; `[::1]:5000` → `[::1]`.

@@ -22,6 +22,7 @@ mod pages;
 mod reset;
 mod server_session;
 mod sessions;
+pub mod sites;
 mod state;
 mod statics;
 mod storage;
@@ -95,6 +96,8 @@ pub struct AppConfig {
     /// names and IP addresses (see [`guard`]). `.example.com` allows a
     /// name and its subdomains; `*` allows every name.
     pub allowed_hosts: Vec<String>,
+    /// The ports goldfish listens on (`--port` and `--also-port`), once bound.
+    pub listening: sites::Listening,
 }
 
 impl Default for AppConfig {
@@ -114,6 +117,7 @@ impl Default for AppConfig {
             hide_store_details: false,
             log: Log::default(),
             allowed_hosts: Vec::new(),
+            listening: sites::Listening::default(),
         }
     }
 }
@@ -134,6 +138,9 @@ pub struct App {
     pub hops: xray::Hops,
     /// How fast one client may make new server-side sessions.
     pub new_sessions: NewSessionLimit,
+    /// What the multi-site lessons remember (boards, demo accounts,
+    /// timelines), each bounded.
+    pub sites: sites::State,
 }
 
 impl App {
@@ -172,6 +179,7 @@ impl App {
             psl: cookie_jar::load_psl(),
             hops: xray::Hops::default(),
             new_sessions: NewSessionLimit::new(config.new_sessions_per_minute),
+            sites: sites::State::default(),
             config,
         })
     }
@@ -248,6 +256,30 @@ pub static ROUTES: &[Route] = &[
     entry("POST", "/responses",                   sessions::add_response,  ""),
     entry("GET",  "/server-session",              server_session::page,    "server-side session: the cookie holds only an id; the data lives in the store"),
     entry("POST", "/server-session",              server_session::act,     ""),
+    // Many sites on one machine (src/app/sites/): the lessons on goldfish's hosts.
+    entry("GET",  "/sites",                       sites::tour::page,              "many sites on one machine: www. and shop.goldfish.localhost, evil.localhost, tracker.localhost"),
+    entry("GET",  "/sites/domain",                sites::domain::lesson,          "Domain: one cookie for every host of a site, one for the shop alone"),
+    entry("GET",  "/sites/path",                  sites::path::page,              "Path: a cookie for /shop alone, and the default path of a deep URL"),
+    entry("GET",  "/shop",                        sites::path::page,              ""),
+    entry("GET",  "/shop/basket",                 sites::path::page,              ""),
+    entry("GET",  "/shop/basket/add",             sites::path::add,               "").writes(),
+    entry("GET",  "/shop/checkout",               sites::path::page,              ""),
+    entry("GET",  "/shopping",                    sites::path::page,              ""),
+    entry("GET",  "/sites/ports",                 sites::ports::lesson,           "ports are not part of a cookie's scope"),
+    entry("GET",  "/sites/samesite",              sites::samesite::lesson,        "SameSite: six requests from another site, four cookies, and what arrived"),
+    entry("POST", "/sites/samesite",              sites::samesite::set_cookies,   ""),
+    entry("GET",  "/sites/samesite/probe",        sites::samesite::probe,         ""),
+    entry("POST", "/sites/samesite/probe",        sites::samesite::probe,         "").unprotected("the SameSite lesson's probe: it must record which cookies another site's POST carries; it changes nothing but the learner's board"),
+    entry("GET",  "/sites/third-party",           sites::third_party::lesson,     "third-party cookies and Partitioned (CHIPS): a tracker in two sites' frames"),
+    entry("GET",  "/sites/csrf",                  sites::csrf::lesson,            "CSRF: another site changes your colour, then fails against each defence"),
+    entry("POST", "/sites/csrf/login",            sites::csrf::login,             ""),
+    entry("POST", "/sites/csrf/login-open",       sites::csrf::login_open,        "").unprotected("the CSRF lesson's unprotected login: login CSRF and session swap must succeed here (demo accounts only)"),
+    entry("POST", "/sites/csrf/open",             sites::csrf::change_open,       "").unprotected("the CSRF lesson's unprotected demo endpoint: the attack must succeed here (a demo colour)"),
+    entry("POST", "/sites/csrf/lax",              sites::csrf::change_lax,        "").unprotected("the CSRF lesson: SameSite=Lax alone must stop the attack here"),
+    entry("POST", "/sites/csrf/origin",           sites::csrf::change_origin,     ""),
+    entry("POST", "/sites/csrf/token",            sites::csrf::change_token,      "").unprotected("the CSRF lesson: a synchronizer token alone must stop the attack here"),
+    entry("GET",  "/sites/timeline",              sites::timeline::page,          "the conversation, from real bytes: your requests and the cookies they carried"),
+    entry("POST", "/sites/timeline",              sites::timeline::act,           ""),
     entry("GET",  "/compare",                     storage::compare,        "every strategy side by side: who reads it, is it sent, size, lifetime, tamper-proof"),
     entry("POST", "/reset",                       reset::reset,            "start over: Clear-Site-Data empties this site's cookies and storage"),
     entry("GET",  "/favicon.ico",                 statics::favicon,        ""),
@@ -282,7 +314,6 @@ impl Route {
 
     /// Exempts a state-changing route from the cross-site check, on
     /// purpose, for the reason given (only demonstrations of CSRF).
-    #[allow(dead_code)] // for the lessons that show CSRF succeeding
     const fn unprotected(mut self, why: &'static str) -> Route {
         self.writes = Writes::Unprotected(why);
         self
@@ -329,16 +360,23 @@ fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static s
     (i == segments.len()).then_some(captures)
 }
 
-/// Answers a request: checks its `Host` (see [`guard`]), finds and runs
-/// its handler, and adds the fields every response carries.
+/// Answers a request: checks its `Host` (see [`guard`]), picks the site
+/// the `Host` names (see `sites::host`), finds and runs the handler in
+/// that site's route table, and adds the fields every response carries.
+/// Exchanges of a learner who turned the timeline on are recorded on the
+/// way out (`sites::timeline`).
 pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
     let mut resp = match guard::request_host(req) {
         Some(host) if !guard::host_allowed(host, &app.config.allowed_hosts) => {
             pages::misdirected(&app.config.www, req, host)
         }
-        _ => dispatch(app, req, peer),
+        _ => {
+            let site = sites::SiteAnswer::of(req).site;
+            dispatch(app, req, peer, sites::routes(site))
+        }
     };
     protect(&mut resp);
+    sites::timeline::record(app, req, &resp);
     resp
 }
 
@@ -370,8 +408,8 @@ pub(super) fn protect(resp: &mut Response) {
     }
 }
 
-/// Finds and runs the handler for a request.
-fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
+/// Finds and runs the handler for a request in one site's route table.
+fn dispatch(app: &App, req: &Request, peer: SocketAddr, routes: &[Route]) -> Response {
     let method = req.method();
     if !KNOWN_METHODS.contains(&method) {
         return pages::error(
@@ -403,7 +441,7 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr) -> Response {
     let mut allowed: Vec<&str> = Vec::new();
     // The route this path belongs to, for the 405 page's lesson and way back.
     let mut pattern = None;
-    for r in ROUTES {
+    for r in routes {
         let Some(params) = matches(r.pattern, &segments) else {
             continue;
         };

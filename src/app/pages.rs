@@ -161,6 +161,7 @@ fn layout_html(ctx: &Ctx, page: Pending, resp: &Response) -> Result<String, Page
             page.facts.map(strategies::facts_html).unwrap_or_default(),
         )
         .html("next", next_html(ctx, place)?)
+        .html("xray_site", super::sites::xray_note(ctx))
         .html("xray_hop", hop.0)
         .html("xray_request", request.html)
         .html("xray_response", response)

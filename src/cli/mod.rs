@@ -32,6 +32,9 @@ pub mod session;
 pub struct Config {
     pub host: String,
     pub port: u16,
+    /// `--also-port`: a second port on the same address, serving the same
+    /// goldfish (the ports lesson: cookies ignore the port).
+    pub also_port: Option<u16>,
     pub server: ServerConfig,
     pub app: AppConfig,
 }
@@ -41,6 +44,7 @@ impl Default for Config {
         Config {
             host: "127.0.0.1".into(),
             port: 5000,
+            also_port: None,
             server: ServerConfig::default(),
             app: AppConfig::default(),
         }
@@ -100,6 +104,8 @@ USAGE:
 OPTIONS:
     --host HOST            address to listen on            [env HOST, default 127.0.0.1]
     --port PORT            port to listen on               [env PORT, default 5000]
+    --also-port PORT       listen on a second port too: the same goldfish, to show
+                           that cookies ignore ports (the lesson at /sites/ports)
     --www DIR              serve templates and static files from DIR (live editing)
                            instead of the copies built into the binary
     --trace                print every request and response head as it crosses
@@ -212,6 +218,7 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "-V" | "--version" => return Ok(Command::Version),
             "--host" => config.host = value("--host")?,
             "--port" => config.port = parse_port(&value("--port")?, "--port")?,
+            "--also-port" => config.also_port = Some(parse_port(&value(flag)?, flag)?),
             "--www" => config.app.www = Www::Disk(PathBuf::from(value("--www")?)),
             "--trace" => config.server.log.trace = true,
             "--quiet" => config.server.log.sink = Sink::Off,
@@ -497,6 +504,16 @@ mod tests {
             );
             assert_eq!(got, *want, "{args:?}: {why}");
         }
+    }
+
+    #[test]
+    fn also_port_adds_a_second_listener() {
+        assert_eq!(run(&[], &[]).unwrap().also_port, None);
+        let c = run(&["--port", "5000", "--also-port", "5001"], &[]).unwrap();
+        assert_eq!((c.port, c.also_port), (5000, Some(5001)));
+        let c = run(&["--also-port=0"], &[]).unwrap();
+        assert_eq!(c.also_port, Some(0));
+        assert!(run(&["--also-port", "http"], &[]).is_err());
     }
 
     #[test]

@@ -159,6 +159,9 @@ impl Shared {
 /// A bound, not yet running server.
 pub struct Server {
     listener: TcpListener,
+    /// More listening sockets (`--also-port`): accepted on their own
+    /// threads, served by the same pool and handler.
+    also: Vec<TcpListener>,
     shared: Arc<Shared>,
 }
 
@@ -182,6 +185,7 @@ impl Server {
         let listener = TcpListener::bind(addr)?;
         Ok(Server {
             listener,
+            also: Vec::new(),
             shared: Arc::new(Shared::new(config, Box::new(handler))),
         })
     }
@@ -191,11 +195,32 @@ impl Server {
         self.listener.local_addr()
     }
 
-    /// Serves on this thread, forever.
+    /// Listens on one more address too (goldfish's `--also-port`): the
+    /// same server, reachable on a second port. Returns the address bound.
+    ///
+    /// # Errors
+    /// The address is in use or cannot be bound.
+    pub fn also_listen(&mut self, addr: impl ToSocketAddrs) -> io::Result<SocketAddr> {
+        let listener = TcpListener::bind(addr)?;
+        let bound = listener.local_addr()?;
+        self.also.push(listener);
+        Ok(bound)
+    }
+
+    /// Serves on this thread, forever; each [`Server::also_listen`]
+    /// address gets an accepting thread of its own. They share the
+    /// handler and the admission (the connection caps count every port
+    /// together); each has its own worker pool.
     ///
     /// # Errors
     /// The threads the server needs cannot be started.
-    pub fn run(self) -> io::Result<()> {
+    pub fn run(mut self) -> io::Result<()> {
+        for listener in std::mem::take(&mut self.also) {
+            let acceptor = threads::Acceptor::start(listener, Arc::clone(&self.shared))?;
+            thread::Builder::new()
+                .name("goldfish-accept-also".into())
+                .spawn(move || acceptor.run())?;
+        }
         threads::Acceptor::start(self.listener, self.shared)?.run();
         Ok(())
     }

@@ -1,0 +1,579 @@
+//! The `SameSite` lesson: which requests from another site carry which
+//! cookies, recorded as they arrive.
+//!
+//! 1. On goldfish, `POST /sites/samesite` sets four cookies, one per
+//!    SameSite value (`Strict`, `Lax`, `None; Secure`, none at all); each
+//!    holds the second it was set, so its age is known when it comes back.
+//! 2. A page on `evil.localhost` (another site) and one on
+//!    `shop.goldfish.localhost` (the same site) each make six requests to
+//!    `/sites/samesite/probe`: a link, a GET form, a POST form, an image, a
+//!    frame and a fetch.
+//! 3. The probe records, for each request as it arrived, which of the four
+//!    cookies came and the browser's `Sec-Fetch-Site`, on a *board*; the
+//!    lesson page shows the board as a matrix, each cell next to what the
+//!    rules ([`rules`]) predict for Chromium.
+//!
+//! Whose board: a board is named by a random id in the page's URL
+//! (`?board=…`), not by a cookie — a cookie would itself be sent or not by
+//! the very rules the board shows. The id is made by the server, 128 bits,
+//! so nobody stumbles on another learner's board; the probe records only
+//! for boards that exist, and at most [`MAX_ARRIVALS`] per board.
+
+mod rules;
+
+use std::collections::VecDeque;
+
+use rules::{COOKIES, Expect, Kind, VIAS, Via};
+
+use super::host::Site;
+use super::recent::{lock, push_bounded};
+use super::scope::{ScopeKey, facts_html};
+use super::{answer, looks_like_id, new_id, no_randomness, url_on};
+use crate::app::Ctx;
+use crate::app::pages::{self, Page};
+use crate::cookie::{SameSite, SetCookie};
+use crate::http::date::unix_seconds;
+use crate::http::{Response, Status};
+use crate::template::{Vars, escape};
+
+pub use rules::LAX_POST_WINDOW_SECS;
+
+/// The path the four cookies are scoped to (the lesson and its probe).
+pub const COOKIE_PATH: &str = "/sites/samesite";
+
+/// A board keeps this many arrivals, the oldest forgotten first.
+pub const MAX_ARRIVALS: usize = 48;
+
+/// One request as it reached the probe.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// Seconds since the epoch.
+    at: i64,
+    via: Via,
+    /// Which page built the request, as it says (`evil` or `shop`).
+    from: &'static str,
+    method: String,
+    /// For each of [`COOKIES`]: its age in seconds if it came, else `None`.
+    ages: [Option<u64>; 4],
+    fetch_site: Option<String>,
+    fetch_mode: Option<String>,
+    fetch_dest: Option<String>,
+}
+
+impl Arrival {
+    /// Whether the request was same-site: the browser's `Sec-Fetch-Site`
+    /// says so; without it (an old browser, curl), the page that sent it.
+    fn same_site(&self) -> bool {
+        match self.fetch_site.as_deref() {
+            Some("same-site" | "same-origin" | "none") => true,
+            Some(_) => false,
+            None => self.from == "shop",
+        }
+    }
+}
+
+/// One learner's board.
+#[derive(Debug, Default)]
+pub struct Board {
+    arrivals: VecDeque<Arrival>,
+}
+
+/// `GET /sites/samesite[?board=ID]` — the lesson, and the board if any.
+pub fn lesson(ctx: &mut Ctx) -> Response {
+    let query = match ctx.query() {
+        Ok(q) => q,
+        Err(bad) => return bad,
+    };
+    let board_id = query
+        .get("board")
+        .filter(|b| looks_like_id(b))
+        .map(str::to_string);
+    let board = board_id.as_deref().and_then(|id| {
+        lock(&ctx.app.sites.boards)
+            .get_mut(id)
+            .map(|b| b.arrivals.clone())
+    });
+    let site = answer(ctx);
+    let now = unix_seconds(ctx.now);
+    let (board_html, links) = match (&board_id, &board) {
+        (Some(id), Some(arrivals)) => {
+            let to = site.name.clone();
+            let evil = url_on(ctx, Site::Evil.host_name(), &attack_query(id, &to));
+            let shop = url_on(ctx, Site::Shop.host_name(), &attack_query(id, &to));
+            (
+                board_table(arrivals, now),
+                format!(
+                    "<ol id=\"samesite-go\"><li><a id=\"go-evil\" href=\"{}\">From another site: evil.localhost</a></li>\
+                     <li><a id=\"go-shop\" href=\"{}\">From the same site: shop.goldfish.localhost</a></li></ol>",
+                    escape(&evil),
+                    escape(&shop)
+                ),
+            )
+        }
+        (Some(_), None) => (
+            "<p class=\"card bad\" id=\"samesite-board\">goldfish has no board by that id (it may \
+             have been forgotten: goldfish keeps the most recent ones). Set the cookies again to \
+             start a new one.</p>"
+                .to_string(),
+            String::new(),
+        ),
+        (None, _) => (
+            "<p class=\"none\" id=\"samesite-board\">No board yet: set the cookies first.</p>"
+                .to_string(),
+            String::new(),
+        ),
+    };
+    let insecure = if site.is_secure_context() {
+        String::new()
+    } else {
+        format!(
+            "<p class=\"card bad\">This page was asked for as <code>{}</code>, which browsers do not \
+             treat as a secure context over http, so they will refuse <code>ss_none</code> (it needs \
+             <code>Secure</code>). Use <a href=\"{u}\">{u}</a>.</p>",
+            escape(&site.name),
+            u = escape(&url_on(ctx, Site::Lessons.host_name(), COOKIE_PATH))
+        )
+    };
+    Page::new(
+        "SameSite: which requests from other sites carry your cookies",
+        "sites-samesite.html",
+    )
+    .mark("ss_")
+    .render(
+        ctx,
+        Vars::new()
+            .text("board_id", board_id.unwrap_or_default())
+            .html("insecure", insecure)
+            .html("board", board_html)
+            .html("links", links)
+            .text("window", LAX_POST_WINDOW_SECS.to_string())
+            .html(
+                "scope_facts",
+                facts_html(&[
+                    ScopeKey::Strict,
+                    ScopeKey::Lax,
+                    ScopeKey::NoneSecure,
+                    ScopeKey::Unset,
+                ]),
+            ),
+    )
+}
+
+/// The query string of the attack pages: the board, and the goldfish host
+/// whose cookies they aim at.
+fn attack_query(board: &str, to: &str) -> String {
+    format!(
+        "/samesite?board={}&to={}",
+        crate::http::url::percent_encode(board),
+        crate::http::url::percent_encode(to)
+    )
+}
+
+/// `POST /sites/samesite` — sets the four cookies (again) and opens a board.
+pub fn set_cookies(ctx: &mut Ctx) -> Response {
+    let form = match ctx.form() {
+        Ok(f) => f,
+        Err(bad) => return bad,
+    };
+    let now = unix_seconds(ctx.now).to_string();
+    for (name, kind) in COOKIES {
+        let cookie = SetCookie::new(name, now.clone()).path(COOKIE_PATH);
+        let cookie = match kind {
+            Kind::Strict => cookie.same_site(SameSite::Strict),
+            Kind::Lax => cookie.same_site(SameSite::Lax),
+            Kind::None => cookie.same_site(SameSite::None).secure(true),
+            Kind::Unset => cookie,
+        };
+        let _ = ctx.set_cookie(&cookie);
+    }
+    let mut boards = lock(&ctx.app.sites.boards);
+    let kept = form
+        .get("board")
+        .filter(|b| looks_like_id(b))
+        .filter(|b| boards.get_mut(b).is_some())
+        .map(str::to_string);
+    let id = match kept {
+        Some(id) => id,
+        None => match new_id() {
+            Ok(id) => {
+                boards.insert(id.clone(), Board::default());
+                id
+            }
+            Err(e) => return no_randomness(ctx, &e),
+        },
+    };
+    drop(boards);
+    Response::see_other(&format!("{COOKIE_PATH}?board={id}"))
+}
+
+/// A transparent 1×1 GIF: what an `<img>` probe gets back, so the image
+/// loads instead of showing as broken.
+const PIXEL: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff\
+!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;";
+
+/// `GET|POST /sites/samesite/probe?board=ID&via=img&from=evil` — records
+/// which of the four cookies came, and answers in the form the request
+/// wants (an image, a page, a line of text).
+pub fn probe(ctx: &mut Ctx) -> Response {
+    let query = match ctx.query() {
+        Ok(q) => q,
+        Err(bad) => return bad,
+    };
+    let via = query.get("via").and_then(Via::parse);
+    let board = query
+        .get("board")
+        .filter(|b| looks_like_id(b))
+        .map(str::to_string);
+    let from = match query.get("from") {
+        Some("shop") => "shop",
+        _ => "evil",
+    };
+    let (Some(via), Some(board)) = (via, board) else {
+        return pages::lesson_error(
+            ctx,
+            Status::BAD_REQUEST,
+            "The probe needs ?board=ID&via=link|get-form|post-form|img|iframe|fetch: the lesson at \
+             /sites/samesite builds these requests for you.",
+        );
+    };
+    let now = unix_seconds(ctx.now);
+    let ages = COOKIES.map(|(name, _)| {
+        ctx.cookies().get(name).map(|v| {
+            let set_at = v.parse::<i64>().unwrap_or(now);
+            u64::try_from(now.saturating_sub(set_at)).unwrap_or(0)
+        })
+    });
+    let header = |name: &str| {
+        ctx.req
+            .header(name)
+            .map(|v| crate::text::Clip(v, 40).to_string())
+    };
+    let arrival = Arrival {
+        at: now,
+        via,
+        from,
+        method: ctx.req.method().to_string(),
+        ages,
+        fetch_site: header("sec-fetch-site"),
+        fetch_mode: header("sec-fetch-mode"),
+        fetch_dest: header("sec-fetch-dest"),
+    };
+    let recorded = match lock(&ctx.app.sites.boards).get_mut(&board) {
+        Some(b) => {
+            push_bounded(&mut b.arrivals, arrival.clone(), MAX_ARRIVALS);
+            true
+        }
+        None => false,
+    };
+    let status = if recorded {
+        Status::OK
+    } else {
+        Status::NOT_FOUND
+    };
+    let mut response = match via {
+        Via::Img => {
+            let mut r = Response::new(status);
+            r.headers.append("Content-Type", "image/gif");
+            r.body = PIXEL.to_vec();
+            r
+        }
+        Via::Fetch => Response::text(status, "recorded\n"),
+        _ => probe_page(ctx, status, &arrival, &board, recorded),
+    };
+    // Every probe must reach the server: no cache may answer for it.
+    response.headers.append("Cache-Control", "no-store");
+    // The frame probe is shown inside the two attack pages; every other
+    // goldfish page refuses to be framed (`frame-ancestors 'none'`, added
+    // by `app::protect` when a response names no policy of its own). The
+    // probe page has no form to trick anyone into.
+    response.headers.append(
+        "Content-Security-Policy",
+        "frame-ancestors http://evil.localhost:* http://shop.goldfish.localhost:*",
+    );
+    response
+}
+
+/// What a navigation (link, form, frame) lands on: what arrived, and the
+/// way back.
+fn probe_page(
+    ctx: &mut Ctx,
+    status: Status,
+    arrival: &Arrival,
+    board: &str,
+    recorded: bool,
+) -> Response {
+    let mut came = String::new();
+    for ((name, _), age) in COOKIES.iter().zip(arrival.ages) {
+        let (flag, text) = match age {
+            Some(a) => ("yes", format!("came ({a} s old)")),
+            None => ("no", "did not come".to_string()),
+        };
+        came.push_str(&format!(
+            "<li data-cookie=\"{name}\" data-sent=\"{flag}\"><code>{name}</code>: {text}</li>"
+        ));
+    }
+    let back_host = if arrival.from == "shop" {
+        Site::Shop.host_name()
+    } else {
+        Site::Evil.host_name()
+    };
+    let to = answer(ctx).name;
+    let back = url_on(ctx, back_host, &attack_query(board, &to));
+    let board_url = format!("{COOKIE_PATH}?board={board}");
+    Page::new("A request arrived", "sites-probe.html")
+        .mark("ss_")
+        .render_status(
+            ctx,
+            status,
+            Vars::new()
+                .text("via", arrival.via.label())
+                .text("from", arrival.from)
+                .text(
+                    "fetch_site",
+                    arrival
+                        .fetch_site
+                        .clone()
+                        .unwrap_or_else(|| "(none)".into()),
+                )
+                .html("came", came)
+                .text("back", back)
+                .text("board", board_url)
+                .text(
+                    "recorded",
+                    if recorded {
+                        "It is on your board."
+                    } else {
+                        "There is no such board, so it was not recorded."
+                    },
+                ),
+        )
+}
+
+/// The board: the latest arrival for each (page, request), each cookie
+/// next to what Chromium's rules predict.
+fn board_table(arrivals: &VecDeque<Arrival>, now: i64) -> String {
+    let mut out = String::from(
+        "<table id=\"samesite-board\" class=\"board\"><tr><th>from</th><th>request</th>\
+         <th>Sec-Fetch-Site</th>",
+    );
+    for (name, _) in COOKIES {
+        out.push_str(&format!("<th><code>{name}</code></th>"));
+    }
+    out.push_str("</tr>\n");
+    for from in ["evil", "shop"] {
+        for via in VIAS {
+            let latest = arrivals
+                .iter()
+                .rev()
+                .find(|a| a.from == from && a.via == via);
+            out.push_str(&format!(
+                "<tr data-from=\"{from}\" data-via=\"{}\"><th>{}</th><td>{}</td>",
+                via.as_str(),
+                if from == "evil" {
+                    "evil.localhost"
+                } else {
+                    "shop.goldfish.localhost"
+                },
+                escape(via.label()),
+            ));
+            let Some(a) = latest else {
+                out.push_str("<td class=\"none\">not yet</td>");
+                for (name, _) in COOKIES {
+                    out.push_str(&format!(
+                        "<td data-cookie=\"{name}\" data-sent=\"none\" class=\"none\">—</td>"
+                    ));
+                }
+                out.push_str("</tr>\n");
+                continue;
+            };
+            out.push_str(&format!(
+                "<td><code>{}</code></td>",
+                escape(a.fetch_site.as_deref().unwrap_or("(none)"))
+            ));
+            for ((name, kind), age) in COOKIES.iter().zip(a.ages) {
+                out.push_str(&cell(name, *kind, a, age));
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</table>\n");
+    out.push_str(&arrival_list(arrivals, now));
+    out
+}
+
+/// One cell: what happened, and whether Chromium's rules agree.
+fn cell(name: &str, kind: Kind, a: &Arrival, age: Option<u64>) -> String {
+    // The age the rules need is the cookie's age when the request was made;
+    // for a cookie that did not come, the board cannot know it, and only the
+    // unset cookie's POST depends on it: take the other cookies' age (they
+    // were all set at once).
+    let known_age = age.or_else(|| a.ages.iter().flatten().next().copied());
+    let want = rules::expect(kind, a.via, a.same_site(), known_age.unwrap_or(0));
+    let sent = age.is_some();
+    let agrees = match want {
+        Expect::Sent => sent,
+        Expect::NotSent => !sent,
+        Expect::SentIfThirdPartyAllowed => true,
+    };
+    let said = match (sent, want) {
+        (true, _) => format!("sent ({} s old)", age.unwrap_or(0)),
+        (false, _) => "not sent".to_string(),
+    };
+    let rule = match want {
+        Expect::Sent => "Chromium sends it",
+        Expect::NotSent => "Chromium does not send it",
+        Expect::SentIfThirdPartyAllowed => {
+            "SameSite allows it; the browser's third-party cookie setting decides"
+        }
+    };
+    format!(
+        "<td data-cookie=\"{name}\" data-sent=\"{}\" data-expected=\"{}\" data-agrees=\"{}\">\
+         <strong>{said}</strong><br><span class=\"note\">{rule}</span></td>",
+        if sent { "yes" } else { "no" },
+        want.as_str(),
+        if agrees { "yes" } else { "no" },
+    )
+}
+
+/// Every arrival, newest first, with the headers that explain it.
+fn arrival_list(arrivals: &VecDeque<Arrival>, now: i64) -> String {
+    if arrivals.is_empty() {
+        return "<p class=\"none\">Nothing has arrived yet.</p>".into();
+    }
+    let mut out =
+        String::from("<h3>Every request, as it arrived (newest first)</h3><ol id=\"arrivals\">");
+    for a in arrivals.iter().rev() {
+        let came: Vec<&str> = COOKIES
+            .iter()
+            .zip(a.ages)
+            .filter(|(_, age)| age.is_some())
+            .map(|((n, _), _)| *n)
+            .collect();
+        out.push_str(&format!(
+            "<li>{} s ago: <code>{}</code> from {}'s page, {} — Sec-Fetch-Site: <code>{}</code>, \
+             Sec-Fetch-Mode: <code>{}</code>, Sec-Fetch-Dest: <code>{}</code> — cookies: {}</li>",
+            now.saturating_sub(a.at),
+            escape(&a.method),
+            a.from,
+            escape(a.via.label()),
+            escape(a.fetch_site.as_deref().unwrap_or("(none)")),
+            escape(a.fetch_mode.as_deref().unwrap_or("(none)")),
+            escape(a.fetch_dest.as_deref().unwrap_or("(none)")),
+            if came.is_empty() {
+                "none".to_string()
+            } else {
+                came.join(", ")
+            }
+        ));
+    }
+    out.push_str("</ol>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrival(
+        via: Via,
+        from: &'static str,
+        site: Option<&str>,
+        ages: [Option<u64>; 4],
+    ) -> Arrival {
+        Arrival {
+            at: 0,
+            via,
+            from,
+            method: "GET".into(),
+            ages,
+            fetch_site: site.map(str::to_string),
+            fetch_mode: None,
+            fetch_dest: None,
+        }
+    }
+
+    #[test]
+    fn cells_compare_what_came_with_the_rules() {
+        // (why, arrival, cookie index, want data-sent, data-expected, data-agrees)
+        let post = arrival(
+            Via::PostForm,
+            "evil",
+            Some("cross-site"),
+            [None, None, Some(5), Some(5)],
+        );
+        let late_post = arrival(
+            Via::PostForm,
+            "evil",
+            Some("cross-site"),
+            [None, None, Some(300), Some(300)],
+        );
+        let img = arrival(
+            Via::Img,
+            "evil",
+            Some("cross-site"),
+            [None, None, None, None],
+        );
+        let shop = arrival(Via::Img, "shop", Some("same-site"), [Some(1); 4]);
+        let cases: &[(&str, &Arrival, usize, &str, &str, &str)] = &[
+            (
+                "fresh unset cookie on a POST: Lax+POST",
+                &post,
+                3,
+                "yes",
+                "sent",
+                "yes",
+            ),
+            ("explicit Lax on a POST", &post, 1, "no", "not-sent", "yes"),
+            (
+                "a 5-minute-old unset cookie came on a POST: not Chromium",
+                &late_post,
+                3,
+                "yes",
+                "not-sent",
+                "no",
+            ),
+            (
+                "None on an image: up to the third-party setting",
+                &img,
+                2,
+                "no",
+                "if-third-party-allowed",
+                "yes",
+            ),
+            (
+                "same-site image: everything",
+                &shop,
+                0,
+                "yes",
+                "sent",
+                "yes",
+            ),
+        ];
+        for (why, a, i, sent, expected, agrees) in cases {
+            let (name, kind) = COOKIES[*i];
+            let html = cell(name, kind, a, a.ages[*i]);
+            for want in [
+                format!("data-sent=\"{sent}\""),
+                format!("data-expected=\"{expected}\""),
+                format!("data-agrees=\"{agrees}\""),
+            ] {
+                assert!(html.contains(&want), "{why}: {html} lacks {want}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_site_comes_from_fetch_metadata_first() {
+        let cases: &[(Option<&str>, &'static str, bool)] = &[
+            (Some("same-site"), "evil", true),
+            (Some("cross-site"), "shop", false),
+            (Some("none"), "evil", true),
+            (None, "shop", true),
+            (None, "evil", false),
+        ];
+        for (site, from, want) in cases {
+            let a = arrival(Via::Link, from, *site, [None; 4]);
+            assert_eq!(a.same_site(), *want, "Sec-Fetch-Site {site:?}, from {from}");
+        }
+    }
+}
