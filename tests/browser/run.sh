@@ -39,7 +39,8 @@ fi
 # --port 0: the OS picks a free port, and goldfish's banner says which, so
 # no other process can take it between choosing and binding.
 log="$(mktemp)"
-"$bin" --host 127.0.0.1 --port 0 --quiet 2>"$log" &
+# --also-port 0: a second port of the same goldfish, for sites.mjs's ports check.
+"$bin" --host 127.0.0.1 --port 0 --also-port 0 --quiet 2>"$log" &
 pid=$!
 stop() {
   kill "$pid" 2>/dev/null || true
@@ -48,9 +49,11 @@ stop() {
 }
 trap stop EXIT
 url=""
+also=""
 for _ in $(seq 100); do
-  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)"
-  [ -n "$url" ] && break
+  url="$(grep -o 'Serving on http://127\.0\.0\.1:[0-9]*' "$log" | grep -o 'http.*' || true)"
+  also="$(grep -o 'Also serving on http://127\.0\.0\.1:[0-9]*' "$log" | grep -o 'http.*' || true)"
+  [ -n "$url" ] && [ -n "$also" ] && break
   if ! kill -0 "$pid" 2>/dev/null; then
     echo "browser: goldfish did not start:" >&2
     cat "$log" >&2
@@ -58,8 +61,8 @@ for _ in $(seq 100); do
   fi
   sleep 0.1
 done
-if [ -z "$url" ]; then
-  echo "browser: goldfish printed no address within 10 s" >&2
+if [ -z "$url" ] || [ -z "$also" ]; then
+  echo "browser: goldfish printed no address (or no --also-port address) within 10 s" >&2
   exit 1
 fi
 echo "browser: goldfish at $url/, Chromium at $chromium"
@@ -71,4 +74,7 @@ rc=0
 # The cookie jar model against Chromium (jar.mjs runs its own tiny server).
 echo "browser: the cookie jar conversations (tests/fixtures/chromium-jar-cases.txt)"
 CHROMIUM="$chromium" node "$here/jar.mjs" "$bin" "$root/tests/fixtures/chromium-jar-cases.txt" || rc=$?
+# Many sites on one machine: the same goldfish under its *.localhost names
+# (sites.mjs; about two minutes, most of it Chromium's Lax+POST window).
+(cd "$caller" && CHROMIUM="$chromium" node "$here/sites.mjs" "$url" "$also") || rc=$?
 exit "$rc"
