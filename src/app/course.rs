@@ -37,9 +37,11 @@ pub struct Lesson {
 }
 
 /// The lessons, in the order of the lecture: stateless → query → hidden →
-/// path → storage → cookie round trip → cookie lab → signed session →
-/// the session taken apart → growing a list → server-side session →
-/// compare.
+/// path → storage → cookie round trip → the conversation (every request
+/// carries the cookie) → cookie lab → where cookies go (many sites, Domain,
+/// Path, ports) → signed session → the session taken apart → growing a
+/// list → server-side session → which requests carry a session (SameSite,
+/// third parties, CSRF) → compare.
 #[rustfmt::skip]
 pub static COURSE: &[Lesson] = &[
     Lesson { start: "/goldfish", title: "The goldfish: HTTP forgets",
@@ -60,9 +62,24 @@ pub static COURSE: &[Lesson] = &[
     Lesson { start: "/cookie-form", title: "A cookie round trip",
         summary: "the lecture's /cookie-form → /handle-form-cookie → /later-cookie",
         pages: &["/cookie-form", "/handle-form-cookie", "/later-cookie"] },
+    Lesson { start: "/sites/timeline", title: "The conversation, from real bytes",
+        summary: "every request your browser makes, the stylesheet's too, with the cookies it carries",
+        pages: &["/sites/timeline"] },
     Lesson { start: "/cookies", title: "The cookie lab",
         summary: "any cookie with any attributes, what the browser keeps, and why",
         pages: &["/cookies", "/cookies/delete", "/cookies/check", "/cookies/jar"] },
+    Lesson { start: "/sites", title: "Many sites on one machine",
+        summary: "www. and shop.goldfish.localhost, evil.localhost, tracker.localhost: one goldfish, four sites",
+        pages: &["/sites"] },
+    Lesson { start: "/sites/domain", title: "Domain: which hosts get a cookie",
+        summary: "num_visits for every host of goldfish.localhost, cus_type for the shop alone",
+        pages: &["/sites/domain"] },
+    Lesson { start: "/sites/path", title: "Path: which pages get a cookie",
+        summary: "a cookie for /shop only, and the default path of a deep URL",
+        pages: &["/sites/path", "/shop", "/shop/basket", "/shop/basket/add", "/shop/checkout", "/shopping"] },
+    Lesson { start: "/sites/ports", title: "Ports are not part of a cookie's scope",
+        summary: "a cookie set on one port comes back on another",
+        pages: &["/sites/ports"] },
     Lesson { start: "/signed-session", title: "The signed session",
         summary: "the lecture's /some-route and /my-route: session['fav_number'] = 42",
         pages: &["/signed-session", "/some-route", "/my-route"] },
@@ -75,6 +92,15 @@ pub static COURSE: &[Lesson] = &[
     Lesson { start: "/server-session", title: "Server-side sessions",
         summary: "the cookie holds only an id; the data lives in the server's store",
         pages: &["/server-session"] },
+    Lesson { start: "/sites/samesite", title: "SameSite: requests other sites start",
+        summary: "a link, two forms, an image, a frame, a fetch from another site, and which cookies came",
+        pages: &["/sites/samesite"] },
+    Lesson { start: "/sites/third-party", title: "Third-party cookies and Partitioned",
+        summary: "a tracker in two sites' frames: does it recognise you?",
+        pages: &["/sites/third-party"] },
+    Lesson { start: "/sites/csrf", title: "CSRF, attacked and defended",
+        summary: "another site changes your colour, then fails against each defence",
+        pages: &["/sites/csrf"] },
     Lesson { start: "/compare", title: "Every way to remember, compared",
         summary: "who reads it, is it sent, size, lifetime, can the user change it",
         pages: &["/compare"] },
@@ -150,18 +176,26 @@ mod tests {
                 "/fav-color",
                 "/storage",
                 "/cookie-form",
+                "/sites/timeline",
                 "/cookies",
+                "/sites",
+                "/sites/domain",
+                "/sites/path",
+                "/sites/ports",
                 "/signed-session",
                 "/session",
                 "/responses",
                 "/server-session",
+                "/sites/samesite",
+                "/sites/third-party",
+                "/sites/csrf",
                 "/compare",
             ]
         );
         let last = place("/compare").unwrap();
         assert_eq!(
             (last.number, last.total, last.next.is_none()),
-            (12, 12, true)
+            (20, 20, true)
         );
         let p = place("/fav-color/{color}/step-one").unwrap();
         assert_eq!(p.number, 4);
