@@ -77,6 +77,12 @@ fn embedded(name: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
+/// An embedded text file other than a template or static file, e.g.
+/// `flask/lecture.py` (`None` if it is missing or not UTF-8).
+pub fn embedded_text(name: &str) -> Option<&'static str> {
+    embedded(name).and_then(|b| std::str::from_utf8(b).ok())
+}
+
 /// The names of all embedded files (for tests and `--help`).
 pub fn embedded_names() -> impl Iterator<Item = &'static str> {
     embedded::FILES.iter().map(|(n, _)| *n)

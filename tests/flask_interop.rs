@@ -26,38 +26,13 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use common::{TestServer, app_with, config, quiet, run_with_timeout, start_handler};
+use common::{TestServer, app_with, config, flask_python, quiet, run_with_timeout, start_handler};
 use goldfish::app::{AppConfig, Secret};
 use goldfish::session::hmac_sha1::HmacSha1;
 use goldfish::session::sha1::sha1;
 use goldfish::session::{Digest, Signer, Value, to_json, zlib};
 
 const SECRET: &str = "SHHHHHHHHHHH SEEKRIT";
-
-/// A Python that can import Flask, if there is one.
-fn flask_python() -> Option<String> {
-    let candidates = [
-        std::env::var("FLASK_PYTHON").ok(),
-        Some("python3".to_string()),
-    ];
-    for python in candidates.into_iter().flatten() {
-        let ok = Command::new(&python)
-            .args(["-c", "import flask"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if ok {
-            return Some(python);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "no Python with Flask, and CI must run this test (.ci/run sets FLASK_PYTHON)"
-    );
-    eprintln!(
-        "SKIPPED: no Python with Flask (set FLASK_PYTHON, or pip install -r tests/flask/requirements.txt)"
-    );
-    None
-}
 
 /// The value of the `session` cookie in a raw response.
 fn session_cookie(raw: &str) -> String {

@@ -38,7 +38,9 @@ pub fn hello(_ctx: &mut Ctx) -> Response {
 
 /// `GET /goldfish` — the server asks your name, and knows nothing about you.
 pub fn goldfish_form(ctx: &mut Ctx) -> Response {
-    Page::new("The goldfish", "goldfish.html").render(ctx, Vars::new())
+    Page::new("The goldfish", "goldfish.html")
+        .flask("goldfish")
+        .render(ctx, Vars::new())
 }
 
 /// `POST /goldfish` — the server greets you by name, once.

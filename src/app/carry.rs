@@ -140,6 +140,7 @@ fn query_step(ctx: &mut Ctx, step: usize) -> Response {
     match color {
         Some(c) if !c.trim().is_empty() => step_page(ctx, Carrier::Query, step, c.trim(), &mark),
         _ if step == 0 => Page::new("State in the query string", "carry-start-query.html")
+            .flask("query")
             .facts(StrategyKey::Query)
             .render(ctx, Vars::new()),
         _ => lost(ctx, "/step-zero", "no ?fav-color= in the URL"),
@@ -166,6 +167,7 @@ pub fn query_two(ctx: &mut Ctx) -> Response {
 /// `GET /form/step-zero` — the form that starts the chain.
 pub fn hidden_start(ctx: &mut Ctx) -> Response {
     Page::new("State in hidden form fields", "carry-start-hidden.html")
+        .flask("hidden")
         .facts(StrategyKey::Hidden)
         .render(ctx, Vars::new())
 }
@@ -227,6 +229,7 @@ pub fn path_start(ctx: &mut Ctx) -> Response {
             Err(too_long) => too_long,
         },
         None => Page::new("State in the URL path", "carry-start-path.html")
+            .flask("path")
             .facts(StrategyKey::Path)
             .render(ctx, Vars::new()),
     }

@@ -25,6 +25,7 @@ use crate::template::{Vars, escape};
 /// `GET /cookie-form` — asks for your favourite colour.
 pub fn form(ctx: &mut Ctx) -> Response {
     Page::new("A cookie round trip", "cookie-form.html")
+        .flask("cookie-form")
         .facts(StrategyKey::Cookie)
         .render(ctx, Vars::new())
 }

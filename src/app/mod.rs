@@ -17,6 +17,7 @@ mod carry;
 mod cookie_jar;
 mod cookies;
 pub mod course;
+pub mod flask;
 pub mod guard;
 mod pages;
 mod reset;

@@ -30,6 +30,9 @@ pub struct Page<'a> {
     pub marks: Vec<String>,
     /// The strategy whose facts box ends the page (see `strategies`).
     pub facts: Option<StrategyKey>,
+    /// The lesson of `www/flask/lecture.py` its template shows as
+    /// `{{ flask }}` (see `flask`).
+    pub flask: Option<&'a str>,
 }
 
 /// A page whose content is rendered, waiting for `Ctx::finish` to lay it
@@ -49,7 +52,15 @@ impl<'a> Page<'a> {
             template,
             marks: Vec::new(),
             facts: None,
+            flask: None,
         }
+    }
+
+    /// Gives the template `{{ flask }}`: the lesson in Flask, and the bytes
+    /// Flask and goldfish send.
+    pub fn flask(mut self, lesson: &'a str) -> Page<'a> {
+        self.flask = Some(lesson);
+        self
     }
 
     /// Ends the page with the facts box of a strategy.
@@ -75,6 +86,11 @@ impl<'a> Page<'a> {
     pub fn render_status(self, ctx: &mut Ctx, status: Status, vars: Vars) -> Response {
         // A handler that used the session lets its template read it too:
         // `{{ session['fav_number'] }}` or `{{ session.fav_number }}`.
+        let vars = match self.flask.map(|lesson| super::flask::panel(ctx, lesson)) {
+            Some(Ok(html)) => vars.html("flask", html),
+            Some(Err(e)) => return template_bug(&e),
+            None => vars,
+        };
         let vars = match ctx.loaded_session() {
             Some(session) => vars.object("session", session),
             None => vars,

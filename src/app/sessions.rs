@@ -26,6 +26,7 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
     let name = ctx.app.config.session_cookie.clone();
     let mark = session_pair(ctx);
     Page::new("The signed session", "signed-session.html")
+        .flask("signed-session")
         .facts(StrategyKey::SignedSession)
         .mark(mark)
         .render(
@@ -334,6 +335,7 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         String::new()
     };
     Page::new("A list in the session", "responses.html")
+        .flask("responses")
         .facts(StrategyKey::SignedSession)
         .mark(&mark)
         .render(

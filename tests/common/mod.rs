@@ -646,3 +646,31 @@ pub fn have(tool: &str) -> bool {
     }
     found
 }
+
+/// A Python that can import Flask: `$FLASK_PYTHON`, or `python3` if it can.
+/// `.ci/run` makes a venv with `tests/flask/requirements.txt` and sets
+/// `FLASK_PYTHON`; elsewhere a test without one is skipped with a note
+/// (and fails under CI, where it must run).
+pub fn flask_python() -> Option<String> {
+    let candidates = [
+        std::env::var("FLASK_PYTHON").ok(),
+        Some("python3".to_string()),
+    ];
+    for python in candidates.into_iter().flatten() {
+        let ok = Command::new(&python)
+            .args(["-c", "import flask"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if ok {
+            return Some(python);
+        }
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "no Python with Flask, and CI must run this test (.ci/run sets FLASK_PYTHON)"
+    );
+    eprintln!(
+        "SKIPPED: no Python with Flask (set FLASK_PYTHON, or pip install -r tests/flask/requirements.txt)"
+    );
+    None
+}
