@@ -31,7 +31,7 @@ target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 bin="$target/debug/goldfish"
 
-if [ ! -d "$here/node_modules/playwright-core" ]; then
+if [ ! -d "$here/node_modules/playwright-core" ] || [ ! -d "$here/node_modules/axe-core" ]; then
   echo "browser: npm ci"
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
@@ -69,6 +69,9 @@ echo "browser: goldfish at $url/, Chromium at $chromium"
 
 rc=0
 (cd "$caller" && CHROMIUM="$chromium" node "$here/check.mjs" "$url" "$@") || rc=$?
+# The course walked end to end: rel=next from / to /compare, the questions
+# answered by observing, axe-core on every page, 375 px, the C-items.
+(cd "$caller" && CHROMIUM="$chromium" node "$here/course.mjs" "$url" "$@") || rc=$?
 # Cross-site attacks from a page on another site (localhost vs 127.0.0.1).
 (cd "$caller" && CHROMIUM="$chromium" node "$here/csrf.mjs" "$url") || rc=$?
 # The cookie jar model against Chromium (jar.mjs runs its own tiny server).

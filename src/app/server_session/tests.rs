@@ -114,7 +114,7 @@ fn the_cookie_holds_an_id_and_the_store_the_colour() {
         "the stored JSON is shown"
     );
     assert!(
-        html.contains(&format!("<mark>sid={}…</mark>", &sid[..8])),
+        html.contains(&format!("<mark>sid={}…[43 characters]</mark>", &sid[..8])),
         "the X-ray marks the cookie, shortened: it is HttpOnly"
     );
     assert!(

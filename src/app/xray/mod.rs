@@ -37,10 +37,12 @@ const MAX_SHOWN_BODY: usize = 4096;
 /// How many characters of a shortened cookie value are shown.
 const SHOWN_CHARS: usize = 8;
 
-/// `value` cut to its first characters and `…`, if it is longer.
+/// `value` cut to its first characters, `…` and its length, if it is
+/// longer: `eyJyZXNw…[70 characters]`. The length stays, so a session
+/// cookie that grows is still seen to grow.
 pub fn shorten(value: &str) -> String {
     match value.char_indices().nth(SHOWN_CHARS) {
-        Some((i, _)) => format!("{}…", &value[..i]),
+        Some((i, _)) => format!("{}…[{} characters]", &value[..i], value.chars().count()),
         None => value.to_string(),
     }
 }
@@ -277,12 +279,12 @@ mod tests {
             (
                 "the session cookie, among others",
                 "a=1; session=eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.sig; b=2",
-                "a=1; session=eyJmYXZf…; b=2",
+                "a=1; session=eyJmYXZf…[34 characters]; b=2",
             ),
             (
                 "the sid cookie",
                 "sid=C34zXgI18uRNtX8gCdjvb",
-                "sid=C34zXgI1…",
+                "sid=C34zXgI1…[21 characters]",
             ),
             ("a short value stays whole", "session=abc", "session=abc"),
             (
@@ -293,7 +295,7 @@ mod tests {
             (
                 "a Set-Cookie line keeps its attributes",
                 "session=eyJmYXZfbnVtYmVy.x.y; HttpOnly; Path=/",
-                "session=eyJmYXZf…; HttpOnly; Path=/",
+                "session=eyJmYXZf…[20 characters]; HttpOnly; Path=/",
             ),
         ];
         for (why, text, want) in cases {
@@ -309,7 +311,8 @@ mod tests {
         );
         assert!(p.masked);
         assert!(
-            p.html.contains("Cookie: <mark>session=eyJmYXZf…</mark>"),
+            p.html
+                .contains("Cookie: <mark>session=eyJmYXZf…[20 characters]</mark>"),
             "{}",
             p.html
         );
@@ -331,7 +334,7 @@ mod tests {
             html,
             "<span class=\"ln status\">HTTP/1.1 303 See Other</span>\
              <span class=\"ln\">Location: /responses</span>\
-             <span class=\"ln hl-cookie\">Set-Cookie: session=eyJmYXZf…; HttpOnly</span>"
+             <span class=\"ln hl-cookie\">Set-Cookie: session=eyJmYXZf…[20 characters]; HttpOnly</span>"
         );
         assert!(masked);
     }
