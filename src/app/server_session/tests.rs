@@ -122,7 +122,7 @@ fn the_cookie_holds_an_id_and_the_store_the_colour() {
         "the whole id is on the page"
     );
     // The store's own X-ray: the map call and its answer, the id shortened.
-    let short = format!("{}…", &sid[..8]);
+    let short = format!("{}…[43 characters]", &sid[..8]);
     assert!(
         html.contains(&format!("→ map.get(&#34;{short}&#34;)")),
         "the trace shows the call: {html}"
