@@ -70,8 +70,8 @@ for store in memory redis postgres; do
   for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
   sid=$(curl -s -D - -o /dev/null -d fav_color=teal "http://127.0.0.1:$port/server-session" \
     | sed -n 's/^Set-Cookie: \(sid=[^;]*\).*/\1/p' | tr -d '\r')
-  curl -s -H "Cookie: $sid" "http://127.0.0.1:$port/server-session" | grep -q 'remembers it: teal' \
-    || { echo "stores.sh: $store did not keep the session" >&2; exit 1; }
+  page=$(curl -s -H "Cookie: $sid" "http://127.0.0.1:$port/server-session")
+  [[ "$page" == *"remembers it: teal"* ]] || { echo "stores.sh: $store did not keep the session" >&2; exit 1; }
   out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency -H "Cookie: $sid" \
     "http://127.0.0.1:$port/server-session")
   rps[$store]=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')

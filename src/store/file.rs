@@ -43,9 +43,11 @@
 //!   temporary files older than [`STALE_TEMP`], which only a crash leaves.
 //!   `load` ignores (and removes) an expired file.
 //! - **A cap** (`--max-sessions`): a new session is refused (`503`) once DIR
-//!   holds that many. The count is kept in memory, recounted at every
-//!   sweep; between sweeps, two processes sharing DIR each count only
-//!   their own new files, so the cap is approximate by a minute's worth.
+//!   holds that many. The count is kept in memory (a new session reserves
+//!   its place atomically, so parallel requests of one process cannot
+//!   overshoot it) and recounted from DIR at every sweep; two processes
+//!   sharing DIR each count only their own new files between sweeps, so
+//!   across processes the cap holds to within a minute's worth.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write as _};
@@ -372,7 +374,17 @@ impl SessionStore for FileStore {
         trace: &mut Trace,
     ) -> Result<(), StoreError> {
         let dir = &self.shared;
-        if write == Write::New && dir.count.load(Ordering::Relaxed) >= dir.cap {
+        // A new session takes its place in the count first, in one atomic
+        // step, so that parallel saves cannot all pass the check at the cap.
+        let reserved = write == Write::New;
+        if reserved
+            && dir
+                .count
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
+                    (c < dir.cap).then_some(c + 1)
+                })
+                .is_err()
+        {
             trace.got(|| format!("refused: DIR holds its cap of {} sessions", dir.cap));
             return Err(StoreError::Full {
                 store: dir.config.clone(),
@@ -381,13 +393,15 @@ impl SessionStore for FileStore {
         }
         let expires = unix_seconds(now).saturating_add(ttl.as_secs());
         let contents = encode(json, expires);
-        let temp = dir.write_temp(id, contents.as_bytes())?;
-        trace.sent(|| format!("write {}: {}", temp.display(), escape(contents.as_bytes())));
-        trace.sent(|| format!("fsync, then rename it to {}", self.path(id).display()));
-        dir.commit(&temp, id)?;
-        if write == Write::New {
-            dir.count.fetch_add(1, Ordering::Relaxed);
+        let written = dir.write_temp(id, contents.as_bytes()).and_then(|temp| {
+            trace.sent(|| format!("write {}: {}", temp.display(), escape(contents.as_bytes())));
+            trace.sent(|| format!("fsync, then rename it to {}", self.path(id).display()));
+            dir.commit(&temp, id)
+        });
+        if written.is_err() && reserved {
+            dir.forget_one(); // the place was never used
         }
+        written?;
         trace.got(|| "ok".into());
         Ok(())
     }

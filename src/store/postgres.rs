@@ -58,7 +58,7 @@
 //! | operation | statement |
 //! | --- | --- |
 //! | load | [`LOAD`]: `SELECT data … WHERE id = $1 AND expires_at > now()` |
-//! | save, new | [`CREATE`]: `INSERT … SELECT … WHERE (SELECT count(*) …) < $4` (the cap) |
+//! | save, new | [`CREATE`]: `INSERT … SELECT … WHERE (SELECT count(*) …) < $4` (the cap; requests inserting at the same instant each see the count before the others, so it may be passed by as many) |
 //! | save | [`SAVE`]: `INSERT … ON CONFLICT (id) DO UPDATE …` (an "upsert") |
 //! | delete | [`DELETE`]: `DELETE … WHERE id = $1` |
 //! | sweep, every minute, on its own thread | [`SWEEP`]: `DELETE … WHERE expires_at < now()` |
