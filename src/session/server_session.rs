@@ -387,6 +387,34 @@ mod tests {
         );
     }
 
+    /// `creates` is what the per-client limit counts: only a session that
+    /// will add an entry to the store, never an update or a regeneration.
+    #[test]
+    fn only_a_first_save_creates_a_session() {
+        let store = MemoryStore::new();
+        let known = with_one(&store);
+        let mut fresh = ServerSession::load(&store, None, now()).unwrap();
+        assert!(!fresh.creates(), "nothing in it yet");
+        fresh.insert("fav_color", "teal");
+        assert!(fresh.creates(), "a first save");
+        let mut loaded = ServerSession::load(&store, Some(known.as_str()), now()).unwrap();
+        loaded.insert("fav_color", "plum");
+        assert!(!loaded.creates(), "an update");
+        loaded.regenerate();
+        assert!(!loaded.creates(), "the same data under a new id");
+        // What the store was asked, and answered, is kept for the page.
+        let said: Vec<&str> = loaded
+            .trace()
+            .lines()
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].starts_with("map.get("), "{said:?}");
+        loaded.save(&store, DAY, now()).unwrap();
+        assert!(loaded.trace().lines().len() > 2, "the save is traced too");
+    }
+
     #[test]
     fn a_session_too_big_for_the_store_is_not_stored() {
         let store = MemoryStore::new();
