@@ -122,7 +122,13 @@ async function arrive(page, action) {
   return status;
 }
 const goto = (page, path) => arrive(page, () => page.goto(url(path)));
-const click = (page, locator) => arrive(page, () => locator.click());
+// Scrolled into view first: a page whose frames load late (the third-party
+// lesson's tracker) moves its links after Playwright's own scroll.
+const click = (page, locator) =>
+  arrive(page, async () => {
+    await locator.scrollIntoViewIfNeeded();
+    await locator.click();
+  });
 
 // --- the questions, answered by observing -----------------------------------------
 
@@ -357,9 +363,45 @@ async function labSend(page, fields) {
   expect(sent.startsWith(`Set-Cookie: ${fields.name}=${fields.value}`), `the redirect carried ${show(sent)}`);
 }
 
+// The many-sites lessons' questions need several host names
+// (www./shop.goldfish.localhost, evil.localhost, a second port), and
+// sites.mjs, which run.sh runs after this walk, observes their answers in
+// the checks named here. The walk still visits those pages by rel=next,
+// and audits them like every other.
+const ELSEWHERE = {
+  "q-timeline-css": "sites.mjs: timeline: … a stylesheet request carrying the cookie",
+  "q-timeline-303": "sites.mjs: timeline: … a 303 hop",
+  "q-tour-evil": "sites.mjs: virtual hosts: each name gets its site",
+  "q-tour-origin": "sites.mjs: virtual hosts: each name gets its site",
+  "q-domain-third": "sites.mjs: Domain: num_visits goes to every host of goldfish.localhost",
+  "q-domain-bare": "sites.mjs: Domain: … cus_type to the shop alone",
+  "q-domain-sibling": "sites.mjs: Domain: …",
+  "q-path-checkout": "sites.mjs: Path: … last_added only under its default path /shop/basket",
+  "q-path-shopping": "sites.mjs: Path: cart (Path=/shop) only under /shop",
+  "q-ports-cookie": "sites.mjs: ports: a cookie set on one port comes back on the other",
+  "q-ports-storage": "sites.mjs: ports: …",
+  "q-ss-link": "sites.mjs: SameSite matrix",
+  "q-ss-post": "sites.mjs: SameSite matrix",
+  "q-ss-img": "sites.mjs: SameSite matrix, third-party cookies blocked",
+  "q-ss-shop": "sites.mjs: SameSite matrix",
+  "q-tp-reload": "sites.mjs: third-party cookies blocked, Partitioned kept per top-level site",
+  "q-tp-other": "sites.mjs: third-party cookies blocked, Partitioned kept per top-level site",
+  "q-csrf-open": "sites.mjs: CSRF: evil.localhost changes the colour on the open endpoint",
+  "q-csrf-lax": "sites.mjs: CSRF: … fails against each defence",
+  "q-csrf-shop": "sites.mjs: CSRF: … fails against each defence",
+};
+
 // What each lesson's questions ask, in the order the page asks them (the
 // page's own order is checked against this), keyed by the lesson's start.
 const LESSONS = {
+  "/sites/timeline": ["q-timeline-css", "q-timeline-303"],
+  "/sites": ["q-tour-evil", "q-tour-origin"],
+  "/sites/domain": ["q-domain-third", "q-domain-bare", "q-domain-sibling"],
+  "/sites/path": ["q-path-checkout", "q-path-shopping"],
+  "/sites/ports": ["q-ports-cookie", "q-ports-storage"],
+  "/sites/samesite": ["q-ss-link", "q-ss-post", "q-ss-img", "q-ss-shop"],
+  "/sites/third-party": ["q-tp-reload", "q-tp-other"],
+  "/sites/csrf": ["q-csrf-open", "q-csrf-lax", "q-csrf-shop"],
   "/goldfish": ["q-goldfish-body", "q-goldfish-again"],
   "/step-zero": ["q-query-where", "q-query-delete", "q-query-share"],
   "/form/step-zero": ["q-hidden-where", "q-hidden-newtab"],
@@ -403,7 +445,12 @@ await check("the guided path: / → rel=next → … → /compare, every questio
   expect((await text(page, 'a[rel="next"]')).startsWith("Start here"), "/'s rel=next is not 'Start here'");
   let total = null;
   for (let n = 1; ; n++) {
-    await click(page, page.locator('a[rel="next"]'));
+    const from = page.url();
+    try {
+      await click(page, page.locator('a[rel="next"]'));
+    } catch (e) {
+      throw new CheckError(`following rel=next from ${from} (now at ${page.url()}): ${String(e).split("\n")[0]}`);
+    }
     const start = new URL(page.url()).pathname;
     const progress = await text(page, "p.progress");
     const m = progress.match(/Lesson (\d+) of (\d+)/);
@@ -416,6 +463,7 @@ await check("the guided path: / → rel=next → … → /compare, every questio
     expect(known, `course.mjs does not know the lesson at ${start}: add its questions to LESSONS and OBSERVE`);
     expect(JSON.stringify(asked) === JSON.stringify(known), `${start} asks ${asked.join(", ")}; course.mjs observes ${known.join(", ")}`);
     for (const id of asked) {
+      if (ELSEWHERE[id]) continue;
       const observe = OBSERVE[id];
       expect(observe, `no observer for question ${id}`);
       try {
@@ -454,13 +502,16 @@ await check("every lesson page has exactly one rel=next (the pages the walk did 
 
 await check("Start over: POST /reset answers Clear-Site-Data, and the browser forgets this site", async () => {
   await goto(page, "/compare");
-  expect((await learner.cookies()).length > 0, "no cookies before the reset");
+  expect((await learner.cookies()).some((c) => c.domain === new URL(base).hostname), "no cookies before the reset");
   await click(page, page.getByRole("button", { name: /Start over/ }));
   expect(new URL(page.url()).pathname === "/", `Start over ended on ${page.url()}`);
   const hop = await text(page, "#xray-hop");
   expect(/^HTTP\/1\.1 303 See Other$/m.test(hop) && /^Clear-Site-Data: "cookies", "storage"$/m.test(hop), `the 303: ${show(hop)}`);
-  const left = await learner.cookies();
-  expect(left.length === 0, `cookies left: ${left.map((c) => c.name).join(", ")}`);
+  // Clear-Site-Data clears the site that sent it (127.0.0.1 here); the
+  // other host names of the many-sites lessons keep their own cookies.
+  const host = new URL(base).hostname;
+  const left = (await learner.cookies()).filter((c) => c.domain === host);
+  expect(left.length === 0, `cookies left for ${host}: ${left.map((c) => c.name).join(", ")}`);
   expect(await page.evaluate(() => localStorage.length) === 0, "localStorage is not empty");
   expect(cookieLine(await xray(page)) === "", "the GET after the reset carried cookies");
 });
