@@ -61,7 +61,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{have, normalize_dates, run_binary, run_with_timeout};
+use common::{have, normalize_dates, run_binary_with_env, run_with_timeout};
 
 /// A runnable block of the README.
 #[derive(Debug)]
@@ -378,7 +378,9 @@ fn readme_transcripts_print_what_they_show() {
         "the README's walkthroughs are gone? {blocks:#?}"
     );
 
-    let bin = run_binary(&["--quiet"]);
+    // The README's server: `SECRET_KEY='SHHHHHHHHHHH SEEKRIT' cargo run`,
+    // so cookies `goldfish session sign` makes with that key are believed.
+    let bin = run_binary_with_env(&["--quiet"], &[("SECRET_KEY", "SHHHHHHHHHHH SEEKRIT")]);
     let port = bin.addr.port().to_string();
     let dir = std::env::temp_dir().join(format!("goldfish-readme-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);

@@ -419,7 +419,16 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr, routes: &[Route]) -> Res
             Status::NOT_IMPLEMENTED,
             &format!(
                 "goldfish does not implement the method {method}. Lessons use GET and POST \
-                 (and HEAD and OPTIONS work everywhere)."
+                 (and HEAD and OPTIONS work everywhere).{}",
+                // `get` is not `GET`: methods are case-sensitive (RFC 9110 §9.1).
+                if KNOWN_METHODS.contains(&method.to_ascii_uppercase().as_str()) {
+                    format!(
+                        " Methods are case-sensitive: did you mean {}?",
+                        method.to_ascii_uppercase()
+                    )
+                } else {
+                    String::new()
+                }
             ),
         );
     }

@@ -18,6 +18,10 @@ use crate::text::ByteName;
 pub enum ParseError {
     /// The request line is not `METHOD SP TARGET SP VERSION`.
     RequestLineParts { found: usize },
+    /// Three parts, but not separated by single spaces: two spaces in a
+    /// row, or a space at the start or the end (RFC 9112 §3: exactly one
+    /// `SP` between the parts).
+    RequestLineSpaces,
     /// A byte that can never appear in a request line (e.g. a TLS handshake).
     RequestLineByte { byte: u8, looks_like_tls: bool },
     /// Too many empty lines before the request line.
@@ -110,6 +114,11 @@ impl fmt::Display for ParseError {
                  METHOD TARGET VERSION, e.g. GET / HTTP/1.1 (found {found} part{})",
                 if *found == 1 { "" } else { "s" }
             ),
+            RequestLineSpaces => f.write_str(
+                "the request line has two spaces in a row (or a space at its start or end): \
+                 its three parts, METHOD TARGET VERSION, must be separated by single spaces, \
+                 e.g. GET / HTTP/1.1",
+            ),
             RequestLineByte {
                 looks_like_tls: true,
                 ..
@@ -147,6 +156,16 @@ impl fmt::Display for ParseError {
                 "{version:?} is not an HTTP version; the last part of the request \
                  line must be HTTP/1.1 (or HTTP/1.0), in capitals"
             ),
+            UnsupportedVersion { version }
+                if version.starts_with("HTTP/2") || version.starts_with("HTTP/3") =>
+            {
+                write!(
+                    f,
+                    "{version} is an HTTP version, but not one written as lines of text: HTTP/2 \
+                 and HTTP/3 send binary frames, and a browser starts them over TLS, never by \
+                 typing. goldfish speaks HTTP/1.1 and HTTP/1.0; send GET / HTTP/1.1"
+                )
+            }
             UnsupportedVersion { version } => write!(
                 f,
                 "goldfish speaks HTTP/1.1 and HTTP/1.0, not {version}; \

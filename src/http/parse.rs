@@ -249,9 +249,12 @@ fn parse_request_line(line: &[u8]) -> Result<RequestLine, ParseError> {
 /// The error for a request line that is not three space-separated parts,
 /// counting the words a learner typed.
 fn request_line_parts(line: &[u8]) -> ParseError {
-    ParseError::RequestLineParts {
-        found: line.split(|&b| b == b' ').filter(|p| !p.is_empty()).count(),
+    let found = line.split(|&b| b == b' ').filter(|p| !p.is_empty()).count();
+    if found == 3 {
+        // Three parts, but an extra space somewhere: say that, not "3 parts".
+        return ParseError::RequestLineSpaces;
     }
+    ParseError::RequestLineParts { found }
 }
 
 /// `HTTP-version = "HTTP" "/" DIGIT "." DIGIT` (RFC 9112 §2.3), case-sensitive.
@@ -266,6 +269,11 @@ fn parse_version(v: &[u8]) -> Result<Version, ParseError> {
                 version: String::from_utf8_lossy(v).into_owned(),
             })
         }
+        // `HTTP/2` and `HTTP/3`, as people write them: real versions, just
+        // never sent as text.
+        b"HTTP/2" | b"HTTP/3" => Err(ParseError::UnsupportedVersion {
+            version: String::from_utf8_lossy(v).into_owned(),
+        }),
         _ => Err(ParseError::BadVersion {
             version: String::from_utf8_lossy(v).into_owned(),
         }),

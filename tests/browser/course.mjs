@@ -1,6 +1,6 @@
 // The course, walked as a learner walks it, in Debian's headless Chromium:
 //
-//   node course.mjs http://127.0.0.1:PORT [--screenshots DIR]
+//   node course.mjs http://127.0.0.1:PORT
 //
 // 1. From `/`, click the one `<a rel="next">` of every page until
 //    `/compare`: each lesson page says "Lesson N of T", N counts up by one,
@@ -19,19 +19,16 @@
 // failure; run.sh calls it.
 
 import { chromium } from "playwright-core";
-import { readFileSync, mkdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const args = process.argv.slice(2);
 const base = args.find((a) => /^https?:\/\//.test(a));
-const shotsAt = args.indexOf("--screenshots");
-const shotsDir = shotsAt >= 0 ? args[shotsAt + 1] : null;
 if (!base) {
-  console.error("usage: node course.mjs http://127.0.0.1:PORT [--screenshots DIR]");
+  console.error("usage: node course.mjs http://127.0.0.1:PORT");
   process.exit(2);
 }
 const url = (path) => new URL(path, base).href;
@@ -623,23 +620,6 @@ const C = [
 ];
 for (const [name, fn] of C) await check(name, fn);
 await statements.close();
-
-if (shotsDir) {
-  await check(`screenshots at 1280 px into ${shotsDir}`, async () => {
-    mkdirSync(shotsDir, { recursive: true });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const p = await ctx.newPage();
-    const shoot = async (path, file) => {
-      await p.goto(url(path));
-      await p.screenshot({ path: join(shotsDir, file), fullPage: true });
-    };
-    await shoot("/", "index.png");
-    await p.goto(url("/some-route"));
-    await shoot("/cookies", "cookies.png");
-    await shoot("/session", "session.png");
-    await ctx.close();
-  });
-}
 
 const version = browser.version();
 await browser.close();

@@ -499,9 +499,16 @@ pub struct Binary {
 /// Starts `goldfish --host 127.0.0.1 --port 0 <args>` and waits for its
 /// banner line `* Serving on http://ADDR/` on stderr.
 pub fn run_binary(args: &[&str]) -> Binary {
+    run_binary_with_env(args, &[])
+}
+
+/// As [`run_binary`], with these environment variables set (e.g.
+/// `SECRET_KEY`).
+pub fn run_binary_with_env(args: &[&str], env: &[(&str, &str)]) -> Binary {
     let mut child = Command::new(BIN)
         .args(["--host", "127.0.0.1", "--port", "0"])
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
