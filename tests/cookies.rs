@@ -700,8 +700,8 @@ fn several_cookie_lines_are_joined() {
     for (name, value) in [("a", "1"), ("b", "2"), ("fav_color", "blue")] {
         assert!(
             body.contains(&format!(
-                "<tr><td data-label=\"name\"><code>{name}</code></td>\
-                 <td data-label=\"value\"><code>{value}</code></td>"
+                "<tr role=\"row\"><td role=\"cell\" data-label=\"name\"><code>{name}</code></td>\
+                 <td role=\"cell\" data-label=\"value\"><code>{value}</code></td>"
             )),
             "no row for {name}={value}:\n{body}"
         );

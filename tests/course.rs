@@ -253,3 +253,38 @@ fn telnet_mistakes_get_sentences_that_fit_them() {
         assert!(!r.text().contains("found 3 parts"), "{why}: {}", r.text());
     }
 }
+
+/// Commands a page prints are built from the request's `Host`, so they
+/// work on whatever port goldfish runs (issue 11, A9), and `nc` quits by
+/// itself (`-q1`).
+#[test]
+fn commands_on_pages_use_the_real_host_and_port() {
+    let server = start();
+    let mut c = server.connect();
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "/",
+            &[
+                "curl -v http://127.0.0.1:5123/hello",
+                "| nc -q1 127.0.0.1 5123",
+            ],
+        ),
+        (
+            "/later-cookie",
+            &["curl -b jar.txt http://127.0.0.1:5123/later-cookie"],
+        ),
+        ("/storage", &["<code>http://127.0.0.1:5123</code>"]),
+        ("/server-session", &["this one answers on port 5123"]),
+    ];
+    for (path, wants) in cases {
+        c.send(
+            format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:5123\r\nAccept: text/html\r\n\r\n")
+                .as_bytes(),
+        );
+        let html = c.read_response().text();
+        for want in *wants {
+            assert!(html.contains(want), "{path}: want {want:?}");
+        }
+        assert!(!html.contains(":5000"), "{path} still prints port 5000");
+    }
+}

@@ -211,3 +211,50 @@ fn flask_and_goldfish_send_the_heads_the_lessons_show() {
         failures.join("\n\n")
     );
 }
+
+/// What `/responses` says of Flask, checked against Flask itself: after
+/// `session['responses'].append(answer)` (no reassigning) Flask sends no
+/// cookie, so the answer is lost — except for a permanent session, whose
+/// cookie Flask re-sends on every response (`SESSION_REFRESH_EACH_REQUEST`,
+/// on by default), changed list and all (teaching review C6).
+#[test]
+fn flask_loses_an_appended_answer_unless_the_session_is_permanent() {
+    let Some(python) = flask_python() else { return };
+    let script = r#"
+from flask import Flask, session
+app = Flask(__name__)
+app.secret_key = "SHHHHHHHHHHH SEEKRIT"
+
+@app.route("/start/<permanent>")
+def start(permanent):
+    session["responses"] = ["yes"]
+    session.permanent = permanent == "1"
+    return "ok"
+
+@app.route("/append")
+def append():
+    session["responses"].append("no")
+    return "ok"
+
+@app.route("/list")
+def show():
+    return ",".join(session["responses"])
+
+for permanent in ["0", "1"]:
+    c = app.test_client()
+    c.get(f"/start/{permanent}")
+    r = c.get("/append")
+    print(permanent, "Set-Cookie" in r.headers, c.get("/list").get_data(as_text=True))
+"#;
+    let out = Command::new(python).args(["-c", script]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "0 False yes\n1 True yes,no\n",
+        "browser-session: no cookie, the answer lost; permanent: re-sent, the answer kept"
+    );
+}

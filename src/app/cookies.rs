@@ -413,8 +413,9 @@ fn lab_page(
     let total = ctx.cookies().iter().count();
     for (name, value) in ctx.cookies().iter().take(MAX_COOKIE_ROWS) {
         rows.push_str(&format!(
-            "<tr><td data-label=\"name\"><code>{n}</code></td><td data-label=\"value\"><code>{v}</code></td>\
-             <td data-label=\"delete\"><form method=\"post\" action=\"/cookies/delete\">\
+            "<tr role=\"row\"><td role=\"cell\" data-label=\"name\"><code>{n}</code></td>\
+             <td role=\"cell\" data-label=\"value\"><code>{v}</code></td>\
+             <td role=\"cell\" data-label=\"delete\"><form method=\"post\" action=\"/cookies/delete\">\
              <input type=\"hidden\" name=\"name\" value=\"{n}\">\
              <label>Path <input name=\"path\" value=\"/\" size=\"6\"></label> \
              <button type=\"submit\" class=\"secondary\">Delete {n}</button></form></td></tr>\n",
@@ -424,12 +425,12 @@ fn lab_page(
     }
     if total > MAX_COOKIE_ROWS {
         rows.push_str(&format!(
-            "<tr><td colspan=\"3\"><em>… and {} more cookies, not listed one by one.</em></td></tr>\n",
+            "<tr role=\"row\"><td role=\"cell\" colspan=\"3\"><em>… and {} more cookies, not listed one by one.</em></td></tr>\n",
             total - MAX_COOKIE_ROWS
         ));
     }
     if rows.is_empty() {
-        rows.push_str("<tr><td colspan=\"3\"><em>Your browser sent no cookies with this request.</em></td></tr>\n");
+        rows.push_str("<tr role=\"row\"><td role=\"cell\" colspan=\"3\"><em>Your browser sent no cookies with this request.</em></td></tr>\n");
     }
     let received = if cookie_lines.is_empty() {
         "(no Cookie header in this request)".to_string()

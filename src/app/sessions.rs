@@ -244,12 +244,10 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     let digest = ctx.app.signer.digest();
     let (anatomy_html, cookie_value) = match &value {
         Some(v) => (anatomy::anatomy_html(v, digest, now), v.clone()),
-        None => (
-            "<p>No session cookie yet. <a href=\"/some-route\">Visit /some-route</a> to put a number \
-             in the session, then come back.</p>"
-                .to_string(),
-            String::new(),
-        ),
+        None => match ctx.render("session-none.html", &Vars::new()) {
+            Ok(html) => (html, String::new()),
+            Err(e) => return pages::template_bug(&e),
+        },
     };
     let session = ctx.session();
     let rows = pages::session_rows(session);
@@ -258,9 +256,13 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         (Some(_), true) => "This is a permanent session cookie: it has an Expires date.",
         (Some(_), false) => "This is a browser-session cookie: it has no Expires date.",
     };
-    let message_html = message
-        .map(|m| format!("<div class=\"card\">{}</div>", escape(&m)))
-        .unwrap_or_default();
+    let message_html = match message {
+        Some(m) => match ctx.render("session-message.html", &Vars::new().text("message", m)) {
+            Ok(html) => html,
+            Err(e) => return pages::template_bug(&e),
+        },
+        None => String::new(),
+    };
     let mark = value
         .as_ref()
         .map(|v| format!("{name}={v}"))
