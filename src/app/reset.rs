@@ -3,8 +3,9 @@
 //! One button in every page's footer instead of five pages of Delete and
 //! Clear buttons: the answer carries `Clear-Site-Data: "cookies",
 //! "storage"` (W3C Clear Site Data §3.1), which asks the browser to drop
-//! every cookie of this site and its localStorage, sessionStorage and other
-//! storage, then sends it back to `/` with a `303`.
+//! every cookie of this site and its stored data (localStorage, IndexedDB
+//! and the like), then sends it back to `/` with a `303`.
+//! `tests/browser/course.mjs` checks that Chromium does, on a redirect.
 //!
 //! Browsers honour the header only from a secure context: HTTPS, or a
 //! loopback host such as `127.0.0.1` and `localhost`, where goldfish runs.
