@@ -14,9 +14,13 @@
 //!    `start` is the URL the lesson before links to, `pages` the route
 //!    patterns (exactly as written in `ROUTES`) whose pages belong to it.
 //! 3. Give its page a "Predict, then observe" section (see any lesson's
-//!    template) and teach `tests/browser/course.mjs` to observe its answers:
-//!    the browser test walks the path by its `rel="next"` links and fails on
-//!    a lesson it does not know.
+//!    template: `<li id="q-…">` per question, the answer in a `<details>`)
+//!    and tell `tests/browser/course.mjs` how each answer is observed: a
+//!    function in `OBSERVE`, or, when another browser script already plays
+//!    it out (several host names, a second port), that script's check in
+//!    `ELSEWHERE`; then list the ids under the lesson's start in `LESSONS`.
+//!    The walk follows the `rel="next"` links and fails on a lesson or a
+//!    question it does not know.
 //!
 //! A page whose route is in no lesson (an error page, `/`) shows no
 //! progress line and no Next link.
