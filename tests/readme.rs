@@ -30,7 +30,8 @@
 //! - line endings: CRLF and LF are the same; trailing empty lines are dropped;
 //! - port: `5000`, the default, stands for the port of the test server: it
 //!   is replaced in commands, and the real port is replaced by `5000` in the
-//!   output;
+//!   output; likewise `5001` for its second port (the server runs with
+//!   `--also-port`, as in the README's ports walkthrough);
 //! - dates: every IMF-fixdate (`Wed, 25 Nov 2026 20:44:52 GMT`, as in `Date:`
 //!   or a cookie's `Expires=`) compares equal to any other;
 //! - versions: `curl/8.5.0` compares equal to `curl/7.88.1`;
@@ -245,9 +246,38 @@ fn outputs_match(expected: &[String], actual: &[String]) -> bool {
     }
 }
 
-/// The actual output, made comparable: real port → 5000, then [`normalize`].
-fn normalize_actual(raw: &[u8], port: &str) -> Vec<String> {
-    normalize(&replace_number(&String::from_utf8_lossy(raw), port, "5000"))
+/// The test server's two ports, and the numbers the README writes for them.
+struct Ports {
+    /// `--port`, written `5000`.
+    main: String,
+    /// `--also-port`, written `5001`.
+    also: String,
+}
+
+impl Ports {
+    /// A README command, with the real ports.
+    fn to_real(&self, text: &str) -> String {
+        replace_number(
+            &replace_number(text, "5000", &self.main),
+            "5001",
+            &self.also,
+        )
+    }
+
+    /// Real output, with the README's port numbers.
+    fn to_readme(&self, text: &str) -> String {
+        replace_number(
+            &replace_number(text, &self.main, "5000"),
+            &self.also,
+            "5001",
+        )
+    }
+}
+
+/// The actual output, made comparable: real ports → 5000 and 5001, then
+/// [`normalize`].
+fn normalize_actual(raw: &[u8], ports: &Ports) -> Vec<String> {
+    normalize(&ports.to_readme(&String::from_utf8_lossy(raw)))
 }
 
 fn mismatch(place: &str, what: &str, expected: &[String], actual: &[String]) -> String {
@@ -272,7 +302,7 @@ fn missing_tool(cmd: &str) -> Option<&'static str> {
 fn run_console(
     line: usize,
     steps: &[(String, Vec<String>)],
-    port: &str,
+    ports: &Ports,
     dir: &Path,
 ) -> Vec<String> {
     let bin_dir = Path::new(common::BIN).parent().unwrap();
@@ -290,7 +320,7 @@ fn run_console(
             eprintln!("README.md:{line}: skipped (no {tool}): $ {cmd}");
             continue;
         }
-        let real = replace_number(cmd, "5000", port);
+        let real = ports.to_real(cmd);
         // stderr joins stdout, as in a terminal.
         let out = run_with_timeout(
             Command::new("bash")
@@ -301,7 +331,7 @@ fn run_console(
                 .env("PATH", &path),
             Duration::from_secs(20),
         );
-        let actual = normalize_actual(&out.stdout, port);
+        let actual = normalize_actual(&out.stdout, ports);
         let expected = normalize(&expected.join("\n"));
         if !outputs_match(&expected, &actual) {
             failures.push(mismatch(
@@ -319,11 +349,11 @@ fn run_console(
 fn run_telnet(
     line: usize,
     addr: SocketAddr,
+    ports: &Ports,
     typed: &[String],
     expected: &[String],
     closes: bool,
 ) -> Option<String> {
-    let port = addr.port().to_string();
     let mut s = TcpStream::connect(addr).expect("connect to goldfish");
     // Each line as the learner presses Enter: the line and CRLF.
     for l in typed {
@@ -348,11 +378,11 @@ fn run_telnet(
                 closed = true;
                 break;
             }
-            Err(_) if !closes && outputs_match(&expected, &normalize_actual(&got, &port)) => break,
+            Err(_) if !closes && outputs_match(&expected, &normalize_actual(&got, ports)) => break,
             Err(_) => {}
         }
     }
-    let actual = normalize_actual(&got, &port);
+    let actual = normalize_actual(&got, ports);
     let place = format!("README.md:{line}");
     if !outputs_match(&expected, &actual) {
         return Some(mismatch(&place, "the telnet session", &expected, &actual));
@@ -379,9 +409,23 @@ fn readme_transcripts_print_what_they_show() {
     );
 
     // The README's server: `SECRET_KEY='SHHHHHHHHHHH SEEKRIT' cargo run`,
-    // so cookies `goldfish session sign` makes with that key are believed.
-    let bin = run_binary_with_env(&["--quiet"], &[("SECRET_KEY", "SHHHHHHHHHHH SEEKRIT")]);
-    let port = bin.addr.port().to_string();
+    // so cookies `goldfish session sign` makes with that key are believed;
+    // with a second port (`--also-port`) for the ports walkthrough.
+    let mut bin = run_binary_with_env(
+        &["--quiet", "--also-port", "0"],
+        &[("SECRET_KEY", "SHHHHHHHHHHH SEEKRIT")],
+    );
+    let also = bin.wait_for_stderr(|l| l.contains("Also serving on http://"));
+    let also = also
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|addr| addr.parse::<SocketAddr>().ok())
+        .unwrap_or_else(|| panic!("cannot find the --also-port address in {also:?}"));
+    let ports = Ports {
+        main: bin.addr.port().to_string(),
+        also: also.port().to_string(),
+    };
     let dir = std::env::temp_dir().join(format!("goldfish-readme-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
@@ -391,14 +435,16 @@ fn readme_transcripts_print_what_they_show() {
     for block in &blocks {
         match block {
             Block::Console { line, steps } => {
-                failures.extend(run_console(*line, steps, &port, &dir));
+                failures.extend(run_console(*line, steps, &ports, &dir));
             }
             Block::Telnet {
                 line,
                 typed,
                 expected,
                 closes,
-            } => failures.extend(run_telnet(*line, bin.addr, typed, expected, *closes)),
+            } => failures.extend(run_telnet(
+                *line, bin.addr, &ports, typed, expected, *closes,
+            )),
         }
     }
     let _ = fs::remove_dir_all(&dir);

@@ -28,6 +28,11 @@ pub fn storage(ctx: &mut Ctx) -> Response {
 
 /// `GET /compare` — every strategy, the same five questions.
 pub fn compare(ctx: &mut Ctx) -> Response {
-    Page::new("Every way to remember, compared", "compare.html")
-        .render(ctx, Vars::new().html("table", strategies::compare_html()))
+    Page::new("Every way to remember, compared", "compare.html").render(
+        ctx,
+        Vars::new()
+            .html("table", strategies::compare_html())
+            .html("scope_table", super::sites::scope::compare_html())
+            .html("defence_table", super::sites::scope::defence_compare_html()),
+    )
 }

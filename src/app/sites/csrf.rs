@@ -358,6 +358,16 @@ fn refused(
     if let Some(id) = account {
         log_attempt(ctx, id, endpoint, format!("refused: {why}"));
     }
+    if !pages::wants_html(ctx.req) {
+        return Response::text(
+            Status::FORBIDDEN,
+            format!(
+                "goldfish refused POST {endpoint}: the defence that held is the {}, because \
+                 {why}. Nothing was changed.\n",
+                defence_name(defence)
+            ),
+        );
+    }
     Page::new("Refused", "sites-csrf-refused.html").render_status(
         ctx,
         Status::FORBIDDEN,
