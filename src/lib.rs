@@ -27,7 +27,10 @@
 //!   store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
 //!   way of keeping state, the X-ray panel. Handlers are plain functions of
-//!   a request; the stores they use are behind a trait.
+//!   a request; the stores they use are behind a trait. [`app::sites`]
+//!   makes one goldfish several sites, picked by `Host`
+//!   (`www.`/`shop.goldfish.localhost`, `evil.localhost`,
+//!   `tracker.localhost`), for the lessons on where cookies go.
 //! - [`template`] — `{{ name }}` substitution, HTML-escaped by default.
 //! - [`cli`] — flags and environment in, a [`cli::Command`] out; the
 //!   subcommands (`goldfish cookie check|jar`, `goldfish session

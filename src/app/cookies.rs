@@ -186,10 +186,20 @@ fn sent_html(ctx: &Ctx, lines: &[String]) -> Result<String, crate::www::PageErro
             Some(Verdict::Rejected(why)) => (
                 "bad",
                 format!("A browser rejects this line: {why}."),
-                "goldfish sent it anyway, so you can watch your browser refuse it: it is not in \
-                 the table below. In DevTools, open Network, click the POST /cookies request, \
-                 then its Cookies tab: the line is listed as blocked, with the reason."
-                    .to_string(),
+                match why.devtools() {
+                    Some(d) => format!(
+                        "goldfish sent it anyway, so you can watch your browser refuse it: it is \
+                         not in the table below. In DevTools, open Network, click the POST \
+                         /cookies request, then its Cookies tab: Chromium lists the line as \
+                         blocked ({}): \u{201c}{}\u{201d}",
+                        d.reason, d.sentence
+                    ),
+                    None => "goldfish sent it anyway, so you can watch your browser refuse it: it \
+                             is not in the table below. In DevTools, open Network, click the POST \
+                             /cookies request, then its Cookies tab: the line is listed as \
+                             blocked, with the reason."
+                        .to_string(),
+                },
             ),
         };
         let vars = Vars::new()
@@ -351,8 +361,7 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
         .get("url")
         .map(str::trim)
         .filter(|u| !u.is_empty())
-        .unwrap_or("http://localhost/")
-        .to_string();
+        .map_or_else(|| format!("{}/", ctx.origin()), str::to_string);
     // The form shows the line again for editing: only the part that was
     // checked (`MAX_CHECKED_LINE`), so a huge line costs a small page.
     let (class, verdict, report, line) = match RequestUrl::parse(&url_text) {
@@ -444,7 +453,7 @@ fn lab_page(
     let (check_line, check_url) = check.unwrap_or_else(|| {
         (
             "Set-Cookie: id=42; SameSite=None".to_string(),
-            "http://localhost/".to_string(),
+            format!("{}/", ctx.origin()),
         )
     });
     Page::new("The cookie lab", "cookie-lab.html")

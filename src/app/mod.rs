@@ -5,6 +5,10 @@
 //! matches the method and the percent-decoded path segments against it;
 //! `{name}` captures a segment and `{*name}` the rest of the path.
 //!
+//! One goldfish is several sites: the request's `Host` picks the route
+//! table — [`ROUTES`] for the lessons (and for any name goldfish does not
+//! know), the shop's, evil.localhost's or the tracker's (see [`sites`]).
+//!
 //! What the router answers by itself (RFC 9110):
 //! - a path no route has: 404, with links to the lessons;
 //! - a path that exists for other methods: 405 with an `Allow` header (§15.5.6);

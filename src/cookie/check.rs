@@ -38,6 +38,7 @@
 //!   same-site, top-level request, where every `SameSite` value may be set
 //!   (§5.7 step 18); the jar takes the context into account.
 
+mod devtools;
 mod notes;
 mod parse;
 mod report;
@@ -47,6 +48,7 @@ mod url;
 use std::fmt;
 use std::time::SystemTime;
 
+pub use devtools::DevtoolsReason;
 pub use url::{RequestUrl, RequestUrlError, Scheme};
 
 use super::psl::PublicSuffixList;

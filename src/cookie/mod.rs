@@ -102,8 +102,8 @@ mod psl;
 mod set_cookie;
 
 pub use check::{
-    Note, Outcome, Rejection, Report, RequestUrl, RequestUrlError, SameSiteFlag, Scheme,
-    StoredCookie, Verdict, check, check_with_psl,
+    DevtoolsReason, Note, Outcome, Rejection, Report, RequestUrl, RequestUrlError, SameSiteFlag,
+    Scheme, StoredCookie, Verdict, check, check_with_psl,
 };
 pub use cookie_date::parse_cookie_date;
 pub use encoding::{percent_decode_value, percent_encode_value};

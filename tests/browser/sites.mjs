@@ -414,6 +414,57 @@ check("timeline: another browser sees nothing of this one's exchanges", async (p
   }
 });
 
+/** Sends a line through the cookie lab on `host`, as a learner fills the
+ * form; returns what Chromium said about the POST's Set-Cookie (its
+ * DevTools reasons, from the DevTools protocol) and goldfish's card. */
+async function labRefusal(page, cdp, host, fields) {
+  await go(page, at(host, "/cookies"));
+  const form = page.locator('form[action="/cookies"]');
+  await form.locator('input[name="name"]').fill(fields.name);
+  await form.locator('input[name="value"]').fill("1");
+  await form.locator('input[name="domain"]').fill(fields.domain || "");
+  if (fields.secure) await form.locator('input[name="secure"]').check();
+  if (fields.samesite) await form.locator('select[name="samesite"]').selectOption(fields.samesite);
+  const blocked = [];
+  const listener = (e) => {
+    for (const b of e.blockedCookies || []) blocked.push(...b.blockedReasons);
+  };
+  cdp.on("Network.responseReceivedExtraInfo", listener);
+  await navigateBy(page, () => form.getByRole("button", { name: "Send Set-Cookie" }).click());
+  await sleep(200); // the extra-info event may trail the navigation
+  cdp.off("Network.responseReceivedExtraInfo", listener);
+  const card = await page.locator(".card", { has: page.locator("#lab-sent") }).innerText();
+  return { blocked, card };
+}
+
+check("the lab and the checker refuse what Chromium refuses on these hosts, in DevTools' words", async (page, context) => {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const cases = [
+    [WWW, { name: "a1", domain: "localhost" }, "InvalidDomain"],
+    [WWW, { name: "a2", domain: SHOP }, "InvalidDomain"],
+    ["127.0.0.1", { name: "a3", domain: BARE }, "InvalidDomain"],
+    [WWW, { name: "a4", samesite: "None" }, "SameSiteNoneInsecure"],
+    [WWW, { name: "__Host-a5", domain: BARE, secure: true }, "InvalidPrefix"],
+    [WWW, { name: "__Secure-a6" }, "InvalidPrefix"],
+    [WWW, { name: "a7", secure: true, samesite: "None" }, null],
+    [WWW, { name: "a8", domain: BARE }, null],
+  ];
+  const bad = [];
+  for (const [host, fields, want] of cases) {
+    const { blocked, card } = await labRefusal(page, cdp, host, fields);
+    const chromium = blocked.length ? blocked.join(",") : null;
+    const predicted = card.match(/blocked \((\w+)\)/)?.[1] ?? (card.includes("A browser keeps this cookie") ? null : "?");
+    if (chromium !== want) bad.push(`${host} ${JSON.stringify(fields)}: Chromium said ${chromium}, the test expects ${want}`);
+    if (predicted !== chromium) bad.push(`${host} ${JSON.stringify(fields)}: goldfish said ${predicted}, Chromium ${chromium}`);
+  }
+  expect(bad.length === 0, bad.join("; "));
+  // The checker form on this host checks against this host by default.
+  await go(page, at(WWW, "/cookies"));
+  const url = await page.locator('input[name="url"]').inputValue();
+  expect(url === at(WWW, "/"), `the checker's URL defaults to ${url}`);
+});
+
 // --- Lax+POST: after two minutes, the unset cookie stays home ----------------
 
 /** Sets the four cookies now; returns a function that, once Chromium's

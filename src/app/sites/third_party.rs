@@ -226,43 +226,35 @@ pub fn home(ctx: &mut Ctx) -> Response {
 
 /// `GET /sites/third-party` on goldfish — the lesson, with the frame.
 pub fn lesson(ctx: &mut Ctx) -> Response {
-    let frame = url_on(ctx, Site::Tracker.host_name(), "/embed");
-    let other = url_on(ctx, Site::Evil.host_name(), "/third-party");
+    let facts = super::scope::facts_html(&[
+        super::scope::ScopeKey::ThirdParty,
+        super::scope::ScopeKey::Partitioned,
+    ]);
+    let vars = framing(ctx, Site::Evil, "/third-party").html("scope_facts", facts);
     Page::new(
         "Third-party cookies and Partitioned (CHIPS)",
         "sites-third-party.html",
     )
-    .render(
-        ctx,
-        Vars::new()
-            .text("frame", frame)
-            .text("other", other)
-            .text("other_name", "evil.localhost")
-            .html(
-                "scope_facts",
-                super::scope::facts_html(&[
-                    super::scope::ScopeKey::ThirdParty,
-                    super::scope::ScopeKey::Partitioned,
-                ]),
-            ),
-    )
+    .render(ctx, vars)
 }
 
 /// `GET /third-party` on evil.localhost — the same frame, another top-level site.
 pub fn evil_top(ctx: &mut Ctx) -> Response {
-    let frame = url_on(ctx, Site::Tracker.host_name(), "/embed");
-    let other = url_on(ctx, Site::Lessons.host_name(), "/sites/third-party");
+    let vars = framing(ctx, Site::Lessons, "/sites/third-party");
     Page::new(
         "evil.localhost — the same tracker, another site",
         "sites-third-party-evil.html",
     )
-    .render(
-        ctx,
-        Vars::new()
-            .text("frame", frame)
-            .text("other", other)
-            .text("other_name", "www.goldfish.localhost"),
-    )
+    .render(ctx, vars)
+}
+
+/// The variables of a top-level page that frames the tracker and links to
+/// the other top-level site that does.
+fn framing(ctx: &Ctx, other: Site, other_path: &str) -> Vars<'static> {
+    Vars::new()
+        .text("frame", url_on(ctx, Site::Tracker.host_name(), "/embed"))
+        .text("other", url_on(ctx, other.host_name(), other_path))
+        .text("other_name", other.host_name())
 }
 
 #[cfg(test)]

@@ -36,6 +36,15 @@ impl fmt::Display for Report {
         )?;
         writeln!(f)?;
         writeln!(f, "{}", self.verdict_sentence())?;
+        if let Verdict::Rejected(r) = &self.verdict
+            && let Some(d) = r.devtools()
+        {
+            writeln!(
+                f,
+                "Chromium's DevTools lists the line as blocked ({}): \"{}\"",
+                d.reason, d.sentence
+            )?;
+        }
         if let Some(cookie) = &self.cookie {
             writeln!(f)?;
             let heading = match self.verdict {
