@@ -71,7 +71,7 @@ rc=0
 (cd "$caller" && CHROMIUM="$chromium" node "$here/check.mjs" "$url" "$@") || rc=$?
 # The course walked end to end: rel=next from / to /compare, the questions
 # answered by observing, axe-core on every page, 375 px, the C-items.
-(cd "$caller" && CHROMIUM="$chromium" node "$here/course.mjs" "$url" "$@") || rc=$?
+(cd "$caller" && CHROMIUM="$chromium" GOLDFISH_ALSO="$also" node "$here/course.mjs" "$url" "$@") || rc=$?
 # Cross-site attacks from a page on another site (localhost vs 127.0.0.1).
 (cd "$caller" && CHROMIUM="$chromium" node "$here/csrf.mjs" "$url") || rc=$?
 # The cookie jar model against Chromium (jar.mjs runs its own tiny server).

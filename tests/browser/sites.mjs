@@ -17,6 +17,7 @@
 // state, in both kinds.
 
 import { chromium } from "playwright-core";
+import { playSameSite, tracker } from "./sites-play.mjs";
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +76,8 @@ async function navigateBy(page, action) {
   await page.waitForLoadState("load");
 }
 const text = (page, sel) => page.locator(sel).first().innerText();
+/** What sites-play.mjs needs from this script. */
+const helpers = { go, navigateBy, at, expect, sleep };
 const attr = (page, sel, name) => page.locator(sel).first().getAttribute(name);
 /** The cookie names in the X-ray's Cookie line(s). */
 async function sentCookies(page) {
@@ -189,55 +192,6 @@ check("ports: a cookie set on one port comes back on the other", async (page, co
   expect(jar.length === 1 && jar[0].domain === WWW, `the jar holds ${JSON.stringify(jar)}: one cookie, for the host, no port`);
 });
 
-/** Plays the SameSite lesson: sets the cookies, lets evil.localhost and the
- * shop send their six requests, and returns the board's cells. */
-async function playSameSite(page) {
-  await go(page, at(WWW, "/sites/samesite"));
-  await navigateBy(page, () => page.locator("#set-cookies").click());
-  // The 303 leads to /sites/samesite?board=ID (goldfish may add a via=
-  // token of its own, for the X-ray of the redirect).
-  const board = new URL(page.url()).searchParams.get("board");
-  expect(/^[A-Za-z0-9_-]{22}$/.test(board || ""), `setting the cookies led to ${page.url()}`);
-  const boardUrl = at(WWW, `/sites/samesite?board=${board}`);
-  const pages = {
-    evil: await page.locator("#go-evil").getAttribute("href"),
-    shop: await page.locator("#go-shop").getAttribute("href"),
-  };
-  for (const from of ["evil", "shop"]) {
-    const pageUrl = pages[from];
-    // Loading the page sends the image, the frame and the fetch.
-    await go(page, pageUrl);
-    await page.waitForFunction(() => document.getElementById("via-fetch")?.dataset.done === "yes", null, { timeout: 10_000 });
-    await page.frameLocator("#via-iframe").locator("#probe-came").waitFor();
-    for (const via of ["link", "get-form", "post-form"]) {
-      await go(page, pageUrl);
-      const clickable = via === "link" ? "#via-link" : `#via-${via} button`;
-      await navigateBy(page, () => page.locator(clickable).click());
-      expect(new URL(page.url()).pathname === "/sites/samesite/probe", `${from} ${via} went to ${page.url()}`);
-    }
-  }
-  // The image may be the last to be written down: wait until every row has arrived.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    await go(page, boardUrl);
-    const waiting = await page.locator('#samesite-board td[data-sent="none"]').count();
-    if (waiting === 0) break;
-    expect(Date.now() < deadline, `${waiting} cells of the board never arrived`);
-    await sleep(200);
-  }
-  return page.locator("#samesite-board td[data-cookie]").evaluateAll((tds) =>
-    tds.map((td) => ({
-      from: td.parentElement.dataset.from,
-      via: td.parentElement.dataset.via,
-      site: td.parentElement.children[2].innerText,
-      cookie: td.dataset.cookie,
-      sent: td.dataset.sent,
-      expected: td.dataset.expected,
-      agrees: td.dataset.agrees,
-    })),
-  );
-}
-
 /** Asserts every cell of the board: each one agrees with the rule the page
  * states, and the third-party cells follow the browser's setting. */
 function assertMatrix(cells, thirdPartyAllowed) {
@@ -267,47 +221,34 @@ function assertMatrix(cells, thirdPartyAllowed) {
 }
 
 check("SameSite matrix, third-party cookies blocked (a fresh context): every cell as Chromium's rules say", async (page) => {
-  assertMatrix(await playSameSite(page), false);
+  assertMatrix(await playSameSite(page, helpers), false);
 });
 
 check("SameSite matrix, third-party cookies allowed: SameSite=None now rides on images, frames and fetches", async (page) => {
-  assertMatrix(await playSameSite(page), true);
+  assertMatrix(await playSameSite(page, helpers), true);
 }, "third-party-allowed");
 
-/** Reads the tracker frame: what came with its request. */
-async function tracker(page, url) {
-  await go(page, url);
-  const frame = page.frameLocator("#tracker-frame");
-  await frame.locator("#embed-cookies").waitFor();
-  const row = async (name) => ({
-    arrived: await frame.locator(`tr[data-cookie="${name}"]`).getAttribute("data-arrived"),
-    value: await frame.locator(`tr[data-cookie="${name}"]`).getAttribute("data-value"),
-    seen: await frame.locator(`tr[data-cookie="${name}"]`).getAttribute("data-seen"),
-  });
-  return { id: await row("tp_id"), chips: await row("tp_chips"), verdict: await frame.locator("#embed-verdict").innerText() };
-}
-
 check("third-party cookies blocked, Partitioned kept per top-level site (a fresh context)", async (page, context) => {
-  const first = await tracker(page, at(WWW, "/sites/third-party"));
+  const first = await tracker(page, helpers, at(WWW, "/sites/third-party"));
   expect(first.id.arrived === "no" && first.chips.arrived === "no", "cookies arrived on the first visit");
-  const again = await tracker(page, at(WWW, "/sites/third-party"));
+  const again = await tracker(page, helpers, at(WWW, "/sites/third-party"));
   expect(again.chips.arrived === "yes" && again.chips.value === first.chips.value, `tp_chips did not come back in goldfish's frame: ${JSON.stringify(again.chips)}`);
   expect(again.id.arrived === "no", "tp_id came back: this Chromium should block third-party cookies in a fresh context");
   expect(again.verdict.includes("blocks unpartitioned third-party ones"), `the frame says ${show(again.verdict)}`);
-  const other = await tracker(page, at(EVIL, "/third-party"));
+  const other = await tracker(page, helpers, at(EVIL, "/third-party"));
   expect(other.chips.arrived === "no" && other.chips.value !== first.chips.value, "evil.localhost's frame got goldfish's partitioned cookie");
-  const back = await tracker(page, at(WWW, "/sites/third-party"));
+  const back = await tracker(page, helpers, at(WWW, "/sites/third-party"));
   expect(back.chips.arrived === "yes" && back.chips.value === first.chips.value, "goldfish's partition lost its cookie");
   const chips = (await context.cookies()).filter((c) => c.name === "tp_chips").map((c) => c.partitionKey).sort();
   expect(JSON.stringify(chips) === JSON.stringify(["http://evil.localhost", "http://goldfish.localhost"]), `tp_chips partitions: ${JSON.stringify(chips)}`);
 });
 
 check("third-party cookies allowed: one tp_id seen on both sites, tp_chips still one per site", async (page) => {
-  const first = await tracker(page, at(WWW, "/sites/third-party"));
-  const again = await tracker(page, at(WWW, "/sites/third-party"));
+  const first = await tracker(page, helpers, at(WWW, "/sites/third-party"));
+  const again = await tracker(page, helpers, at(WWW, "/sites/third-party"));
   expect(again.id.arrived === "yes" && again.id.value === first.id.value, `tp_id did not come back: ${JSON.stringify(again.id)}`);
   expect(again.verdict.includes("allows third-party cookies"), `the frame says ${show(again.verdict)}`);
-  const other = await tracker(page, at(EVIL, "/third-party"));
+  const other = await tracker(page, helpers, at(EVIL, "/third-party"));
   expect(other.id.arrived === "yes" && other.id.value === first.id.value, "the tracker did not recognise the visitor on evil.localhost");
   expect(other.id.seen === `${WWW}, ${EVIL}`, `the tracker saw tp_id on ${other.id.seen}`);
   expect(other.chips.arrived === "no" && other.chips.value !== first.chips.value, "the partitioned cookie crossed sites");

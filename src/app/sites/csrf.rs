@@ -218,10 +218,10 @@ fn exempt_html() -> String {
 
 fn attempts_html(attempts: &VecDeque<Attempt>, now: i64) -> String {
     if attempts.is_empty() {
-        return "<p class=\"none\" id=\"csrf-history\">No attempts yet.</p>".into();
+        return "<p class=\"note\" id=\"csrf-history\">No attempts yet.</p>".into();
     }
     let mut out = String::from(
-        "<table id=\"csrf-history\"><tr><th>when</th><th>endpoint</th><th>Sec-Fetch-Site</th>\
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"what goldfish saw\"><table id=\"csrf-history\"><tr><th>when</th><th>endpoint</th><th>Sec-Fetch-Site</th>\
          <th>Origin</th><th>what happened</th></tr>",
     );
     for a in attempts.iter().rev() {
@@ -236,7 +236,7 @@ fn attempts_html(attempts: &VecDeque<Attempt>, now: i64) -> String {
             escape(&a.outcome)
         ));
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
     out
 }
 

@@ -84,7 +84,9 @@ fn why(c: &Scoped, host: &str) -> String {
 
 /// The lecture's table: each cookie, and whether each host gets it.
 fn table(this_host: &str, arrived: &[(String, String)]) -> String {
-    let mut out = String::from("<table id=\"domain-table\"><tr><th>cookie</th><th>set with</th>");
+    let mut out = String::from(
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"which host gets which cookie\"><table id=\"domain-table\"><tr><th>cookie</th><th>set with</th>",
+    );
     for h in HOSTS {
         out.push_str(&format!("<th><code>{h}</code></th>"));
     }
@@ -122,7 +124,7 @@ fn table(this_host: &str, arrived: &[(String, String)]) -> String {
         });
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
     out
 }
 
@@ -185,7 +187,7 @@ fn page(ctx: &mut Ctx, title: &str, is_shop: bool) -> Response {
         )
     };
     let sent_html = if sent.is_empty() {
-        "<p class=\"none\">This response sets no cookie.</p>".to_string()
+        "<p class=\"note\">This response sets no cookie.</p>".to_string()
     } else {
         format!(
             "<pre class=\"wire\" id=\"domain-sent\">{}</pre>",

@@ -211,7 +211,7 @@ pub fn lesson_cookies(ctx: &mut Ctx) -> Vec<(String, String)> {
 /// The cookies of this request as a `<ul>`, the lesson's own highlighted.
 pub fn cookie_list(cookies: &[(String, String)], ours: &[&str]) -> String {
     if cookies.is_empty() {
-        return "<p class=\"none\" id=\"arrived\">No cookies came with this request.</p>".into();
+        return "<p class=\"note\" id=\"arrived\">No cookies came with this request.</p>".into();
     }
     let mut out = String::from("<ul id=\"arrived\">");
     for (n, v) in cookies {

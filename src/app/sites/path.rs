@@ -71,7 +71,7 @@ fn table(this_path: &str) -> String {
     let last_added_path = default_path(ADD);
     let cookies = [(CART, CART_PATH), (LAST_ADDED, last_added_path)];
     let mut out = format!(
-        "<table id=\"path-table\"><tr><th>page</th>\
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"which page gets which cookie\"><table id=\"path-table\"><tr><th>page</th>\
          <th><code>{CART}</code> (<code>Path={CART_PATH}</code>)</th>\
          <th><code>{LAST_ADDED}</code> (no Path: default path <code>{last_added_path}</code>)</th></tr>\n"
     );
@@ -104,7 +104,7 @@ fn table(this_path: &str) -> String {
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>");
+    out.push_str("</table></div>");
     out
 }
 
@@ -147,7 +147,7 @@ fn render(ctx: &mut Ctx, sent: Vec<String>) -> Response {
     let this_path = ctx.req.path().to_string();
     let arrived = lesson_cookies(ctx);
     let sent_html = if sent.is_empty() {
-        "<p class=\"none\">This response sets no cookie.</p>".to_string()
+        "<p class=\"note\">This response sets no cookie.</p>".to_string()
     } else {
         format!(
             "<pre class=\"wire\" id=\"path-sent\">{}</pre>\

@@ -139,7 +139,7 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
             String::new(),
         ),
         (None, _) => (
-            "<p class=\"none\" id=\"samesite-board\">No board yet: set the cookies first.</p>"
+            "<p class=\"note\" id=\"samesite-board\">No board yet: set the cookies first.</p>"
                 .to_string(),
             String::new(),
         ),

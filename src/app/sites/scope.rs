@@ -157,7 +157,7 @@ pub fn facts_html(keys: &[ScopeKey]) -> String {
     let scopes: Vec<&Scope> = keys.iter().map(|k| find(*k)).collect();
     let names: Vec<String> = scopes.iter().map(|s| escape(s.name).into_owned()).collect();
     let mut out = format!(
-        "<h2>The facts: {}</h2>\n<table class=\"facts\" id=\"scope-facts\">\n",
+        "<h2>The facts: {}</h2>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"the facts\"><table class=\"facts\" id=\"scope-facts\">\n",
         names.join(", ")
     );
     if scopes.len() > 1 {
@@ -175,7 +175,7 @@ pub fn facts_html(keys: &[ScopeKey]) -> String {
         out.push_str("</tr>\n");
     }
     out.push_str(
-        "</table>\n<p class=\"note\">Every kind of scope side by side: <a href=\"/compare#scope\">/compare</a>.</p>\n",
+        "</table></div>\n<p class=\"note\">Every kind of scope side by side: <a href=\"/compare#scope\">/compare</a>.</p>\n",
     );
     out
 }
@@ -289,29 +289,42 @@ pub fn defence_compare_html() -> String {
 }
 
 /// A comparison table: one row per item, its name linking to its lesson.
+/// Stacked on a phone like the strategies table (`table.stack`: one block
+/// per row, each answer labelled with its question; the explicit roles keep
+/// it a table for screen readers).
 fn table<'a>(
     id: &str,
     corner: &str,
     questions: &[&str],
     rows: impl Iterator<Item = (&'a str, &'a str, Vec<&'a str>)>,
 ) -> String {
-    let mut out = format!("<table class=\"compare\" id=\"{id}\">\n<tr><th>{corner}</th>");
+    let mut out = format!(
+        "<table class=\"compare stack\" id=\"{id}\" role=\"table\">\n<thead role=\"rowgroup\">\
+         <tr role=\"row\"><th scope=\"col\" role=\"columnheader\">{corner}</th>"
+    );
     for q in questions {
-        out.push_str(&format!("<th>{}</th>", escape(q)));
+        out.push_str(&format!(
+            "<th scope=\"col\" role=\"columnheader\">{}</th>",
+            escape(q)
+        ));
     }
-    out.push_str("</tr>\n");
+    out.push_str("</tr></thead>\n<tbody role=\"rowgroup\">\n");
     for (href, name, answers) in rows {
         out.push_str(&format!(
-            "<tr><th><a href=\"{}\">{}</a></th>",
+            "<tr role=\"row\"><th scope=\"row\" role=\"rowheader\"><a href=\"{}\">{}</a></th>",
             escape(href),
             escape(name)
         ));
-        for a in answers {
-            out.push_str(&format!("<td>{}</td>", escape(a)));
+        for (q, a) in questions.iter().zip(answers) {
+            out.push_str(&format!(
+                "<td role=\"cell\" data-label=\"{}\">{}</td>",
+                escape(q),
+                escape(a)
+            ));
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</table>\n");
+    out.push_str("</tbody></table>\n");
     out
 }
 
@@ -364,9 +377,12 @@ mod tests {
 
     #[test]
     fn compare_tables_have_a_row_each() {
-        assert_eq!(compare_html().matches("<tr>").count(), SCOPES.len() + 1);
         assert_eq!(
-            defence_compare_html().matches("<tr>").count(),
+            compare_html().matches("<tr role=\"row\">").count(),
+            SCOPES.len() + 1
+        );
+        assert_eq!(
+            defence_compare_html().matches("<tr role=\"row\">").count(),
             DEFENCES.len() + 1
         );
     }

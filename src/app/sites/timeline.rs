@@ -250,7 +250,7 @@ pub fn act(ctx: &mut Ctx) -> Response {
 /// The exchanges, oldest first, as the lecture draws a conversation.
 fn exchanges_html(exchanges: &VecDeque<Exchange>, now: i64) -> String {
     if exchanges.is_empty() {
-        return "<p class=\"none\" id=\"timeline\">Nothing recorded yet.</p>".into();
+        return "<p class=\"note\" id=\"timeline\">Nothing recorded yet.</p>".into();
     }
     let mut out = String::from("<ol id=\"timeline\" class=\"timeline\">");
     for e in exchanges {

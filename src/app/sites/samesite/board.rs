@@ -12,7 +12,7 @@ use crate::template::escape;
 /// next to what Chromium's rules predict.
 pub(super) fn table(arrivals: &VecDeque<Arrival>, now: i64) -> String {
     let mut out = String::from(
-        "<table id=\"samesite-board\" class=\"board\"><tr><th>from</th><th>request</th>\
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"the board\"><table id=\"samesite-board\" class=\"board\"><tr><th>from</th><th>request</th>\
          <th>Sec-Fetch-Site</th>",
     );
     for (name, _) in COOKIES {
@@ -36,10 +36,10 @@ pub(super) fn table(arrivals: &VecDeque<Arrival>, now: i64) -> String {
                 escape(via.label()),
             ));
             let Some(a) = latest else {
-                out.push_str("<td class=\"none\">not yet</td>");
+                out.push_str("<td class=\"note\">not yet</td>");
                 for (name, _) in COOKIES {
                     out.push_str(&format!(
-                        "<td data-cookie=\"{name}\" data-sent=\"none\" class=\"none\">—</td>"
+                        "<td data-cookie=\"{name}\" data-sent=\"none\" class=\"note\">—</td>"
                     ));
                 }
                 out.push_str("</tr>\n");
@@ -55,7 +55,7 @@ pub(super) fn table(arrivals: &VecDeque<Arrival>, now: i64) -> String {
             out.push_str("</tr>\n");
         }
     }
-    out.push_str("</table>\n");
+    out.push_str("</table></div>\n");
     out.push_str(&arrival_list(arrivals, now));
     out
 }
@@ -97,7 +97,7 @@ fn cell(name: &str, kind: Kind, a: &Arrival, age: Option<u64>) -> String {
 /// Every arrival, newest first, with the headers that explain it.
 fn arrival_list(arrivals: &VecDeque<Arrival>, now: i64) -> String {
     if arrivals.is_empty() {
-        return "<p class=\"none\">Nothing has arrived yet.</p>".into();
+        return "<p class=\"note\">Nothing has arrived yet.</p>".into();
     }
     let mut out =
         String::from("<h3>Every request, as it arrived (newest first)</h3><ol id=\"arrivals\">");
