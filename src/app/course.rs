@@ -16,9 +16,10 @@
 //! 3. Give its page a "Predict, then observe" section (see any lesson's
 //!    template: `<li id="q-…">` per question, the answer in a `<details>`)
 //!    and tell `tests/browser/course.mjs` how each answer is observed: a
-//!    function in `OBSERVE`, or, when another browser script already plays
-//!    it out (several host names, a second port), that script's check in
-//!    `ELSEWHERE`; then list the ids under the lesson's start in `LESSONS`.
+//!    function in `OBSERVE` (the many-sites lessons' observers, which need
+//!    several host names and a second port, are in
+//!    `tests/browser/sites-course.mjs`, merged into `OBSERVE`); then list
+//!    the ids under the lesson's start in `LESSONS`.
 //!    The walk follows the `rel="next"` links and fails on a lesson or a
 //!    question it does not know.
 //!

@@ -68,6 +68,13 @@ pub fn page(ctx: &mut Ctx) -> Response {
         Vars::new()
             .html("hint", hint)
             .html("hosts", rows)
-            .text("explain", site.explain()),
+            .text("explain", site.explain())
+            .html(
+                "scope_facts",
+                super::scope::facts_html(&[
+                    super::scope::ScopeKey::HostOnly,
+                    super::scope::ScopeKey::DomainWide,
+                ]),
+            ),
     )
 }
