@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Client, config, start_with};
+use common::{Client, config, start_handler, start_with};
+use goldfish::http::{Request, Response, Status};
+use goldfish::server::{Handler, Io};
 
 /// The timeout these tests wait for.
 const SHORT: Duration = Duration::from_millis(250);
@@ -327,6 +329,71 @@ fn when_full_a_connection_waiting_for_a_request_makes_room() {
     assert_eq!(server.open_connections(), 3);
     for h in &mut halves {
         h.assert_silent(Duration::from_millis(50));
+    }
+}
+
+/// A handler whose `/slow` waits until the test opens a gate — a session
+/// store that does not answer — and says so with `may_block`.
+struct Gated {
+    gate: Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl Handler for Gated {
+    fn handle(&self, req: &Request, _: std::net::SocketAddr) -> Response {
+        if req.path() == "/slow" {
+            let (open, changed) = &*self.gate;
+            let mut open = open.lock().unwrap();
+            while !*open {
+                open = changed.wait(open).unwrap();
+            }
+        }
+        if req.path() == "/panic" {
+            panic!("a handler on the blocking pool panicked");
+        }
+        Response::text(Status::OK, req.path().to_string())
+    }
+
+    fn may_block(&self, req: &Request) -> bool {
+        req.path() != "/hello"
+    }
+}
+
+/// A request whose handler may block (a session store that does not
+/// answer) does not hold up anyone else: with one event loop, `/hello` on
+/// another connection is answered while `/slow` is still waiting, and
+/// `/slow` is answered once its store answers. No clock is involved: if
+/// `/slow` ran on the loop, `/hello` would wait for the gate, and never get
+/// its answer. A panic there costs its request only (a 500).
+#[test]
+fn a_handler_that_blocks_does_not_hold_up_other_connections() {
+    let gate = Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+    let mut cfg = config();
+    if let Io::EventLoop { loops } = &mut cfg.io {
+        *loops = 1;
+    }
+    let server = start_handler(
+        cfg,
+        Gated {
+            gate: Arc::clone(&gate),
+        },
+    );
+    let mut slow: Vec<Client> = (0..3).map(|_| server.connect()).collect();
+    for c in &mut slow {
+        c.send(b"GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    }
+    wait_for_busy(&server, 3);
+
+    let mut c = server.connect();
+    c.send(b"GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(c.read_response().text(), "/hello");
+    c.send(b"GET /panic HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(c.read_response().status, 500);
+
+    // The store answers; so does every /slow, in its own connection.
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    for c in &mut slow {
+        assert_eq!(c.read_response().text(), "/slow");
     }
 }
 

@@ -194,6 +194,14 @@ impl Handler for App {
     fn handle(&self, req: &Request, peer: SocketAddr) -> Response {
         route(self, req, peer)
     }
+
+    /// Only `/server-session` reaches the session store, and only a store
+    /// outside this process (files, Redis) can make it wait; with `--www
+    /// DIR` every page is read from disk. Everything else only computes.
+    fn may_block(&self, req: &Request) -> bool {
+        let store = !matches!(self.config.session_store, StoreConfig::Memory);
+        (store && req.path() == "/server-session") || matches!(self.config.www, Www::Disk(_))
+    }
 }
 
 /// A handler: the request context in, a response out.

@@ -16,8 +16,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::app::{AppConfig, Secret};
-use crate::server::ServerConfig;
 use crate::server::log::{Log, Sink};
+use crate::server::{Io, ServerConfig};
 use crate::session::Digest;
 use crate::store::StoreConfig;
 use crate::www::Www;
@@ -118,6 +118,11 @@ OPTIONS:
                            ones get 503                          [default 512]
     --idle-timeout SECS    keep-alive idle time before closing     [default 5]
     --header-timeout SECS  time to send a request head before 408  [default 10]
+    --io MODEL             how connections are served        [env GOLDFISH_IO]
+                           epoll    a few event loops over non-blocking sockets
+                                    (the default, Linux only)
+                           threads  a thread per connection, blocking reads
+    --loops N              event loops with --io epoll    [default: one per core]
     --classroom            wait 10 minutes (not seconds) for a connection's first
                            byte, a request head and a body: for typing into telnet
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
@@ -198,7 +203,11 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
     if let Some(port) = env("PORT") {
         config.port = parse_port(&port, "PORT")?;
     }
+    if let Some(io) = env("GOLDFISH_IO") {
+        config.server.io = parse_io(&io, "GOLDFISH_IO")?;
+    }
     let mut classroom = false;
+    let mut loops = None;
     let (mut idle, mut header) = (None, None);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -265,8 +274,13 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--idle-timeout" => idle = Some(seconds(&value(flag)?, flag)?),
             "--header-timeout" => header = Some(seconds(&value(flag)?, flag)?),
             "--classroom" => classroom = true,
+            "--io" => config.server.io = parse_io(&value(flag)?, flag)?,
+            "--loops" => loops = Some(parse_number(&value(flag)?, flag, 1, 1024)? as usize),
             other => return Err(CliError(format!("unknown option {other:?}"))),
         }
+    }
+    if let (Some(n), Io::EventLoop { loops }) = (loops, &mut config.server.io) {
+        *loops = n;
     }
     // --classroom first, so that a timeout given as well wins, in any order.
     if classroom {
@@ -364,6 +378,16 @@ fn parse_number(s: &str, what: &str, min: u64, max: u64) -> Result<u64, CliError
 fn parse_port(s: &str, what: &str) -> Result<u16, CliError> {
     // Port 0 asks the OS for a free port; tests use it.
     parse_number(s, what, 0, 65535).map(|n| n as u16)
+}
+
+fn parse_io(s: &str, what: &str) -> Result<Io, CliError> {
+    match s {
+        "epoll" => Ok(Io::EventLoop { loops: 0 }),
+        "threads" => Ok(Io::Threads),
+        _ => Err(CliError(format!(
+            "{what} must be epoll or threads, not {s:?}"
+        ))),
+    }
 }
 
 fn seconds(s: &str, what: &str) -> Result<Duration, CliError> {
@@ -482,6 +506,23 @@ mod tests {
             let c = run(args, env).unwrap();
             assert_eq!((c.host.as_str(), c.port), *want, "{why}");
         }
+    }
+
+    #[test]
+    fn io_model_from_flag_or_environment() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[&str], &[(&str, &str)], Io)] = &[
+            ("the default", &[], &[], Io::default()),
+            ("--io threads", &["--io", "threads"], &[], Io::Threads),
+            ("--io epoll with two loops", &["--io", "epoll", "--loops", "2"], &[], Io::EventLoop { loops: 2 }),
+            ("the environment, as tests set it", &[], &[("GOLDFISH_IO", "threads")], Io::Threads),
+            ("the flag wins", &["--io=epoll"], &[("GOLDFISH_IO", "threads")], Io::EventLoop { loops: 0 }),
+        ];
+        for (why, args, env, want) in cases {
+            assert_eq!(run(args, env).unwrap().server.io, *want, "{why}");
+        }
+        let err = run(&["--io", "fibers"], &[]).unwrap_err();
+        assert_eq!(err.0, "--io must be epoll or threads, not \"fibers\"");
     }
 
     #[test]

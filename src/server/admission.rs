@@ -27,6 +27,9 @@ use std::net::{IpAddr, Shutdown, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::Shared;
+use crate::http::{Response, Status};
+
 /// The connection caps of one server.
 pub struct Admission {
     max_total: usize,
@@ -186,6 +189,40 @@ impl Drop for Ticket {
     fn drop(&mut self) {
         self.admission.lock().forget(self.id);
     }
+}
+
+/// Why a connection is turned away with 503.
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal {
+    /// Every slot is taken by a connection busy with a request.
+    Everyone,
+    /// Its address holds its share already.
+    Client,
+}
+
+/// The 503 for a connection over a cap, and what the access log says.
+pub(crate) fn refusal(shared: &Shared, why: Refusal, client: &str) -> (Response, &'static str) {
+    let (text, log_line) = match why {
+        Refusal::Everyone => (
+            format!(
+                "goldfish is serving its limit of {} connections at once, all of them busy \
+                 with a request; try again in a moment.\n",
+                shared.config.max_connections
+            ),
+            "(over the connection limit)",
+        ),
+        Refusal::Client => (
+            format!(
+                "goldfish is serving its limit of {} connections from one address (yours is \
+                 {client}) at once; close some, or try again in a moment.\n",
+                shared.config.max_connections_per_client
+            ),
+            "(over the per-client connection limit)",
+        ),
+    };
+    let response =
+        Response::text(Status::SERVICE_UNAVAILABLE, text).with_header("Retry-After", "1");
+    (response, log_line)
 }
 
 #[cfg(test)]

@@ -10,20 +10,33 @@
 //! | --- | --- |
 //! | [`connection`] | one connection's life as a state machine: its phases, their timeouts |
 //! | [`threads`] | the threads model: an acceptor, and a thread per connection with blocking reads and writes |
-//! | [`pool`] | the worker threads |
+//! | [`pool`] | the threads model's worker threads |
+//! | [`event_loop`] | the event-loop model: a loop per core over non-blocking sockets |
+//! | [`epoll`] | Linux's readiness interface, declared by hand (the only `unsafe` code) |
+//! | [`timers`] | the event loop's deadlines, in a heap |
 //! | [`admission`] | the connection caps: for everyone, per client, and whom to close to make room |
 //! | [`log`] | the access log and `--trace` |
 //!
-//! The concurrency model, in one paragraph: one thread accepts; each open
-//! connection is served by its own worker thread with blocking reads and
-//! timeouts; finished workers are reused; past the caps (see [`admission`])
-//! a new connection gets `503` and is closed at once. See [`pool`] for why.
+//! Two concurrency models drive the same [`connection::Conn`] ([`Io`],
+//! `--io`). **Threads** (read this one first): one thread accepts; each
+//! open connection is served by a worker thread of its own with blocking
+//! reads and timeouts. **Event loop** (the default on Linux): one thread per
+//! core, each serving many non-blocking connections that `epoll` says are
+//! ready, so no thread sleeps after a response and an idle connection costs
+//! no thread. In both, past the caps (see [`admission`]) a new connection
+//! gets `503` and is closed at once.
 
 pub mod admission;
 pub mod connection;
+#[cfg(target_os = "linux")]
+pub mod epoll;
+#[cfg(target_os = "linux")]
+pub mod event_loop;
 pub mod log;
 pub mod pool;
 pub mod threads;
+#[cfg(target_os = "linux")]
+pub mod timers;
 
 use std::cell::RefCell;
 use std::io;
@@ -45,6 +58,17 @@ use log::Log;
 /// It may panic; the server turns that into a 500 for that request only.
 pub trait Handler: Send + Sync + 'static {
     fn handle(&self, req: &Request, peer: SocketAddr) -> Response;
+
+    /// Whether handling `req` may wait on something slow outside the
+    /// process — a session store across the network or on disk. The event
+    /// loop runs such requests on a small pool of threads, so that one slow
+    /// store does not stall every connection of the loop; every other
+    /// request runs on the loop itself, with no hand-off. The default,
+    /// `false`, suits a handler that only computes.
+    fn may_block(&self, req: &Request) -> bool {
+        let _ = req;
+        false
+    }
 }
 
 impl<F> Handler for F
@@ -73,9 +97,32 @@ pub(crate) fn respond(shared: &Shared, req: &Request, peer: SocketAddr) -> Respo
     })
 }
 
+/// How connections are driven (`--io`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Io {
+    /// A few threads (`loops`, or one per core) over non-blocking sockets
+    /// and `epoll`: Linux only.
+    EventLoop { loops: usize },
+    /// A thread per connection, with blocking reads and writes.
+    Threads,
+}
+
+impl Default for Io {
+    /// The event loop where there is `epoll`, one loop per core.
+    fn default() -> Io {
+        if cfg!(target_os = "linux") {
+            Io::EventLoop { loops: 0 }
+        } else {
+            Io::Threads
+        }
+    }
+}
+
 /// Limits and timeouts of the protocol layer.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// How connections are driven.
+    pub io: Io,
     pub limits: Limits,
     /// How long a keep-alive connection may wait silently between requests.
     pub idle_timeout: Duration,
@@ -116,6 +163,7 @@ impl ServerConfig {
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
         ServerConfig {
+            io: Io::default(),
             limits: Limits::default(),
             idle_timeout: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
@@ -165,11 +213,17 @@ pub struct Server {
     shared: Arc<Shared>,
 }
 
-/// A server running on its own thread (see [`Server::spawn`]).
+/// A server running on its own threads (see [`Server::spawn`]).
 pub struct ServerHandle {
     addr: SocketAddr,
+    /// The [`Server::also_listen`] addresses (threads model).
+    also: Vec<SocketAddr>,
     shared: Arc<Shared>,
-    thread: Option<JoinHandle<()>>,
+    /// The acceptors of the threads model.
+    threads: Vec<JoinHandle<()>>,
+    /// What wakes each event loop (to notice a stop).
+    #[cfg(target_os = "linux")]
+    wakers: Vec<Arc<event_loop::Mailbox>>,
 }
 
 impl Server {
@@ -207,42 +261,124 @@ impl Server {
         Ok(bound)
     }
 
-    /// Serves on this thread, forever; each [`Server::also_listen`]
-    /// address gets an accepting thread of its own. They share the
-    /// handler and the admission (the connection caps count every port
-    /// together); each has its own worker pool.
+    /// Serves on this thread, forever — on every address, the first and
+    /// each [`Server::also_listen`] one. They share the handler and the
+    /// admission (the connection caps count every port together).
     ///
     /// # Errors
-    /// The threads the server needs cannot be started.
-    pub fn run(mut self) -> io::Result<()> {
-        for listener in std::mem::take(&mut self.also) {
-            let acceptor = threads::Acceptor::start(listener, Arc::clone(&self.shared))?;
-            thread::Builder::new()
-                .name("goldfish-accept-also".into())
-                .spawn(move || acceptor.run())?;
+    /// The threads, or the event loops, the server needs cannot be started.
+    pub fn run(self) -> io::Result<()> {
+        match self.shared.config.io {
+            Io::Threads => {
+                let mut acceptors = self.acceptors()?.into_iter();
+                let first = acceptors.next();
+                for acceptor in acceptors {
+                    thread::Builder::new()
+                        .name("goldfish-accept-also".into())
+                        .spawn(move || acceptor.run())?;
+                }
+                if let Some(acceptor) = first {
+                    acceptor.run();
+                }
+            }
+            #[cfg(target_os = "linux")]
+            Io::EventLoop { loops } => {
+                let (mut loops, _) = self.event_loops(loops)?;
+                let last = loops
+                    .pop()
+                    .ok_or_else(|| io::Error::other("no event loop"))?;
+                for (i, l) in loops.into_iter().enumerate() {
+                    thread::Builder::new()
+                        .name(format!("goldfish-loop-{}", i + 1))
+                        .spawn(move || l.run())?;
+                }
+                last.run();
+            }
+            #[cfg(not(target_os = "linux"))]
+            Io::EventLoop { .. } => return Err(no_epoll()),
         }
-        threads::Acceptor::start(self.listener, self.shared)?.run();
         Ok(())
     }
 
-    /// Serves on a new thread and returns a handle to it.
+    /// Serves on new threads and returns a handle to them.
     ///
     /// # Errors
-    /// The listening socket's address cannot be read, or the threads the
-    /// server needs cannot be started.
+    /// The listening socket's address cannot be read, or the threads (or
+    /// event loops) the server needs cannot be started.
     pub fn spawn(self) -> io::Result<ServerHandle> {
         let addr = self.listener.local_addr()?;
-        let shared = Arc::clone(&self.shared);
-        let acceptor = threads::Acceptor::start(self.listener, self.shared)?;
-        let thread = thread::Builder::new()
-            .name("goldfish-accept".into())
-            .spawn(move || acceptor.run())?;
-        Ok(ServerHandle {
+        let mut handle = ServerHandle {
             addr,
-            shared,
-            thread: Some(thread),
-        })
+            also: Vec::new(),
+            shared: Arc::clone(&self.shared),
+            threads: Vec::new(),
+            #[cfg(target_os = "linux")]
+            wakers: Vec::new(),
+        };
+        match self.shared.config.io {
+            Io::Threads => {
+                for listener in &self.also {
+                    handle.also.push(listener.local_addr()?);
+                }
+                for acceptor in self.acceptors()? {
+                    let thread = thread::Builder::new()
+                        .name("goldfish-accept".into())
+                        .spawn(move || acceptor.run())?;
+                    handle.threads.push(thread);
+                }
+            }
+            #[cfg(target_os = "linux")]
+            Io::EventLoop { loops } => {
+                let (loops, wakers) = self.event_loops(loops)?;
+                for (i, l) in loops.into_iter().enumerate() {
+                    thread::Builder::new()
+                        .name(format!("goldfish-loop-{i}"))
+                        .spawn(move || l.run())?;
+                }
+                handle.wakers = wakers;
+            }
+            #[cfg(not(target_os = "linux"))]
+            Io::EventLoop { .. } => return Err(no_epoll()),
+        }
+        Ok(handle)
     }
+
+    /// The threads model: an acceptor (with its worker pool) per address.
+    fn acceptors(self) -> io::Result<Vec<threads::Acceptor>> {
+        std::iter::once(self.listener)
+            .chain(self.also)
+            .map(|listener| threads::Acceptor::start(listener, Arc::clone(&self.shared)))
+            .collect()
+    }
+
+    /// `n` event loops (0: one per core), each watching every address, and
+    /// their wakers.
+    #[cfg(target_os = "linux")]
+    fn event_loops(
+        self,
+        n: usize,
+    ) -> io::Result<(Vec<event_loop::EventLoop>, Vec<Arc<event_loop::Mailbox>>)> {
+        let n = match n {
+            0 => thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        };
+        let mut listeners = Vec::new();
+        for listener in std::iter::once(self.listener).chain(self.also) {
+            listener.set_nonblocking(true)?;
+            listeners.push(Arc::new(listener));
+        }
+        let loops = (0..n)
+            .map(|_| event_loop::EventLoop::new(listeners.clone(), Arc::clone(&self.shared)))
+            .collect::<io::Result<Vec<_>>>()?;
+        let wakers = loops.iter().map(event_loop::EventLoop::mailbox).collect();
+        Ok((loops, wakers))
+    }
+}
+
+/// The error for `--io epoll` where there is no epoll.
+#[cfg(not(target_os = "linux"))]
+fn no_epoll() -> io::Error {
+    io::Error::other("the event loop needs Linux's epoll; use --io threads")
 }
 
 impl ServerHandle {
@@ -264,9 +400,17 @@ impl ServerHandle {
     /// Stops accepting; open connections end after their current request.
     pub fn stop(mut self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
-        // Wake the blocking accept() with a connection of our own.
-        let _ = TcpStream::connect(self.addr);
-        if let Some(t) = self.thread.take() {
+        #[cfg(target_os = "linux")]
+        for waker in &self.wakers {
+            waker.wake();
+        }
+        // Wake each blocking accept() with a connection of our own.
+        for addr in std::iter::once(self.addr).chain(self.also.iter().copied()) {
+            if !self.threads.is_empty() {
+                let _ = TcpStream::connect(addr);
+            }
+        }
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
     }

@@ -21,11 +21,10 @@ use std::sync::mpsc::{self, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::admission::{Ticket, Verdict};
+use super::Shared;
+use super::admission::{Refusal, Ticket, Verdict, refusal};
 use super::connection::{Conn, Next};
 use super::pool::{Dispatch, Pool};
-use super::{Shared, Status};
-use crate::http::Response;
 
 /// The accepting thread, with the pool it hands connections to and the
 /// thread that answers the ones over a cap.
@@ -38,15 +37,6 @@ pub(crate) struct Acceptor {
 
 /// A connection and its slot, as a worker gets it.
 type Admitted = (Arc<TcpStream>, Ticket);
-
-/// Why a connection is turned away with 503.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Refusal {
-    /// Every slot is taken by a connection busy with a request.
-    Everyone,
-    /// Its address holds its share already.
-    Client,
-}
 
 impl Acceptor {
     /// Starts the pool's first parts and the thread that answers 503.
@@ -140,31 +130,6 @@ fn start_refuser(shared: &Arc<Shared>) -> io::Result<SyncSender<(TcpStream, Refu
     Ok(tx)
 }
 
-/// The 503 for a connection over a cap, and what the access log says.
-pub(crate) fn refusal(shared: &Shared, why: Refusal, client: &str) -> (Response, &'static str) {
-    let (text, log_line) = match why {
-        Refusal::Everyone => (
-            format!(
-                "goldfish is serving its limit of {} connections at once, all of them busy \
-                 with a request; try again in a moment.\n",
-                shared.config.max_connections
-            ),
-            "(over the connection limit)",
-        ),
-        Refusal::Client => (
-            format!(
-                "goldfish is serving its limit of {} connections from one address (yours is \
-                 {client}) at once; close some, or try again in a moment.\n",
-                shared.config.max_connections_per_client
-            ),
-            "(over the per-client connection limit)",
-        ),
-    };
-    let response =
-        Response::text(Status::SERVICE_UNAVAILABLE, text).with_header("Retry-After", "1");
-    (response, log_line)
-}
-
 /// Serves one admitted connection until it closes. Never panics on client
 /// input.
 pub(crate) fn serve(stream: &TcpStream, ticket: &Ticket, shared: &Arc<Shared>) {
@@ -176,15 +141,22 @@ pub(crate) fn serve(stream: &TcpStream, ticket: &Ticket, shared: &Arc<Shared>) {
     drive(stream, conn, Some(ticket));
 }
 
-/// Runs `conn` over a blocking `stream` until it is over. Before each
-/// read, tells the `ticket` whether the connection only waits for a
-/// request (so that it may be closed to make room).
+/// Runs `conn` over a blocking `stream` until it is over. After each step,
+/// tells the `ticket` whether the connection only waits for a request (so
+/// that it may be closed to make room) or is busy with one.
 pub(crate) fn drive(mut stream: &TcpStream, mut conn: Conn, ticket: Option<&Ticket>) {
     let mut timeouts = Timeouts::default();
     let mut waiting = true;
     loop {
         let now = Instant::now();
-        match conn.next(now) {
+        let next = conn.next(now);
+        if let Some(ticket) = ticket
+            && conn.awaits_request() != waiting
+        {
+            waiting = !waiting;
+            ticket.set_waiting(waiting);
+        }
+        match next {
             Next::Handle(req) => {
                 let response = super::respond(conn.shared(), &req, conn.peer());
                 conn.answer(&req, &response, Instant::now());
@@ -213,12 +185,7 @@ pub(crate) fn drive(mut stream: &TcpStream, mut conn: Conn, ticket: Option<&Tick
                 if timeouts.read(stream, left).is_err() {
                     return;
                 }
-                if let Some(ticket) = ticket
-                    && conn.awaits_request() != waiting
-                {
-                    waiting = !waiting;
-                    ticket.set_waiting(waiting);
-                }
+
                 match stream.read(conn.read_space()) {
                     Ok(0) => conn.eof(),
                     Ok(n) => conn.received(n, Instant::now()),

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use goldfish::app::{App, AppConfig};
 use goldfish::server::log::{Log, Sink};
-use goldfish::server::{Census, Handler, Server, ServerConfig, ServerHandle};
+use goldfish::server::{Census, Handler, Io, Server, ServerConfig, ServerHandle};
 
 /// The longest any single read may block. Far above anything a correct
 /// server needs on a loaded 2-core machine, far below "the test hangs".
@@ -40,15 +40,29 @@ pub struct TestServer {
     log: Arc<Mutex<Vec<String>>>,
 }
 
-/// The default [`ServerConfig`], except that the log goes to memory.
-/// Tests change the fields they care about (timeouts, limits, the cap).
+/// The default [`ServerConfig`], except that the log goes to memory, and
+/// the I/O model is the one `GOLDFISH_IO` names (`epoll` or `threads`), so
+/// that `.ci/run` can run every test against both. Tests change the
+/// fields they care about (timeouts, limits, the cap).
 pub fn config() -> ServerConfig {
     ServerConfig {
+        io: io_model(),
         log: Log {
             sink: Sink::Memory(Arc::default()),
             trace: false,
         },
         ..ServerConfig::default()
+    }
+}
+
+/// The I/O model the tests run against: `GOLDFISH_IO`, or the default.
+/// (The `goldfish` binary reads `GOLDFISH_IO` itself.)
+pub fn io_model() -> Io {
+    match std::env::var("GOLDFISH_IO").as_deref() {
+        Ok("threads") => Io::Threads,
+        Ok("epoll") => Io::EventLoop { loops: 0 },
+        Ok(other) => panic!("GOLDFISH_IO must be epoll or threads, not {other:?}"),
+        Err(_) => Io::default(),
     }
 }
 

@@ -1,0 +1,591 @@
+//! The event-loop model (the default on Linux): a few threads, each
+//! serving many connections, none of them ever blocked on one client.
+//!
+//! Theory of operation. Every socket is non-blocking, and [`epoll`] says
+//! which ones are ready. A loop waits for readiness, then drives each ready
+//! connection's [`Conn`] — read what is there, answer every complete
+//! request, write what the socket takes — until it would block, and waits
+//! again. One thread runs through every connection that is ready instead
+//! of sleeping after each response and being woken for the next (the
+//! context switch per request of [`super::threads`]), and an idle
+//! connection costs its buffers, not a thread.
+//!
+//! - **Readiness is edge-triggered** (`EPOLLET`): epoll says "readable"
+//!   once, when bytes arrive, so the loop remembers it (`readable`) until
+//!   a read says the socket is drained — `WouldBlock`, or fewer bytes than
+//!   there was room for (`epoll(7)`: for a stream socket that means the
+//!   same). Each socket is registered once, for reading and writing, and
+//!   never modified: no `epoll_ctl` per request.
+//! - **Timeouts** are the connections' own deadlines ([`Conn::deadline`]),
+//!   kept in a heap ([`Timers`]); `epoll_wait` sleeps until the earliest.
+//! - **Handlers that block** — a session store over the network or on disk
+//!   — must not stall every other connection of the loop. A handler says
+//!   which requests may block ([`super::Handler::may_block`]); those run
+//!   on a small pool of threads ([`Blocking`]), the connection waits in
+//!   `Handling`, and the finished response comes back through a mailbox
+//!   and a wake-up byte on a socket pair the loop watches.
+//! - **Several loops** (one per core) share the listening socket; the
+//!   kernel wakes one of them per new connection (`EPOLLEXCLUSIVE`), and
+//!   the connection stays with that loop for its whole life.
+//!
+//! Everything else — parsing, timeouts, caps, the lingering close — is the
+//! same [`Conn`] the threads model drives.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::net::UnixStream;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use super::admission::{Refusal, Ticket, Verdict, refusal};
+use super::connection::{Conn, Next};
+use super::epoll::{self, Epoll, Event};
+use super::timers::Timers;
+use super::{Shared, respond};
+use crate::http::{Request, Response};
+
+/// The token of the loop's wake-up socket.
+const WAKER: u64 = u64::MAX;
+/// The token of listening socket `i` is `LISTENER | i`. A connection's
+/// token never has this bit set (see [`token`]).
+const LISTENER: u64 = 1 << 63;
+/// Connections accepted per readiness of the listener, so that a flood of
+/// new connections cannot starve the ones already open.
+const ACCEPT_BATCH: usize = 64;
+/// Refused connections (answered 503, then drained) a loop keeps at once;
+/// beyond this a flood is dropped without a word.
+const MAX_REFUSED: usize = 64;
+/// How long a refused connection is drained after its 503.
+const REFUSED_LINGER: Duration = Duration::from_millis(200);
+/// Threads that run handlers which may block.
+const BLOCKING_THREADS: usize = 8;
+
+/// One event loop: its connections, their timers, and its mailbox.
+pub(crate) struct EventLoop {
+    epoll: Epoll,
+    /// The listening sockets (the first address, and any `--also-port`).
+    /// Given up when the server stops, so that they close once every loop
+    /// has let go.
+    listeners: Vec<Arc<TcpListener>>,
+    shared: Arc<Shared>,
+    mailbox: Arc<Mailbox>,
+    waker: UnixStream,
+    conns: Vec<Slot>,
+    free: Vec<usize>,
+    timers: Timers,
+    /// Refused connections being answered.
+    refused: usize,
+    /// Accepting paused until then (after an error such as EMFILE).
+    accept_paused: Option<Instant>,
+}
+
+/// Where finished blocking handlers leave their answers, and how the loop
+/// is woken to collect them (or to stop).
+pub(crate) struct Mailbox {
+    done: Mutex<Vec<Done>>,
+    wake: UnixStream,
+}
+
+impl Mailbox {
+    /// Wakes the loop (a byte on its wake-up socket). A full socket means
+    /// a wake-up is pending already.
+    pub(crate) fn wake(&self) {
+        let _ = (&self.wake).write(&[1]);
+    }
+}
+
+/// A request whose handler ran on the blocking pool.
+struct Done {
+    token: u64,
+    req: Request,
+    response: Response,
+}
+
+/// A connection slot. `generation` changes each time the slot is reused,
+/// so a token (slot and generation) never names the wrong connection.
+struct Slot {
+    generation: u32,
+    entry: Option<Entry>,
+}
+
+struct Entry {
+    stream: Arc<TcpStream>,
+    conn: Conn,
+    /// `None` for a refused connection.
+    ticket: Option<Ticket>,
+    /// Edge-triggered readiness, remembered until the socket says
+    /// otherwise.
+    readable: bool,
+    writable: bool,
+    /// The peer closed (or the socket failed): reads now return at once.
+    hung_up: bool,
+    /// The earliest timer entry for this connection (see [`Timers`]).
+    promised: Option<Instant>,
+    /// What the admission was last told (see [`Ticket::set_waiting`]).
+    waiting: bool,
+}
+
+/// A connection's token: its slot, and the slot's generation (31 bits, so
+/// that the top bit stays clear for listeners).
+fn token(slot: usize, generation: u32) -> u64 {
+    (u64::from(generation & 0x7fff_ffff) << 32) | slot as u64
+}
+
+fn slot_of(token: u64) -> (usize, u32) {
+    ((token & 0xffff_ffff) as usize, (token >> 32) as u32)
+}
+
+impl EventLoop {
+    /// A loop serving connections accepted from `listeners`.
+    pub(crate) fn new(
+        listeners: Vec<Arc<TcpListener>>,
+        shared: Arc<Shared>,
+    ) -> io::Result<EventLoop> {
+        let epoll = Epoll::new()?;
+        let (waker, wake) = UnixStream::pair()?;
+        waker.set_nonblocking(true)?;
+        wake.set_nonblocking(true)?;
+        epoll.add(&waker, epoll::IN, WAKER)?;
+        for (i, listener) in listeners.iter().enumerate() {
+            // Level-triggered: a backlog left after a batch is reported again.
+            epoll.add(
+                &**listener,
+                epoll::IN | epoll::EXCLUSIVE,
+                LISTENER | i as u64,
+            )?;
+        }
+        Ok(EventLoop {
+            epoll,
+            listeners,
+            shared,
+            mailbox: Arc::new(Mailbox {
+                done: Mutex::new(Vec::new()),
+                wake,
+            }),
+            waker,
+            conns: Vec::new(),
+            free: Vec::new(),
+            timers: Timers::default(),
+            refused: 0,
+            accept_paused: None,
+        })
+    }
+
+    /// The mailbox that wakes this loop.
+    pub(crate) fn mailbox(&self) -> Arc<Mailbox> {
+        Arc::clone(&self.mailbox)
+    }
+
+    /// Runs until the server stops and the last connection is gone.
+    pub(crate) fn run(mut self) {
+        let mut events = vec![Event::default(); 256];
+        loop {
+            let stopping = self.shared.stopping();
+            if stopping {
+                for listener in self.listeners.drain(..) {
+                    let _ = self.epoll.delete(&*listener);
+                }
+            }
+            if stopping && self.conns.iter().all(|s| s.entry.is_none()) {
+                return;
+            }
+            let timeout = self
+                .next_wake()
+                .map(|at| at.saturating_duration_since(Instant::now()));
+            let ready = match self.epoll.wait(&mut events, timeout) {
+                Ok(ready) => ready.len(),
+                Err(e) => {
+                    eprintln!("goldfish: epoll_wait failed: {e}");
+                    return;
+                }
+            };
+            for event in &events[..ready] {
+                match event.token() {
+                    WAKER => self.collect(),
+                    t if t & LISTENER != 0 => self.accept((t & !LISTENER) as usize),
+                    token => self.ready(token, event.events()),
+                }
+            }
+            self.expire(Instant::now());
+        }
+    }
+
+    /// The next time the loop must wake without an event.
+    fn next_wake(&self) -> Option<Instant> {
+        match (self.timers.next(), self.accept_paused) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Accepts a batch of new connections on listener `i`.
+    fn accept(&mut self, i: usize) {
+        let Some(listener) = self.listeners.get(i).cloned() else {
+            return;
+        };
+        for _ in 0..ACCEPT_BATCH {
+            match listener.accept() {
+                Ok((stream, peer)) => self.admit(stream, peer),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // ECONNABORTED: the client gave up in the queue.
+                Err(e) if e.kind() == io::ErrorKind::ConnectionAborted => {}
+                Err(e) => {
+                    // Typically EMFILE (out of file descriptors). The
+                    // listener stays readable, so stop watching it for a
+                    // moment instead of spinning; connections will close.
+                    eprintln!("goldfish: accept failed: {e}");
+                    for listener in &self.listeners {
+                        let _ = self.epoll.delete(&**listener);
+                    }
+                    self.accept_paused = Some(Instant::now() + Duration::from_millis(10));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn admit(&mut self, stream: TcpStream, peer: SocketAddr) {
+        if stream.set_nonblocking(true).is_err() {
+            return;
+        }
+        // Responses are written whole, once per batch: Nagle's algorithm
+        // would only add delay.
+        let _ = stream.set_nodelay(true);
+        let stream = Arc::new(stream);
+        let now = Instant::now();
+        let why = match self.shared.admission.admit(&stream, peer.ip()) {
+            Verdict::Admitted(ticket) => {
+                let conn = Conn::new(Arc::clone(&self.shared), peer, now);
+                self.insert(stream, conn, Some(ticket));
+                return;
+            }
+            Verdict::ClientFull => Refusal::Client,
+            Verdict::Full => Refusal::Everyone,
+        };
+        if self.refused >= MAX_REFUSED {
+            return; // a flood: dropped without a word
+        }
+        let (response, log_line) = refusal(&self.shared, why, &peer.ip().to_string());
+        self.shared.config.log.access(&peer, log_line, 503);
+        let shared = Arc::clone(&self.shared);
+        let conn = Conn::refused(shared, peer, now, &response, REFUSED_LINGER);
+        self.refused += 1;
+        self.insert(stream, conn, None);
+    }
+
+    /// Registers a connection and drives it once (its first bytes may be
+    /// there already).
+    fn insert(&mut self, stream: Arc<TcpStream>, conn: Conn, ticket: Option<Ticket>) {
+        let index = self.free.pop().unwrap_or_else(|| {
+            self.conns.push(Slot {
+                generation: 0,
+                entry: None,
+            });
+            self.conns.len() - 1
+        });
+        let slot = &mut self.conns[index];
+        slot.generation = slot.generation.wrapping_add(1);
+        let token = token(index, slot.generation);
+        let interest = epoll::IN | epoll::OUT | epoll::RDHUP | epoll::ET;
+        if self.epoll.add(&*stream, interest, token).is_err() {
+            self.free.push(index);
+            return;
+        }
+        slot.entry = Some(Entry {
+            stream,
+            conn,
+            ticket,
+            readable: true,
+            writable: true,
+            hung_up: false,
+            promised: None,
+            waiting: true,
+        });
+        self.drive(token);
+    }
+
+    /// A connection's socket is ready.
+    fn ready(&mut self, token: u64, events: u32) {
+        let Some(entry) = self.entry(token) else {
+            return;
+        };
+        if events & (epoll::IN | epoll::RDHUP | epoll::HUP | epoll::ERR) != 0 {
+            entry.readable = true;
+        }
+        if events & (epoll::OUT | epoll::HUP | epoll::ERR) != 0 {
+            entry.writable = true;
+        }
+        if events & (epoll::RDHUP | epoll::HUP | epoll::ERR) != 0 {
+            entry.hung_up = true;
+        }
+        self.drive(token);
+    }
+
+    fn entry(&mut self, token: u64) -> Option<&mut Entry> {
+        let (index, generation) = slot_of(token);
+        let slot = self.conns.get_mut(index)?;
+        if slot.generation != generation {
+            return None;
+        }
+        slot.entry.as_mut()
+    }
+
+    /// Drives a connection as far as it goes without blocking; a panic
+    /// (a bug, never input) costs that connection only.
+    fn drive(&mut self, token: u64) {
+        let (index, generation) = slot_of(token);
+        let Some(Slot {
+            generation: g,
+            entry: Some(entry),
+        }) = self.conns.get_mut(index)
+        else {
+            return;
+        };
+        if *g != generation {
+            return;
+        }
+        let mailbox = &self.mailbox;
+        let closed = panic::catch_unwind(AssertUnwindSafe(|| drive(entry, token, mailbox)))
+            .unwrap_or_else(|_| {
+                eprintln!("goldfish: a connection's state machine panicked; it is closed");
+                true
+            });
+        if closed {
+            self.remove(token);
+        } else {
+            self.reschedule(token);
+        }
+    }
+
+    /// After a connection moved: tell the admission whether it now waits
+    /// for a request, and make sure its deadline is on the clock.
+    fn reschedule(&mut self, token: u64) {
+        let (index, generation) = slot_of(token);
+        let Some(Slot {
+            generation: g,
+            entry: Some(entry),
+        }) = self.conns.get_mut(index)
+        else {
+            return;
+        };
+        if *g != generation {
+            return;
+        }
+        if let Some(ticket) = &entry.ticket {
+            let waiting = entry.conn.awaits_request();
+            if waiting != entry.waiting {
+                entry.waiting = waiting;
+                ticket.set_waiting(waiting);
+            }
+        }
+        if let Some(deadline) = entry.conn.deadline() {
+            self.timers.schedule(token, deadline, &mut entry.promised);
+        }
+    }
+
+    fn remove(&mut self, token: u64) {
+        let (index, generation) = slot_of(token);
+        let Some(slot) = self.conns.get_mut(index) else {
+            return;
+        };
+        if slot.generation != generation {
+            return;
+        }
+        if let Some(entry) = slot.entry.take() {
+            let _ = self.epoll.delete(&*entry.stream);
+            if entry.ticket.is_none() {
+                self.refused -= 1;
+            }
+            self.free.push(index);
+            // Dropping the entry closes the socket (once the admission's
+            // reference is gone too) and frees the slot in the admission.
+        }
+    }
+
+    /// Fires the deadlines that have passed.
+    fn expire(&mut self, now: Instant) {
+        if self.accept_paused.is_some_and(|at| at <= now) {
+            self.accept_paused = None;
+            for (i, listener) in self.listeners.iter().enumerate() {
+                let interest = epoll::IN | epoll::EXCLUSIVE;
+                let _ = self.epoll.add(&**listener, interest, LISTENER | i as u64);
+            }
+        }
+        while let Some((at, token)) = self.timers.pop_due(now) {
+            let Some(entry) = self.entry(token) else {
+                continue;
+            };
+            if entry.promised != Some(at) {
+                continue; // superseded by an earlier entry
+            }
+            entry.promised = None;
+            entry.conn.expired(now);
+            self.drive(token);
+        }
+    }
+
+    /// Takes the answers of finished blocking handlers.
+    fn collect(&mut self) {
+        let mut drain = [0u8; 64];
+        while matches!((&self.waker).read(&mut drain), Ok(n) if n > 0) {}
+        let done =
+            std::mem::take(&mut *self.mailbox.done.lock().unwrap_or_else(|e| e.into_inner()));
+        for Done {
+            token,
+            req,
+            response,
+        } in done
+        {
+            let Some(entry) = self.entry(token) else {
+                continue;
+            };
+            entry.conn.answer(&req, &response, Instant::now());
+            self.drive(token);
+        }
+    }
+}
+
+/// Drives one connection until it would block. `true`: it is over.
+fn drive(entry: &mut Entry, token: u64, mailbox: &Arc<Mailbox>) -> bool {
+    let mut stream: &TcpStream = &entry.stream;
+    loop {
+        let now = Instant::now();
+        match entry.conn.next(now) {
+            Next::Handle(req) => {
+                // Busy now: not to be closed to make room (see `reschedule`).
+                if let Some(ticket) = &entry.ticket
+                    && entry.waiting
+                {
+                    entry.waiting = false;
+                    ticket.set_waiting(false);
+                }
+                let shared = entry.conn.shared();
+                if shared.handler.may_block(&req) {
+                    blocking().run(Job {
+                        shared: Arc::clone(shared),
+                        peer: entry.conn.peer(),
+                        token,
+                        req,
+                        mailbox: Arc::clone(mailbox),
+                    });
+                    return false;
+                }
+                let response = respond(shared, &req, entry.conn.peer());
+                entry.conn.answer(&req, &response, Instant::now());
+            }
+            Next::Wait => return false,
+            Next::Write => {
+                if !entry.writable {
+                    return false;
+                }
+                let output = entry.conn.output();
+                match stream.write(output) {
+                    Ok(n) => {
+                        if n < output.len() {
+                            entry.writable = false;
+                        }
+                        entry.conn.sent(n, now);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => entry.writable = false,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => return true,
+                }
+            }
+            Next::Read => {
+                if !entry.readable {
+                    return false;
+                }
+                let space = entry.conn.read_space();
+                let room = space.len();
+                match stream.read(space) {
+                    Ok(0) => entry.conn.eof(),
+                    Ok(n) => {
+                        if n < room && !entry.hung_up {
+                            entry.readable = false;
+                        }
+                        entry.conn.received(n, now);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => entry.readable = false,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => return true,
+                }
+            }
+            Next::HalfClose => {
+                if stream.shutdown(Shutdown::Write).is_err() {
+                    return true;
+                }
+                entry.conn.half_closed(now);
+            }
+            Next::Close => return true,
+        }
+    }
+}
+
+/// A request for the blocking pool.
+struct Job {
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    token: u64,
+    req: Request,
+    mailbox: Arc<Mailbox>,
+}
+
+/// The threads that run handlers which may block, shared by every loop of
+/// the process and started on first use.
+struct Blocking {
+    jobs: Sender<Job>,
+}
+
+fn blocking() -> &'static Blocking {
+    static POOL: OnceLock<Blocking> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..BLOCKING_THREADS {
+            let rx = Arc::clone(&rx);
+            let _ = thread::Builder::new()
+                .name(format!("goldfish-blocking-{i}"))
+                .spawn(move || blocking_worker(&rx));
+        }
+        Blocking { jobs: tx }
+    })
+}
+
+impl Blocking {
+    fn run(&self, job: Job) {
+        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+            // No worker could be started: answer on the loop after all.
+            finish(job);
+        }
+    }
+}
+
+fn blocking_worker(jobs: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = {
+            let jobs = jobs.lock().unwrap_or_else(|e| e.into_inner());
+            jobs.recv()
+        };
+        match job {
+            Ok(job) => finish(job),
+            Err(_) => return,
+        }
+    }
+}
+
+/// Runs a job's handler and posts the answer to its loop.
+fn finish(job: Job) {
+    let response = respond(&job.shared, &job.req, job.peer);
+    let mut done = job.mailbox.done.lock().unwrap_or_else(|e| e.into_inner());
+    done.push(Done {
+        token: job.token,
+        req: job.req,
+        response,
+    });
+    drop(done);
+    job.mailbox.wake();
+}
