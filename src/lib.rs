@@ -40,8 +40,10 @@
 //!
 //! Files, sockets and the OS are reached from these modules only:
 //!
-//! - [`server`] — sockets: the accept loop, one thread per connection,
-//!   timeouts, the connection cap, the access log.
+//! - [`server`] — sockets: one connection's life as a state machine
+//!   (pure, like `http`), driven by an `epoll` event loop (the default) or
+//!   by one thread per connection (`--io threads`); timeouts, the
+//!   connection caps, the access log.
 //! - [`store`] — the server-side session stores: memory, files, Redis
 //!   (its RESP2 codec, [`store::redis::resp`], is pure) and PostgreSQL (its
 //!   protocol codec, [`store::postgres::wire`], and the password hashes

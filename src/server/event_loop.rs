@@ -21,7 +21,7 @@
 //! - **Handlers that block** — a session store over the network or on disk
 //!   — must not stall every other connection of the loop. A handler says
 //!   which requests may block ([`super::Handler::may_block`]); those run
-//!   on a small pool of threads ([`Blocking`]), the connection waits in
+//!   on a small pool of threads (`Blocking`), the connection waits in
 //!   `Handling`, and the finished response comes back through a mailbox
 //!   and a wake-up byte on a socket pair the loop watches.
 //! - **Several loops** (one per core) share the listening socket; the

@@ -1,12 +1,15 @@
-//! Worker threads: one per open connection, reused, and capped.
+//! Worker threads of the threads model: one per open connection, reused,
+//! and capped.
 //!
-//! Theory of operation. goldfish uses blocking sockets and gives each open
-//! connection a thread of its own. That is the simplest model that is also
-//! fair: a client that trickles one byte per second only ever blocks its own
-//! thread (and the header timeout ends it), so a few hundred slow clients
-//! cannot starve a fast one — the kernel schedules whichever thread has
-//! bytes to read. An event loop (epoll) would need `unsafe` system calls or a
-//! dependency; threads need neither.
+//! Theory of operation. With `--io threads`, goldfish uses blocking sockets
+//! and gives each open connection a thread of its own. That is the simplest
+//! model that is also fair: a client that trickles one byte per second only
+//! ever blocks its own thread (and the header timeout ends it), so a few
+//! hundred slow clients cannot starve a fast one — the kernel schedules
+//! whichever thread has bytes to read. It needs no `unsafe` and no system
+//! call beyond what `std` offers; the event loop ([`super::event_loop`])
+//! needs `epoll`, declared by hand, and in exchange no thread per
+//! connection.
 //!
 //! What a thread costs: its stack is reserved virtual memory
 //! ([`STACK_SIZE`]), of which only the pages actually touched become
@@ -16,8 +19,8 @@
 //! The pool: a finished worker does not exit but waits (up to
 //! [`IDLE_WORKER_LINGER`]) for the next connection, so a burst of short
 //! connections does not pay for a thread spawn each. Past `max` connections
-//! the acceptor does not queue: it answers 503 and closes (see `reject`),
-//! because a queue would only turn overload into unbounded latency.
+//! the acceptor does not queue: it answers 503 and closes, because a queue
+//! would only turn overload into unbounded latency.
 //!
 //! All pool state sits behind one mutex, taken once per *connection* (never
 //! per request), so there is no lock on the request path.
