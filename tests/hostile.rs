@@ -959,7 +959,12 @@ fn slowloris_gets_408_and_does_not_starve_a_normal_client() {
 #[test]
 fn a_thousand_idle_keep_alive_connections_are_served_then_closed() {
     let _turn = shared_turn();
-    let cfg = hostile_config();
+    let mut cfg = hostile_config();
+    // Two event loops here (one is the default), so that sharing the
+    // listener and the caps between loops is tested too.
+    if let goldfish::server::Io::EventLoop { loops } = &mut cfg.io {
+        *loops = 2;
+    }
     let server = start_with(cfg.clone());
     idle_crowd("idle crowd", &server, &cfg, 1000);
 }

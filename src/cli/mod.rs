@@ -122,7 +122,7 @@ OPTIONS:
                            epoll    a few event loops over non-blocking sockets
                                     (the default, Linux only)
                            threads  a thread per connection, blocking reads
-    --loops N              event loops with --io epoll    [default: one per core]
+    --loops N              event loops with --io epoll (0: one per core) [default 1]
     --classroom            wait 10 minutes (not seconds) for a connection's first
                            byte, a request head and a body: for typing into telnet
     --secure-cookies       add Secure to the cookies goldfish sets (behind HTTPS)
@@ -275,7 +275,7 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
             "--header-timeout" => header = Some(seconds(&value(flag)?, flag)?),
             "--classroom" => classroom = true,
             "--io" => config.server.io = parse_io(&value(flag)?, flag)?,
-            "--loops" => loops = Some(parse_number(&value(flag)?, flag, 1, 1024)? as usize),
+            "--loops" => loops = Some(parse_number(&value(flag)?, flag, 0, 1024)? as usize),
             other => return Err(CliError(format!("unknown option {other:?}"))),
         }
     }
@@ -382,7 +382,7 @@ fn parse_port(s: &str, what: &str) -> Result<u16, CliError> {
 
 fn parse_io(s: &str, what: &str) -> Result<Io, CliError> {
     match s {
-        "epoll" => Ok(Io::EventLoop { loops: 0 }),
+        "epoll" => Ok(Io::EventLoop { loops: 1 }),
         "threads" => Ok(Io::Threads),
         _ => Err(CliError(format!(
             "{what} must be epoll or threads, not {s:?}"
@@ -516,7 +516,7 @@ mod tests {
             ("--io threads", &["--io", "threads"], &[], Io::Threads),
             ("--io epoll with two loops", &["--io", "epoll", "--loops", "2"], &[], Io::EventLoop { loops: 2 }),
             ("the environment, as tests set it", &[], &[("GOLDFISH_IO", "threads")], Io::Threads),
-            ("the flag wins", &["--io=epoll"], &[("GOLDFISH_IO", "threads")], Io::EventLoop { loops: 0 }),
+            ("the flag wins", &["--io=epoll"], &[("GOLDFISH_IO", "threads")], Io::EventLoop { loops: 1 }),
         ];
         for (why, args, env, want) in cases {
             assert_eq!(run(args, env).unwrap().server.io, *want, "{why}");

@@ -1,5 +1,5 @@
-//! The event-loop model (the default on Linux): a few threads, each
-//! serving many connections, none of them ever blocked on one client.
+//! The event-loop model (the default on Linux): one thread (or a few),
+//! serving many connections, never blocked on one client.
 //!
 //! Theory of operation. Every socket is non-blocking, and [`epoll`] says
 //! which ones are ready. A loop waits for readiness, then drives each ready
@@ -24,9 +24,10 @@
 //!   on a small pool of threads (`Blocking`), the connection waits in
 //!   `Handling`, and the finished response comes back through a mailbox
 //!   and a wake-up byte on a socket pair the loop watches.
-//! - **Several loops** (one per core) share the listening socket; the
-//!   kernel wakes one of them per new connection (`EPOLLEXCLUSIVE`), and
-//!   the connection stays with that loop for its whole life.
+//! - **Several loops** (`--loops N`; one by default) share the listening
+//!   socket; the kernel wakes one of them per new connection
+//!   (`EPOLLEXCLUSIVE`), and the connection stays with that loop for its
+//!   whole life.
 //!
 //! Everything else — parsing, timeouts, caps, the lingering close — is the
 //! same [`Conn`] the threads model drives.

@@ -20,8 +20,8 @@
 //! Two concurrency models drive the same [`connection::Conn`] ([`Io`],
 //! `--io`). **Threads** (read this one first): one thread accepts; each
 //! open connection is served by a worker thread of its own with blocking
-//! reads and timeouts. **Event loop** (the default on Linux): one thread per
-//! core, each serving many non-blocking connections that `epoll` says are
+//! reads and timeouts. **Event loop** (the default on Linux): one thread (or
+//! `--loops N`), serving many non-blocking connections that `epoll` says are
 //! ready, so no thread sleeps after a response and an idle connection costs
 //! no thread. In both, past the caps (see [`admission`]) a new connection
 //! gets `503` and is closed at once.
@@ -100,18 +100,24 @@ pub(crate) fn respond(shared: &Shared, req: &Request, peer: SocketAddr) -> Respo
 /// How connections are driven (`--io`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Io {
-    /// A few threads (`loops`, or one per core) over non-blocking sockets
-    /// and `epoll`: Linux only.
+    /// `loops` threads (0: one per core) over non-blocking sockets and
+    /// `epoll`: Linux only.
     EventLoop { loops: usize },
     /// A thread per connection, with blocking reads and writes.
     Threads,
 }
 
 impl Default for Io {
-    /// The event loop where there is `epoll`, one loop per core.
+    /// The event loop where there is `epoll`, with one loop. One loop
+    /// serves tens of thousands of requests a second — far more than a
+    /// classroom sends — and leaves the other cores to the clients, which
+    /// for goldfish usually run on the same machine (a browser, curl, a
+    /// load generator): on two cores with `wrk` on one, a second loop made
+    /// `/hello` slower and its p99 worse (see the README). Give a machine
+    /// of its own `--loops N`.
     fn default() -> Io {
         if cfg!(target_os = "linux") {
-            Io::EventLoop { loops: 0 }
+            Io::EventLoop { loops: 1 }
         } else {
             Io::Threads
         }

@@ -60,7 +60,7 @@ pub fn config() -> ServerConfig {
 pub fn io_model() -> Io {
     match std::env::var("GOLDFISH_IO").as_deref() {
         Ok("threads") => Io::Threads,
-        Ok("epoll") => Io::EventLoop { loops: 0 },
+        Ok("epoll") => Io::EventLoop { loops: 1 },
         Ok(other) => panic!("GOLDFISH_IO must be epoll or threads, not {other:?}"),
         Err(_) => Io::default(),
     }
