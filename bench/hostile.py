@@ -2,7 +2,8 @@
 """bench/hostile.py — hostile clients against a real goldfish, with numbers.
 
     python3 bench/hostile.py            # builds and starts target/release/goldfish
-    python3 bench/hostile.py --quick    # smaller counts, ~40 s
+    python3 bench/hostile.py --quick    # smaller counts, ~3 min
+    python3 bench/hostile.py --io threads   # against the threads model
 
 Scenarios, each followed by a health check (a normal client's /hello):
   1. slowloris: 300 connections trickle one header byte per second while a
@@ -54,6 +55,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QUICK = "--quick" in sys.argv
+# `--io MODEL` is passed on to goldfish.
+IO = sys.argv[sys.argv.index("--io") + 1:][:1] if "--io" in sys.argv else []
 SLOW_CLIENTS = 100 if QUICK else 300
 IDLE_CLIENTS = 300 if QUICK else 1000
 failures = []
@@ -594,7 +597,8 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     port = free_port()
     server = subprocess.Popen(
-        [os.path.join(ROOT, "target/release/goldfish"), "--quiet", "--port", str(port)],
+        [os.path.join(ROOT, "target/release/goldfish"), "--quiet", "--port", str(port)]
+        + (["--io"] + IO if IO else []),
         stderr=subprocess.DEVNULL,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard)),
     )
@@ -608,6 +612,7 @@ def main():
         pid = server.pid
         normal_client(port)
         base_rss, base_threads = rss_mib(pid), proc_status(pid, "Threads")
+        say(f"goldfish --io {IO[0] if IO else 'epoll (the default)'}")
         say(f"start: RSS {base_rss:.1f} MiB, {base_threads} threads")
         slowloris(port)
         idle(port, pid)

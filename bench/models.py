@@ -225,6 +225,8 @@ def main():
     ap.add_argument("--idle", type=int, default=0, help="threads and RSS at N idle connections")
     ap.add_argument("--no-table", action="store_true", help="skip the wrk table")
     args = ap.parse_args()
+    # Killed: unwind, so that the server of the current cell is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("bench/models.py: terminated"))
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     gf = os.path.join(ROOT, "target/release/goldfish") + " --quiet --port {port}"

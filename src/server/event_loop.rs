@@ -21,8 +21,8 @@
 //! - **Handlers that block** — a session store over the network or on disk
 //!   — must not stall every other connection of the loop. A handler says
 //!   which requests may block ([`super::Handler::may_block`]); those run
-//!   on a small pool of threads (`Blocking`), the connection waits in
-//!   `Handling`, and the finished response comes back through a mailbox
+//!   on a small pool of threads ([`super::blocking`]), the connection waits
+//!   in `Handling`, and the finished response comes back through a mailbox
 //!   and a wake-up byte on a socket pair the loop watches.
 //! - **Several loops** (`--loops N`; one by default) share the listening
 //!   socket; the kernel wakes one of them per new connection
@@ -36,17 +36,15 @@ use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::net::UnixStream;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::admission::{Refusal, Ticket, Verdict, refusal};
+use super::blocking::{self, Done, Job, Mailbox};
 use super::connection::{Conn, Next};
 use super::epoll::{self, Epoll, Event};
 use super::timers::Timers;
 use super::{Shared, respond};
-use crate::http::{Request, Response};
 
 /// The token of the loop's wake-up socket.
 const WAKER: u64 = u64::MAX;
@@ -61,8 +59,6 @@ const ACCEPT_BATCH: usize = 64;
 const MAX_REFUSED: usize = 64;
 /// How long a refused connection is drained after its 503.
 const REFUSED_LINGER: Duration = Duration::from_millis(200);
-/// Threads that run handlers which may block.
-const BLOCKING_THREADS: usize = 8;
 
 /// One event loop: its connections, their timers, and its mailbox.
 pub(crate) struct EventLoop {
@@ -73,7 +69,9 @@ pub(crate) struct EventLoop {
     listeners: Vec<Arc<TcpListener>>,
     shared: Arc<Shared>,
     mailbox: Arc<Mailbox>,
-    waker: UnixStream,
+    /// The end of the socket pair the loop watches; the mailbox rings the
+    /// other.
+    wakeups: UnixStream,
     conns: Vec<Slot>,
     free: Vec<usize>,
     timers: Timers,
@@ -81,28 +79,6 @@ pub(crate) struct EventLoop {
     refused: usize,
     /// Accepting paused until then (after an error such as EMFILE).
     accept_paused: Option<Instant>,
-}
-
-/// Where finished blocking handlers leave their answers, and how the loop
-/// is woken to collect them (or to stop).
-pub(crate) struct Mailbox {
-    done: Mutex<Vec<Done>>,
-    wake: UnixStream,
-}
-
-impl Mailbox {
-    /// Wakes the loop (a byte on its wake-up socket). A full socket means
-    /// a wake-up is pending already.
-    pub(crate) fn wake(&self) {
-        let _ = (&self.wake).write(&[1]);
-    }
-}
-
-/// A request whose handler ran on the blocking pool.
-struct Done {
-    token: u64,
-    req: Request,
-    response: Response,
 }
 
 /// A connection slot. `generation` changes each time the slot is reused,
@@ -146,27 +122,21 @@ impl EventLoop {
         shared: Arc<Shared>,
     ) -> io::Result<EventLoop> {
         let epoll = Epoll::new()?;
-        let (waker, wake) = UnixStream::pair()?;
-        waker.set_nonblocking(true)?;
-        wake.set_nonblocking(true)?;
-        epoll.add(&waker, epoll::IN, WAKER)?;
+        let (wakeups, bell) = UnixStream::pair()?;
+        wakeups.set_nonblocking(true)?;
+        bell.set_nonblocking(true)?;
+        epoll.add(&wakeups, epoll::IN, WAKER)?;
         for (i, listener) in listeners.iter().enumerate() {
             // Level-triggered: a backlog left after a batch is reported again.
-            epoll.add(
-                &**listener,
-                epoll::IN | epoll::EXCLUSIVE,
-                LISTENER | i as u64,
-            )?;
+            let interest = epoll::IN | epoll::EXCLUSIVE;
+            epoll.add(&**listener, interest, LISTENER | i as u64)?;
         }
         Ok(EventLoop {
             epoll,
             listeners,
             shared,
-            mailbox: Arc::new(Mailbox {
-                done: Mutex::new(Vec::new()),
-                wake,
-            }),
-            waker,
+            mailbox: Arc::new(Mailbox::new(bell)),
+            wakeups,
             conns: Vec::new(),
             free: Vec::new(),
             timers: Timers::default(),
@@ -432,14 +402,12 @@ impl EventLoop {
     /// Takes the answers of finished blocking handlers.
     fn collect(&mut self) {
         let mut drain = [0u8; 64];
-        while matches!((&self.waker).read(&mut drain), Ok(n) if n > 0) {}
-        let done =
-            std::mem::take(&mut *self.mailbox.done.lock().unwrap_or_else(|e| e.into_inner()));
+        while matches!((&self.wakeups).read(&mut drain), Ok(n) if n > 0) {}
         for Done {
             token,
             req,
             response,
-        } in done
+        } in self.mailbox.take()
         {
             let Some(entry) = self.entry(token) else {
                 continue;
@@ -466,7 +434,7 @@ fn drive(entry: &mut Entry, token: u64, mailbox: &Arc<Mailbox>) -> bool {
                 }
                 let shared = entry.conn.shared();
                 if shared.handler.may_block(&req) {
-                    blocking().run(Job {
+                    blocking::run(Job {
                         shared: Arc::clone(shared),
                         peer: entry.conn.peer(),
                         token,
@@ -524,69 +492,4 @@ fn drive(entry: &mut Entry, token: u64, mailbox: &Arc<Mailbox>) -> bool {
             Next::Close => return true,
         }
     }
-}
-
-/// A request for the blocking pool.
-struct Job {
-    shared: Arc<Shared>,
-    peer: SocketAddr,
-    token: u64,
-    req: Request,
-    mailbox: Arc<Mailbox>,
-}
-
-/// The threads that run handlers which may block, shared by every loop of
-/// the process and started on first use.
-struct Blocking {
-    jobs: Sender<Job>,
-}
-
-fn blocking() -> &'static Blocking {
-    static POOL: OnceLock<Blocking> = OnceLock::new();
-    POOL.get_or_init(|| {
-        let (tx, rx) = mpsc::channel::<Job>();
-        let rx = Arc::new(Mutex::new(rx));
-        for i in 0..BLOCKING_THREADS {
-            let rx = Arc::clone(&rx);
-            let _ = thread::Builder::new()
-                .name(format!("goldfish-blocking-{i}"))
-                .spawn(move || blocking_worker(&rx));
-        }
-        Blocking { jobs: tx }
-    })
-}
-
-impl Blocking {
-    fn run(&self, job: Job) {
-        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
-            // No worker could be started: answer on the loop after all.
-            finish(job);
-        }
-    }
-}
-
-fn blocking_worker(jobs: &Mutex<Receiver<Job>>) {
-    loop {
-        let job = {
-            let jobs = jobs.lock().unwrap_or_else(|e| e.into_inner());
-            jobs.recv()
-        };
-        match job {
-            Ok(job) => finish(job),
-            Err(_) => return,
-        }
-    }
-}
-
-/// Runs a job's handler and posts the answer to its loop.
-fn finish(job: Job) {
-    let response = respond(&job.shared, &job.req, job.peer);
-    let mut done = job.mailbox.done.lock().unwrap_or_else(|e| e.into_inner());
-    done.push(Done {
-        token: job.token,
-        req: job.req,
-        response,
-    });
-    drop(done);
-    job.mailbox.wake();
 }

@@ -11,7 +11,8 @@
 //! | [`connection`] | one connection's life as a state machine: its phases, their timeouts |
 //! | [`threads`] | the threads model: an acceptor, and a thread per connection with blocking reads and writes |
 //! | [`pool`] | the threads model's worker threads |
-//! | [`event_loop`] | the event-loop model: a loop per core over non-blocking sockets |
+//! | [`event_loop`] | the event-loop model: a loop over non-blocking sockets |
+//! | [`blocking`] | the event loop's pool for handlers that may block, and its mailbox |
 //! | [`epoll`] | Linux's readiness interface, declared by hand (the only `unsafe` code) |
 //! | [`timers`] | the event loop's deadlines, in a heap |
 //! | [`admission`] | the connection caps: for everyone, per client, and whom to close to make room |
@@ -27,6 +28,8 @@
 //! gets `503` and is closed at once.
 
 pub mod admission;
+#[cfg(target_os = "linux")]
+pub mod blocking;
 pub mod connection;
 #[cfg(target_os = "linux")]
 pub mod epoll;
@@ -229,7 +232,7 @@ pub struct ServerHandle {
     threads: Vec<JoinHandle<()>>,
     /// What wakes each event loop (to notice a stop).
     #[cfg(target_os = "linux")]
-    wakers: Vec<Arc<event_loop::Mailbox>>,
+    wakers: Vec<Arc<blocking::Mailbox>>,
 }
 
 impl Server {
@@ -363,7 +366,7 @@ impl Server {
     fn event_loops(
         self,
         n: usize,
-    ) -> io::Result<(Vec<event_loop::EventLoop>, Vec<Arc<event_loop::Mailbox>>)> {
+    ) -> io::Result<(Vec<event_loop::EventLoop>, Vec<Arc<blocking::Mailbox>>)> {
         let n = match n {
             0 => thread::available_parallelism().map_or(1, usize::from),
             n => n,
