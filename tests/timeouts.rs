@@ -397,6 +397,22 @@ fn a_handler_that_blocks_does_not_hold_up_other_connections() {
     }
 }
 
+/// A server listening on a second address too (`--also-port`, the lessons
+/// about ports) answers on both, under either model, and stops on both.
+#[test]
+fn a_server_on_two_ports_answers_on_both() {
+    let mut server =
+        goldfish::server::Server::bind("127.0.0.1:0", config(), common::app()).unwrap();
+    let also = server.also_listen("127.0.0.1:0").unwrap();
+    let handle = server.spawn().unwrap();
+    for addr in [handle.addr(), also] {
+        let mut c = Client::connect(addr);
+        c.send(b"GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assert_eq!(c.read_response().text(), "Hello, World!", "{addr}");
+    }
+    handle.stop();
+}
+
 /// Waits until `n` connections are busy with a request (not waiting for one).
 fn wait_for_busy(server: &common::TestServer, n: usize) {
     let deadline = Instant::now() + common::READ_TIMEOUT;
