@@ -282,22 +282,32 @@ impl<'a> Ctx<'a> {
     /// must work when copied, whatever port goldfish runs on. (`Host` is
     /// the client's word, like everything in a request; pages escape it.)
     pub fn origin(&self) -> String {
-        let (host, port) = self.host_and_port();
-        let host = if host.contains(':') {
-            format!("[{host}]")
+        let (host, port) = self.host_and_port_str();
+        let mut origin = String::with_capacity(host.len() + port.len() + 10);
+        origin.push_str("http://");
+        if host.contains(':') {
+            origin.push('[');
+            origin.push_str(host);
+            origin.push(']');
         } else {
-            host
-        };
-        if port == "80" {
-            format!("http://{host}")
-        } else {
-            format!("http://{host}:{port}")
+            origin.push_str(host);
         }
+        if port != "80" {
+            origin.push(':');
+            origin.push_str(port);
+        }
+        origin
     }
 
     /// The request's `Host` split for `nc HOST PORT`: the port defaults to
     /// 80 (RFC 9110 §4.2.1), an IPv6 literal keeps its brackets off.
     pub fn host_and_port(&self) -> (String, String) {
+        let (name, port) = self.host_and_port_str();
+        (name.to_string(), port.to_string())
+    }
+
+    /// As [`Ctx::host_and_port`], borrowed from the request.
+    fn host_and_port_str(&self) -> (&str, &str) {
         let host = self.req.header("host").unwrap_or("127.0.0.1").trim();
         let (name, port) = match host.rsplit_once(':') {
             Some((name, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
@@ -305,8 +315,7 @@ impl<'a> Ctx<'a> {
             }
             _ => (host, "80"),
         };
-        let name = name.trim_start_matches('[').trim_end_matches(']');
-        (name.to_string(), port.to_string())
+        (name.trim_start_matches('[').trim_end_matches(']'), port)
     }
 
     /// Keeps a rendered page for `finish` to lay out.

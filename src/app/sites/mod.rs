@@ -46,7 +46,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::{Ctx, Route, entry, statics};
 use crate::http::{Response, Status};
 use crate::session::base64url;
-use crate::template::escape;
+use crate::template::{escape, escape_into};
 
 pub use host::{Site, SiteAnswer};
 use recent::Recent;
@@ -178,10 +178,10 @@ pub fn no_randomness(ctx: &mut Ctx, e: &std::io::Error) -> Response {
 /// The X-ray's first line: which site answered and why; and, when the
 /// request carries the timeline's recorder cookie, that the page knows it.
 pub fn xray_note(ctx: &Ctx) -> String {
-    let mut out = format!(
-        "<p class=\"note\" id=\"xray-site\">{}</p>",
-        escape(&answer(ctx).explain())
-    );
+    let mut out = String::with_capacity(256);
+    out.push_str("<p class=\"note\" id=\"xray-site\">");
+    escape_into(&answer(ctx).explain(), &mut out);
+    out.push_str("</p>");
     if ctx
         .req
         .headers_named("cookie")

@@ -29,7 +29,7 @@ use std::borrow::Cow;
 pub use hops::{Hop, Hops};
 
 use crate::http::Status;
-use crate::template::escape;
+use crate::template::{escape, escape_into};
 
 /// Form bodies up to this size are shown in the X-ray after the head.
 const MAX_SHOWN_BODY: usize = 4096;
@@ -85,8 +85,11 @@ impl Masked<'_> {
 /// The lines every browser adds to a request by itself: client hints and
 /// fetch metadata. Folded at the end of the panel.
 fn is_noise(line: &str) -> bool {
-    let name = line.split(':').next().unwrap_or("").to_ascii_lowercase();
-    name.starts_with("sec-ch-") || name.starts_with("sec-fetch-")
+    let starts = |prefix: &str| {
+        line.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    starts("sec-ch-") || starts("sec-fetch-")
 }
 
 /// The request half, and whether a cookie value was shortened in it.
@@ -106,24 +109,26 @@ pub fn request_html(
     marks: &[String],
     masked: Masked<'_>,
 ) -> RequestPanel {
-    // Escape each mark once; a line is only rebuilt if it holds one.
-    let marks: Vec<(String, String)> = marks
+    // Escape each mark once. A line is escaped straight into the panel
+    // unless it holds a mark (most lines hold none).
+    let marks: Vec<String> = marks
         .iter()
         .filter(|m| !m.is_empty())
-        .map(|m| {
-            let m = escape(&masked.apply(m)).into_owned();
-            let marked = format!("<mark>{m}</mark>");
-            (m, marked)
-        })
+        .map(|m| escape(&masked.apply(m)).into_owned())
         .collect();
-    let mark = |text: &str| {
-        let mut html = escape(text).into_owned();
-        for (m, marked) in &marks {
+    let mark = |text: &str, out: &mut String| {
+        let escaped = escape(text);
+        if !marks.iter().any(|m| escaped.contains(m.as_str())) {
+            out.push_str(&escaped);
+            return;
+        }
+        let mut html = escaped.into_owned();
+        for m in &marks {
             if html.contains(m.as_str()) {
-                html = html.replace(m.as_str(), marked);
+                html = html.replace(m.as_str(), &format!("<mark>{m}</mark>"));
             }
         }
-        html
+        out.push_str(&html);
     };
     let mut out = String::with_capacity(head.len() * 2);
     let mut noise = String::new();
@@ -140,19 +145,22 @@ pub fn request_html(
         if is_cookie {
             let (name, value) = line.split_at(7);
             let shown = masked.apply(value);
-            let shown = format!("{name}{shown}");
-            any_masked |= shown != line;
+            any_masked |= matches!(shown, Cow::Owned(_));
             out.push_str("<span class=\"ln hl-cookie\">");
-            out.push_str(&mark(&shown));
+            if matches!(shown, Cow::Owned(_)) {
+                mark(&format!("{name}{shown}"), &mut out);
+            } else {
+                mark(line, &mut out);
+            }
             out.push_str("</span>");
         } else if is_noise(line) {
             noisy += 1;
             noise.push_str("<span class=\"ln\">");
-            noise.push_str(&mark(line));
+            mark(line, &mut noise);
             noise.push_str("</span>");
         } else {
             out.push_str("<span class=\"ln\">");
-            out.push_str(&mark(line));
+            mark(line, &mut out);
             out.push_str("</span>");
         }
     }
@@ -170,7 +178,7 @@ pub fn request_html(
             "<span class=\"ln blank\" title=\"the empty line that ends the head\"></span>",
         );
         out.push_str("<span class=\"ln body\">");
-        out.push_str(&mark(&String::from_utf8_lossy(body)));
+        mark(&String::from_utf8_lossy(body), &mut out);
         out.push_str("</span>");
     }
     RequestPanel {
@@ -187,28 +195,27 @@ pub fn head_html<'h>(
     headers: impl Iterator<Item = (&'h str, &'h str)>,
     masked: Masked<'_>,
 ) -> (String, bool) {
-    let mut out = format!(
-        "<span class=\"ln status\">HTTP/1.1 {} {}</span>",
-        status.0,
-        escape(status.reason())
-    );
+    let mut out = String::with_capacity(1024);
+    out.push_str("<span class=\"ln status\">HTTP/1.1 ");
+    out.push_str(status.0.to_string().as_str());
+    out.push(' ');
+    escape_into(status.reason(), &mut out);
+    out.push_str("</span>");
     let mut any_masked = false;
     for (name, value) in headers {
-        if name.eq_ignore_ascii_case("set-cookie") {
+        let shown = if name.eq_ignore_ascii_case("set-cookie") {
+            out.push_str("<span class=\"ln hl-cookie\">");
             let shown = masked.apply(value);
             any_masked |= matches!(shown, Cow::Owned(_));
-            out.push_str(&format!(
-                "<span class=\"ln hl-cookie\">{}: {}</span>",
-                escape(name),
-                escape(&shown)
-            ));
+            shown
         } else {
-            out.push_str(&format!(
-                "<span class=\"ln\">{}: {}</span>",
-                escape(name),
-                escape(value)
-            ));
-        }
+            out.push_str("<span class=\"ln\">");
+            Cow::Borrowed(value)
+        };
+        escape_into(name, &mut out);
+        out.push_str(": ");
+        escape_into(&shown, &mut out);
+        out.push_str("</span>");
     }
     (out, any_masked)
 }
