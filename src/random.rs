@@ -1,6 +1,6 @@
 //! Random bytes from the operating system.
 //!
-//! A SECRET_KEY and a server-side session id must be impossible to guess,
+//! A `SECRET_KEY` and a server-side session id must be impossible to guess,
 //! so they come from the kernel's cryptographically secure generator, not
 //! from a seeded pseudo-random sequence (which anyone who learns the seed
 //! can replay). On Linux and the BSDs that generator is the file

@@ -79,6 +79,7 @@ fn embedded(name: &str) -> Option<&'static [u8]> {
 
 /// An embedded text file other than a template or static file, e.g.
 /// `flask/lecture.py` (`None` if it is missing or not UTF-8).
+#[must_use]
 pub fn embedded_text(name: &str) -> Option<&'static str> {
     embedded(name).and_then(|b| std::str::from_utf8(b).ok())
 }
@@ -89,6 +90,10 @@ pub fn embedded_names() -> impl Iterator<Item = &'static str> {
 }
 
 /// Checks one decoded path segment of a static file request.
+///
+/// # Errors
+/// [`StaticError`] when the segment could leave `www/static` or name a
+/// hidden file.
 pub fn check_segment(segment: &str) -> Result<(), StaticError> {
     let bad = segment.is_empty() || segment.starts_with('.') || segment.contains(['/', '\\', '\0']);
     if bad {
@@ -227,6 +232,7 @@ fn read_inside(root: &Path, segments: &[&str]) -> Result<Vec<u8>, StaticError> {
 }
 
 /// The Content-Type for a file name, by extension.
+#[must_use]
 pub fn content_type(name: &str) -> &'static str {
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     match ext.to_ascii_lowercase().as_str() {

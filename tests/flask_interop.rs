@@ -1,6 +1,6 @@
 //! goldfish and the real Flask read each other's session cookies.
 //!
-//! The wire contract (DESIGN.md) is itsdangerous' URLSafeTimedSerializer,
+//! The wire contract (DESIGN.md) is itsdangerous' `URLSafeTimedSerializer`,
 //! with SHA-256 by default or SHA-1 as in a stock Flask app.
 //! `tests/fixtures/session-vectors.tsv` pins it with cookies Flask made
 //! once; these tests go further and run Flask itself
@@ -57,7 +57,7 @@ fn a_stock_flask_app_and_goldfish_with_sha1_read_each_others_cookies() {
     lecture_round_trip(&python, Digest::Sha1);
 }
 
-/// goldfish with the test's SECRET_KEY and this digest.
+/// goldfish with the test's `SECRET_KEY` and this digest.
 fn goldfish(digest: Digest) -> TestServer {
     start_handler(
         config(),

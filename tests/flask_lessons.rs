@@ -31,7 +31,7 @@ fn file() -> String {
 
 /// The raw bytes of an exchange's request.
 fn raw(ex: &Exchange) -> String {
-    let blank = ex.request.iter().position(|l| l.is_empty());
+    let blank = ex.request.iter().position(String::is_empty);
     let (head, body) = match blank {
         Some(i) => (&ex.request[..i], ex.request[i + 1..].join("\r\n")),
         None => (&ex.request[..], String::new()),

@@ -93,7 +93,7 @@ const FRAGMENTS: &[&[u8]] = &[
 /// One mutant: a seed with one to four mutations applied.
 fn mutate(rng: &mut XorShift, seeds: &[Vec<u8>]) -> Vec<u8> {
     let mut data = rng.pick(seeds).clone();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..=rng.below(4) {
         let len = data.len();
         let at = rng.below(len + 1);
         match rng.below(10) {

@@ -84,12 +84,16 @@ static EXCLUSIVE: RwLock<()> = RwLock::new(());
 
 fn shared_turn() -> RwLockReadGuard<'static, ()> {
     count_server_panics();
-    EXCLUSIVE.read().unwrap_or_else(|e| e.into_inner())
+    EXCLUSIVE
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn exclusive_turn() -> RwLockWriteGuard<'static, ()> {
     count_server_panics();
-    EXCLUSIVE.write().unwrap_or_else(|e| e.into_inner())
+    EXCLUSIVE
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Panics on the server's own threads (`goldfish-*`), counted by a panic

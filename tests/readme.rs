@@ -6,7 +6,7 @@
 //! Two kinds of fenced blocks are run; every other block (`sh`, `text`, …)
 //! is prose to this test.
 //!
-//! **```console** — a shell session. A line starting with `$ ` is a
+//! **`` ```console ``** — a shell session. A line starting with `$ ` is a
 //! command (a line ending in `\` continues it on the next line); the lines
 //! after it, up to the next `$ ` line or the end of the block, are what it
 //! prints, stdout and stderr together as a terminal shows them. Commands run
@@ -15,7 +15,7 @@
 //! against one goldfish started for the whole README. `goldfish` in a
 //! command is the binary under test (its directory comes first on `PATH`).
 //!
-//! **```telnet** — a telnet session. The first line is the `$ telnet HOST
+//! **`` ```telnet ``** — a telnet session. The first line is the `$ telnet HOST
 //! PORT` command and telnet's own chatter follows, up to `Escape character
 //! is '^]'.`. After it come the lines the learner types, up to the first
 //! line the server sends, which is always a status line starting `HTTP/`;
@@ -145,9 +145,9 @@ fn telnet_block(line: usize, body: &[&str]) -> Block {
         .iter()
         .position(|l| l.starts_with("HTTP/"))
         .unwrap_or_else(|| panic!("README.md:{line}: no HTTP/ status line in the telnet block"));
-    let typed: Vec<String> = rest[..reply].iter().map(|l| l.to_string()).collect();
+    let typed: Vec<String> = rest[..reply].iter().map(ToString::to_string).collect();
     assert!(!typed.is_empty(), "README.md:{line}: nothing is typed");
-    let mut expected: Vec<String> = rest[reply..].iter().map(|l| l.to_string()).collect();
+    let mut expected: Vec<String> = rest[reply..].iter().map(ToString::to_string).collect();
     let closes = expected.last().map(|l| l.trim_end()) == Some(TELNET_CLOSED);
     if closes {
         expected.pop();
@@ -207,7 +207,7 @@ fn normalize(text: &str) -> Vec<String> {
         .filter(|l| !(l.starts_with("* ") || l.starts_with("{ [") || l.starts_with("} [")))
         .map(normalize_curl_version)
         .collect();
-    while lines.last().is_some_and(|l| l.is_empty()) {
+    while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
     lines

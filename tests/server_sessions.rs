@@ -8,7 +8,7 @@
 //!
 //! | session kept in | survives the switch? |
 //! | --- | --- |
-//! | a signed cookie (same SECRET_KEY) | yes: the data travels with the request |
+//! | a signed cookie (same `SECRET_KEY`) | yes: the data travels with the request |
 //! | `--session-store memory` | **no**: each process has its own map |
 //! | `--session-store file:DIR` (same machine) | yes: both read the same files |
 //! | `--session-store redis://…` | yes: both ask the same Redis |

@@ -28,7 +28,7 @@ use goldfish::session::{Signer, Value, base64url, to_json};
 use goldfish::template::escape;
 use jar::{Scratch, curl, get, jar_get, parse_set_cookie, post_form, set_cookie_for, set_cookies};
 
-/// The session cookie's name (AppConfig's default, Flask's too).
+/// The session cookie's name (`AppConfig`'s default, Flask's too).
 const NAME: &str = "session";
 
 /// Flask's `PERMANENT_SESSION_LIFETIME`, goldfish's default: 31 days.
@@ -371,7 +371,7 @@ fn cookie_signed_with_another_key_is_refused() {
 }
 
 /// A genuine cookie signed 32 days ago is past the 31-day lifetime
-/// (Flask's PERMANENT_SESSION_LIFETIME, which Flask applies to every
+/// (Flask's `PERMANENT_SESSION_LIFETIME`, which Flask applies to every
 /// session cookie): refused. One signed 30 days ago still counts.
 #[test]
 fn cookie_signed_32_days_ago_is_expired() {
@@ -467,7 +467,7 @@ fn cookie_signed_by_hand_with_the_session_salt_is_accepted() {
     assert_accepted(server.addr(), &cookie, "signed by hand");
 }
 
-/// The same SECRET_KEY with another salt (another purpose: itsdangerous'
+/// The same `SECRET_KEY` with another salt (another purpose: itsdangerous'
 /// default `itsdangerous.Signer`, a password-reset token, …) gives another
 /// key, so a value signed for that purpose cannot be replayed as a session.
 #[test]
@@ -905,15 +905,12 @@ fn oversized_session_cookie_is_not_sent() {
                 line.len()
             );
         }
-        match session_value(&r) {
-            Some(v) => {
-                cookie = Some(v);
-                kept = i;
-            }
-            None => {
-                refused = true;
-                break;
-            }
+        if let Some(v) = session_value(&r) {
+            cookie = Some(v);
+            kept = i;
+        } else {
+            refused = true;
+            break;
         }
     }
     assert!(refused, "the cookie never became too big");
@@ -1047,7 +1044,7 @@ fn session_decode_cli_reads_fallback_keys_from_the_environment() {
 }
 
 /// `goldfish session sign '{"fav_number":42}'` makes a cookie that a
-/// server with the same SECRET_KEY accepts, and one with another key
+/// server with the same `SECRET_KEY` accepts, and one with another key
 /// refuses.
 #[test]
 fn session_sign_cli_output_is_accepted_by_a_server_with_the_same_key() {

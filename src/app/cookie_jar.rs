@@ -145,7 +145,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
         .get("browser")
         .and_then(Browser::parse)
         .unwrap_or_default();
-    let now_text = query.get("now").map(str::trim).unwrap_or("");
+    let now_text = query.get("now").map_or("", str::trim);
     let mut problems = String::new();
     let start = if now_text.is_empty() {
         unix_seconds(ctx.now)

@@ -276,7 +276,7 @@ fn form_words(e: &LabRefusal) -> String {
 
 /// Builds the cookie the lab's form describes.
 fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCookie, String> {
-    let field = |name: &str| form.get(name).map(str::trim).unwrap_or("");
+    let field = |name: &str| form.get(name).map_or("", str::trim);
     let name = field("name");
     let mut value = form.get("value").unwrap_or("").to_string();
     if form.get("encode").is_some() {
@@ -331,7 +331,7 @@ pub fn lab_delete(ctx: &mut Ctx) -> Response {
         Ok(f) => f,
         Err(bad) => return bad,
     };
-    let field = |name: &str| form.get(name).map(str::trim).unwrap_or("").to_string();
+    let field = |name: &str| form.get(name).map_or("", str::trim).to_string();
     let mut cookie = SetCookie::new(field("name"), "").path(if field("path").is_empty() {
         "/".to_string()
     } else {

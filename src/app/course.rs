@@ -125,6 +125,7 @@ pub struct Place {
 
 /// The place of the page served by the route `pattern`, if it is part of a
 /// lesson.
+#[must_use]
 pub fn place(pattern: &str) -> Option<Place> {
     let i = COURSE.iter().position(|l| l.pages.contains(&pattern))?;
     Some(Place {
@@ -136,6 +137,7 @@ pub fn place(pattern: &str) -> Option<Place> {
 }
 
 /// The first lesson: where `/`'s "Start here" goes.
+#[must_use]
 pub fn first() -> &'static Lesson {
     &COURSE[0]
 }

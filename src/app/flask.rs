@@ -45,6 +45,7 @@ pub struct Exchange {
 pub const STATUS: &str = "Status";
 
 /// Parses `exchanges.txt`.
+#[must_use]
 pub fn parse(text: &str) -> Vec<Exchange> {
     #[derive(PartialEq)]
     enum In {
@@ -96,6 +97,7 @@ pub fn exchanges() -> &'static [Exchange] {
 
 /// The fields (and `Status`) whose values differ between the two heads.
 /// `Date` never counts: both send one, and it is the time of sending.
+#[must_use]
 pub fn differing(flask: &[String], goldfish: &[String]) -> Vec<String> {
     let fields = |head: &[String]| -> Vec<(String, String)> {
         head.iter()
@@ -132,6 +134,7 @@ pub fn differing(flask: &[String], goldfish: &[String]) -> Vec<String> {
 }
 
 /// Why `field` differs in `ex`: its own `why`, else the one for every lesson.
+#[must_use]
 pub fn why_for<'e>(ex: &'e Exchange, all: &'e [Exchange], field: &str) -> Option<&'e str> {
     let find = |e: &'e Exchange| {
         e.why
@@ -148,6 +151,7 @@ pub fn why_for<'e>(ex: &'e Exchange, all: &'e [Exchange], field: &str) -> Option
 
 /// The section of `lecture.py` for `lesson`: from its `# lesson:` line to
 /// the next one.
+#[must_use]
 pub fn code(lecture: &str, lesson: &str) -> Option<String> {
     let marker = format!("# lesson: {lesson}");
     let start = lecture.lines().position(|l| l.trim() == marker)? + 1;

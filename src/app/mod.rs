@@ -538,7 +538,7 @@ mod tests {
 
     #[test]
     fn patterns_match_and_capture() {
-        let seg = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let seg = |s: &[&str]| s.iter().map(ToString::to_string).collect::<Vec<_>>();
         let cases: &[(&str, &[&str], Option<&[(&str, &str)]>)] = &[
             ("/", &[], Some(&[])),
             ("/hello", &["hello"], Some(&[])),

@@ -299,7 +299,7 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         )
     });
     let list: Vec<String> = match ctx.session().get("responses") {
-        Some(Value::List(items)) => items.iter().map(|v| v.to_string()).collect(),
+        Some(Value::List(items)) => items.iter().map(ToString::to_string).collect(),
         _ => Vec::new(),
     };
     let mut items = String::new();

@@ -20,9 +20,8 @@ pub fn serve(ctx: &mut Ctx) -> Response {
             ctx.req,
             Status::FORBIDDEN,
             &format!(
-                "{:?} is not allowed in a static file path: `..`, `.`, empty segments, \
-                 encoded slashes and dot-files could reach outside www/static.",
-                segment
+                "{segment:?} is not allowed in a static file path: `..`, `.`, empty segments, \
+                 encoded slashes and dot-files could reach outside www/static."
             ),
         ),
         Err(StaticError::NotFound) => pages::not_found(&ctx.app.config.www, ctx.req),

@@ -112,7 +112,7 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     fn run(args: &[&str]) -> (String, i32) {
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
         let files = |p: &str| match p {
             "list.dat" => Ok("co.uk\nexample\n".to_owned()),
             _ => Err(std::io::ErrorKind::NotFound.into()),

@@ -125,7 +125,7 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     fn run_with(args: &[&str], script: &str) -> (String, i32) {
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
         let script = script.to_owned();
         let read = move |p: &str| match p {
             "-" | "s.jar" => Ok(script.clone()),

@@ -312,6 +312,7 @@ pub const MIN_KEY_BYTES: usize = 16;
 /// What `goldfish` says at start about a configuration that works but may
 /// not be what was meant: weak keys, `--trace` printing tokens, and a
 /// server reachable from other machines. Pure, so it is tested here.
+#[must_use]
 pub fn start_warnings(config: &Config) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(key) = &config.app.secret_key {
@@ -399,7 +400,7 @@ mod tests {
     use super::*;
 
     fn run(args: &[&str], env: &[(&str, &str)]) -> Result<Config, CliError> {
-        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = args.iter().map(ToString::to_string).collect();
         let env = |k: &str| {
             env.iter()
                 .find(|(n, _)| *n == k)
@@ -680,7 +681,7 @@ mod tests {
 
     #[test]
     fn subcommands() {
-        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let args = |a: &[&str]| a.iter().map(ToString::to_string).collect::<Vec<_>>();
         let env = |k: &str| (k == "SECRET_KEY").then(|| "s".to_string());
         match parse(&args(&["cookie", "check", "Set-Cookie: a=b"]), &env).unwrap() {
             Command::CookieCheck(rest) => assert_eq!(rest, ["Set-Cookie: a=b"]),

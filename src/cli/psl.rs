@@ -30,15 +30,14 @@ pub fn load(
             )),
         };
     }
-    match read(SYSTEM_PSL_PATH) {
-        Ok(text) => Ok(PublicSuffixList::parse(&text, SYSTEM_PSL_PATH)),
-        Err(_) => {
-            warn(&format!(
-                "goldfish: warning: no public suffix list at {SYSTEM_PSL_PATH} (apt-get install \
-                 publicsuffix, or pass --psl FILE); using a small built-in list of common suffixes"
-            ));
-            Ok(PublicSuffixList::builtin_list().clone())
-        }
+    if let Ok(text) = read(SYSTEM_PSL_PATH) {
+        Ok(PublicSuffixList::parse(&text, SYSTEM_PSL_PATH))
+    } else {
+        warn(&format!(
+            "goldfish: warning: no public suffix list at {SYSTEM_PSL_PATH} (apt-get install \
+             publicsuffix, or pass --psl FILE); using a small built-in list of common suffixes"
+        ));
+        Ok(PublicSuffixList::builtin_list().clone())
     }
 }
 
@@ -63,7 +62,7 @@ mod tests {
         assert!(warnings.is_empty());
 
         let err = load(Some("missing.dat"), &files, &mut |w| {
-            warnings.push(w.to_owned())
+            warnings.push(w.to_owned());
         });
         assert!(err.unwrap_err().contains("--psl missing.dat"));
 

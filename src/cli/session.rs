@@ -16,7 +16,7 @@
 //!
 //! Everything here is a pure function of its arguments (no environment, no
 //! clock, no printing), so it is tested like the codecs. `main.rs` passes
-//! the words after `goldfish session`, SECRET_KEY, SECRET_KEY_FALLBACKS
+//! the words after `goldfish session`, `SECRET_KEY`, `SECRET_KEY_FALLBACKS`
 //! and the time, prints the text (to stdout for exit codes 0 and 1, to
 //! stderr for 2), and exits with the code:
 //!
@@ -58,6 +58,7 @@ with HMAC-SHA256 unless --digest sha1.
 /// assert_eq!(code, 0);
 /// assert_eq!(out, "eyJmYXZfbnVtYmVyIjo0Mn0.aSYCow.XTZe0hAixsAev5ZQ3zCpnZKv7vEyUfSa8_pUPXmS7io\n");
 /// ```
+#[must_use]
 pub fn run(
     args: &[String],
     secret: Option<&[u8]>,
@@ -99,7 +100,7 @@ pub fn run(
     }
 }
 
-/// SECRET_KEY and SECRET_KEY_FALLBACKS, before a digest is chosen.
+/// `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, before a digest is chosen.
 #[derive(Clone, Copy)]
 struct Keys<'a> {
     secret: &'a [u8],

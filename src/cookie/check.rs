@@ -226,6 +226,7 @@ pub struct Report {
 /// let report = check("sid=1; Secure", &url, SystemTime::now());
 /// assert!(matches!(report.verdict, Verdict::Rejected(_)), "Secure over http");
 /// ```
+#[must_use]
 pub fn check(set_cookie: &str, url: &RequestUrl, now: SystemTime) -> Report {
     check_with_psl(set_cookie, url, now, PublicSuffixList::builtin_list())
 }
@@ -233,6 +234,7 @@ pub fn check(set_cookie: &str, url: &RequestUrl, now: SystemTime) -> Report {
 /// [`check`] with a given Public Suffix List: the one the system ships
 /// (`/usr/share/publicsuffix/public_suffix_list.dat`) or `--psl FILE`,
 /// read by the caller. [`check`] uses the small built-in list.
+#[must_use]
 pub fn check_with_psl(
     set_cookie: &str,
     url: &RequestUrl,

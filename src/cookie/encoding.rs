@@ -33,6 +33,7 @@ use crate::abnf::hex_value;
 /// assert_eq!(percent_encode_value("Zoë"), "Zo%C3%AB");
 /// assert_eq!(percent_decode_value("Zo%C3%AB").as_deref(), Some("Zoë"));
 /// ```
+#[must_use]
 pub fn percent_encode_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
@@ -60,6 +61,7 @@ pub fn percent_encode_value(s: &str) -> String {
 ///
 /// For every string `s`, `percent_decode_value(&percent_encode_value(s))`
 /// is `Some(s)`.
+#[must_use]
 pub fn percent_decode_value(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

@@ -87,6 +87,7 @@ impl RequestCookies {
     /// cookie names are). When paths differ, browsers send the most specific
     /// path first (RFC 6265 §5.4 step 2), so "first" is usually the one you
     /// mean, but see [`get_all`](Self::get_all).
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
@@ -110,11 +111,13 @@ impl RequestCookies {
     }
 
     /// How many pairs were kept (duplicates count separately).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
 
     /// True when the request carried no usable cookie at all.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }

@@ -33,6 +33,7 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 /// assert!(!domain_match("example.com", "www.example.com"));
 /// assert!(!domain_match("badexample.com", "example.com"));
 /// ```
+#[must_use]
 pub fn domain_match(string: &str, domain: &str) -> bool {
     if string == domain {
         return true;
@@ -61,6 +62,7 @@ pub fn domain_match(string: &str, domain: &str) -> bool {
 /// assert_eq!(default_path("/lessons/cookies"), "/lessons");
 /// assert_eq!(default_path("/lessons"), "/");
 /// ```
+#[must_use]
 pub fn default_path(uri_path: &str) -> &str {
     if !uri_path.starts_with('/') {
         return "/";
@@ -88,6 +90,7 @@ pub fn default_path(uri_path: &str) -> &str {
 /// assert!(path_match("/docs/intro", "/docs"));
 /// assert!(!path_match("/docsearch", "/docs"));
 /// ```
+#[must_use]
 pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
     match request_path.strip_prefix(cookie_path) {
         Some("") => true,

@@ -101,6 +101,7 @@ impl PublicSuffixList {
     /// assert_eq!(psl.registrable_domain("a.b.ck"), Some("a.b.ck"));
     /// assert_eq!(psl.registrable_domain("www.ck"), Some("www.ck"));
     /// ```
+    #[must_use]
     pub fn parse(text: &str, source: &str) -> PublicSuffixList {
         let mut psl = PublicSuffixList {
             normal: HashSet::new(),
@@ -130,6 +131,7 @@ impl PublicSuffixList {
     /// The small list built into goldfish (see `BUILTIN` in the source):
     /// enough to refuse `Domain=co.uk` and `Domain=github.io`, not the
     /// whole list.
+    #[must_use]
     pub fn builtin() -> PublicSuffixList {
         Self::parse(BUILTIN, "goldfish's small built-in list")
     }
@@ -141,22 +143,26 @@ impl PublicSuffixList {
     }
 
     /// Where the rules came from, e.g. `/usr/share/publicsuffix/…`.
+    #[must_use]
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// How many rules the list holds.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.normal.len() + self.wildcard.len() + self.exception.len()
     }
 
     /// True for a list without rules (only the implicit `*` applies).
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// The public suffix of `host` (lowercase, no trailing dot) and the
     /// rule that decided it. An IP address has no suffix: `None`.
+    #[must_use]
     pub fn public_suffix<'h>(&self, host: &'h str) -> Option<(&'h str, SuffixRule)> {
         if host.is_empty() || crate::cookie::matching::is_ip_address(host) {
             return None;
@@ -201,6 +207,7 @@ impl PublicSuffixList {
     }
 
     /// Is `name` itself a public suffix? Returns the deciding rule if so.
+    #[must_use]
     pub fn suffix_rule(&self, name: &str) -> Option<SuffixRule> {
         match self.public_suffix(name) {
             Some((suffix, rule)) if suffix == name => Some(rule),

@@ -44,6 +44,7 @@ pub enum SameSite {
 
 impl SameSite {
     /// The attribute value as written on the wire: `Strict`, `Lax` or `None`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             SameSite::Strict => "Strict",
@@ -159,6 +160,7 @@ impl SetCookie {
     /// whether the browser accepts the line at all (a partitioned cookie
     /// lives in a separate jar, and `SameSite=None` needs `Secure`).
     /// `HttpOnly` is dropped; it only hides a cookie from JavaScript.
+    #[must_use]
     pub fn removal(&self) -> SetCookie {
         let host_prefix = starts_with_ignore_case(&self.name, "__Host-");
         let needs_secure = host_prefix || starts_with_ignore_case(&self.name, "__Secure-");
@@ -185,6 +187,7 @@ impl SetCookie {
     /// The browser compares it with *its own* clock, and caps it at 400 days
     /// ahead (RFC 6265bis §5.5). Prefer [`max_age`](Self::max_age), which
     /// does not depend on the two clocks agreeing.
+    #[must_use]
     pub fn expires(mut self, at: SystemTime) -> SetCookie {
         self.expires = Some(at);
         self
@@ -202,6 +205,7 @@ impl SetCookie {
     /// allows digits; browsers treat both as "expired" (§5.2.2). The server
     /// grammar even asks for a non-zero first digit, but every browser
     /// accepts `Max-Age=0` and it is what Go and cookie-rs send to delete.
+    #[must_use]
     pub fn max_age(mut self, seconds: i64) -> SetCookie {
         self.max_age = Some(seconds.max(0));
         self
@@ -218,6 +222,7 @@ impl SetCookie {
     /// All leading dots go, not just one: a browser drops only one, so
     /// `..example.com` written as `Domain=.example.com` would reach it as
     /// `.example.com`, which no host matches. (Found by fuzzing.)
+    #[must_use]
     pub fn domain(mut self, domain: impl Into<String>) -> SetCookie {
         let domain = domain.into();
         self.domain = Some(match domain.strip_prefix('.') {
@@ -234,6 +239,7 @@ impl SetCookie {
     /// what you want: set `Path=/` for a site-wide cookie. Path is not a
     /// security boundary; any page on the host can read other paths'
     /// cookies through an iframe.
+    #[must_use]
     pub fn path(mut self, path: impl Into<String>) -> SetCookie {
         self.path = Some(path.into());
         self
@@ -241,6 +247,7 @@ impl SetCookie {
 
     /// `Secure`: send the cookie only over HTTPS (browsers also allow
     /// `http://localhost`), and accept it only from such an origin.
+    #[must_use]
     pub fn secure(mut self, on: bool) -> SetCookie {
         self.secure = on;
         self
@@ -249,6 +256,7 @@ impl SetCookie {
     /// `HttpOnly`: hide the cookie from JavaScript's `document.cookie`, so
     /// that an injected script cannot read a session id. It still travels
     /// with every request.
+    #[must_use]
     pub fn http_only(mut self, on: bool) -> SetCookie {
         self.http_only = on;
         self
@@ -256,6 +264,7 @@ impl SetCookie {
 
     /// `SameSite=Strict|Lax|None`: whether other sites' requests carry the
     /// cookie (see [`SameSite`]).
+    #[must_use]
     pub fn same_site(mut self, same_site: SameSite) -> SetCookie {
         self.same_site = Some(same_site);
         self
@@ -263,57 +272,68 @@ impl SetCookie {
 
     /// `Partitioned`: when embedded in another site, keep a separate copy of
     /// the cookie per top-level site (CHIPS). Requires `Secure`.
+    #[must_use]
     pub fn partitioned(mut self, on: bool) -> SetCookie {
         self.partitioned = on;
         self
     }
 
     /// The cookie's name.
+    #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The cookie's value, exactly as it will be written.
+    #[must_use]
     pub fn value(&self) -> &str {
         &self.value
     }
 
     /// The Expires attribute, if set.
+    #[must_use]
     pub fn get_expires(&self) -> Option<SystemTime> {
         self.expires
     }
 
     /// The Max-Age attribute in seconds, if set; never negative.
+    #[must_use]
     pub fn get_max_age(&self) -> Option<i64> {
         self.max_age
     }
 
     /// The Domain attribute without any leading dot, if set.
+    #[must_use]
     pub fn get_domain(&self) -> Option<&str> {
         self.domain.as_deref()
     }
 
     /// The Path attribute, if set.
+    #[must_use]
     pub fn get_path(&self) -> Option<&str> {
         self.path.as_deref()
     }
 
     /// Whether the Secure attribute is set.
+    #[must_use]
     pub fn is_secure(&self) -> bool {
         self.secure
     }
 
     /// Whether the HttpOnly attribute is set.
+    #[must_use]
     pub fn is_http_only(&self) -> bool {
         self.http_only
     }
 
     /// The SameSite attribute, if set.
+    #[must_use]
     pub fn get_same_site(&self) -> Option<SameSite> {
         self.same_site
     }
 
     /// Whether the Partitioned attribute is set.
+    #[must_use]
     pub fn is_partitioned(&self) -> bool {
         self.partitioned
     }

@@ -96,6 +96,7 @@ pub struct ChunkedDecoder {
 
 impl ChunkedDecoder {
     /// A decoder at the start of a chunked body.
+    #[must_use]
     pub fn new(limits: &Limits) -> ChunkedDecoder {
         ChunkedDecoder {
             state: State::Size,
@@ -128,6 +129,7 @@ impl ChunkedDecoder {
     }
 
     /// The trailer field lines, once done.
+    #[must_use]
     pub fn into_trailers(self) -> Vec<String> {
         self.trailers
     }

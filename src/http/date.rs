@@ -45,6 +45,7 @@ pub struct Civil {
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Hinnant's `days_from_civil`).
+#[must_use]
 pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -71,6 +72,7 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 /// Splits seconds since the Unix epoch into calendar fields (UTC).
+#[must_use]
 pub fn civil_from_unix(secs: i64) -> Civil {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400) as u32;
@@ -88,6 +90,7 @@ pub fn civil_from_unix(secs: i64) -> Civil {
 }
 
 /// Seconds since the epoch of a `SystemTime`, negative before 1970.
+#[must_use]
 pub fn unix_seconds(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {
         Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
@@ -99,6 +102,7 @@ pub fn unix_seconds(t: SystemTime) -> i64 {
 ///
 /// Saturates at the ends of what the platform's `SystemTime` can hold
 /// instead of panicking, so no input can make date arithmetic crash.
+#[must_use]
 pub fn from_unix_seconds(secs: i64) -> SystemTime {
     let d = Duration::from_secs(secs.unsigned_abs());
     let t = if secs >= 0 {
@@ -124,6 +128,7 @@ pub fn from_unix_seconds(secs: i64) -> SystemTime {
 /// let t = UNIX_EPOCH + Duration::from_secs(784_111_777);
 /// assert_eq!(goldfish::http::date::imf_fixdate(t), "Sun, 06 Nov 1994 08:49:37 GMT");
 /// ```
+#[must_use]
 pub fn imf_fixdate(t: SystemTime) -> String {
     let mut out = String::with_capacity(29);
     write_imf_fixdate(unix_seconds(t), &mut out);
@@ -150,6 +155,7 @@ pub fn write_imf_fixdate(secs: i64, out: &mut String) {
 }
 
 /// The access-log timestamp Werkzeug prints: `25/Nov/2026 19:25:23` (UTC).
+#[must_use]
 pub fn log_timestamp(t: SystemTime) -> String {
     let c = civil_from_unix(unix_seconds(t));
     format!(

@@ -88,8 +88,12 @@ pub enum ParseError {
 
 impl ParseError {
     /// The status code this error is answered with.
+    #[must_use]
     pub fn status(&self) -> Status {
-        use ParseError::*;
+        use ParseError::{
+            BodyTooLarge, HeadersTooLarge, RequestLineTooLong, TooManyHeaders,
+            UnsupportedExpectation, UnsupportedTransferCoding, UnsupportedVersion,
+        };
         match self {
             RequestLineTooLong { .. } => Status::URI_TOO_LONG,
             HeadersTooLarge { .. } | TooManyHeaders { .. } => {
@@ -106,7 +110,15 @@ impl ParseError {
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use ParseError::*;
+        use ParseError::{
+            BadChunkExtension, BadChunkSize, BadContentLength, BadHost, BadTarget, BadTrailer,
+            BadVersion, BareCr, BodyTooLarge, ChunkDataNoCrlf, ChunkSizeOverflow, ChunkedNotLast,
+            ConflictingContentLength, HeaderNameNotToken, HeaderNoColon, HeaderValueByte,
+            HeadersTooLarge, LengthAndChunked, MethodNotToken, MissingHost, MultipleHost, ObsFold,
+            RequestLineByte, RequestLineParts, RequestLineSpaces, RequestLineTooLong,
+            SpaceBeforeColon, TooManyEmptyLines, TooManyHeaders, TransferEncodingInHttp10,
+            UnsupportedExpectation, UnsupportedTransferCoding, UnsupportedVersion,
+        };
         match self {
             RequestLineParts { found } => write!(
                 f,

@@ -58,7 +58,7 @@ pub(super) fn check_semantics(req: &mut Request, limits: &Limits) -> Result<(), 
         (false, Some(n)) if n > limits.body as u64 => {
             return Err(ParseError::BodyTooLarge { limit: limits.body });
         }
-        (false, Some(0)) | (false, None) => BodyKind::None,
+        (false, Some(0) | None) => BodyKind::None,
         (false, Some(n)) => BodyKind::Length(n),
     };
 

@@ -41,6 +41,7 @@ fn check_field(name: &str, value: &str) {
 
 impl Headers {
     /// An empty map.
+    #[must_use]
     pub fn new() -> Headers {
         Headers { fields: Vec::new() }
     }
@@ -87,6 +88,7 @@ impl Headers {
     }
 
     /// The first value of a field, if present.
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.position(name).map(|i| self.fields[i].1.as_str())
     }
@@ -100,6 +102,7 @@ impl Headers {
     }
 
     /// Whether a field is present.
+    #[must_use]
     pub fn contains(&self, name: &str) -> bool {
         self.position(name).is_some()
     }
@@ -115,11 +118,13 @@ impl Headers {
     }
 
     /// The number of fields (lines).
+    #[must_use]
     pub fn len(&self) -> usize {
         self.fields.len()
     }
 
     /// Whether there are no fields.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.fields.is_empty()
     }

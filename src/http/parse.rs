@@ -115,7 +115,7 @@ pub fn parse_head(buf: &[u8], limits: &Limits) -> Result<Parsed<Request>, ParseE
 
     // 4. The head is complete: copy it out once and build the request.
     let head = head_text(rest[..head_end].to_vec(), &mut fields);
-    let req = build(head, request_line, fields, limits)?;
+    let req = build(head, &request_line, fields, limits)?;
     Ok(Parsed::Complete {
         value: req,
         used: start + head_end,
@@ -313,7 +313,7 @@ fn head_text(head: Vec<u8>, fields: &mut [(Span, Span)]) -> String {
 /// Validates the complete head and builds the request.
 fn build(
     head: String,
-    rl: RequestLine,
+    rl: &RequestLine,
     fields: Vec<(Span, Span)>,
     limits: &Limits,
 ) -> Result<Request, ParseError> {

@@ -50,6 +50,7 @@ pub enum Version {
 
 impl Version {
     /// `HTTP/1.0` or `HTTP/1.1`.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Version::Http10 => "HTTP/1.0",
@@ -85,21 +86,25 @@ pub struct Request {
 
 impl Request {
     /// The method, e.g. `GET`. Methods are case-sensitive (RFC 9110 §9.1).
+    #[must_use]
     pub fn method(&self) -> &str {
         self.method.of(&self.head)
     }
 
     /// The request target exactly as sent, e.g. `/step-one?fav-color=blue`.
+    #[must_use]
     pub fn target(&self) -> &str {
         self.target.of(&self.head)
     }
 
     /// The path, still percent-encoded, e.g. `/fav-color/light%20blue/step-zero`.
+    #[must_use]
     pub fn path(&self) -> &str {
         self.path.of(&self.head)
     }
 
     /// The raw query string after `?`, if there was a `?`.
+    #[must_use]
     pub fn query_string(&self) -> Option<&str> {
         self.query.map(|s| s.of(&self.head))
     }
@@ -113,21 +118,25 @@ impl Request {
     }
 
     /// `HTTP/1.0` or `HTTP/1.1`.
+    #[must_use]
     pub fn version(&self) -> Version {
         self.version
     }
 
     /// The first line, e.g. `GET / HTTP/1.1`, as the access log shows it.
+    #[must_use]
     pub fn request_line(&self) -> &str {
         &self.head[self.method.start as usize..self.head.find(['\r', '\n']).unwrap_or(0)]
     }
 
     /// The raw head: request line, fields and the final empty line.
+    #[must_use]
     pub fn head(&self) -> &str {
         &self.head
     }
 
     /// The first value of a header field (name case-insensitive).
+    #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -151,11 +160,13 @@ impl Request {
     }
 
     /// How the body is framed (none, Content-Length, chunked).
+    #[must_use]
     pub fn body_kind(&self) -> BodyKind {
         self.body_kind
     }
 
     /// Whether the client sent `Expect: 100-continue` (HTTP/1.1 only).
+    #[must_use]
     pub fn expects_continue(&self) -> bool {
         self.expect_continue
     }
@@ -163,11 +174,13 @@ impl Request {
     /// Whether the client wants the connection kept open after this request
     /// (RFC 9112 §9.3: HTTP/1.1 unless `Connection: close`; HTTP/1.0 only
     /// with `Connection: keep-alive`).
+    #[must_use]
     pub fn keep_alive(&self) -> bool {
         self.keep_alive
     }
 
     /// The body bytes (de-chunked).
+    #[must_use]
     pub fn body(&self) -> &[u8] {
         &self.body
     }
@@ -178,6 +191,7 @@ impl Request {
     }
 
     /// Trailer lines received after a chunked body.
+    #[must_use]
     pub fn trailers(&self) -> &[String] {
         &self.trailers
     }

@@ -91,6 +91,7 @@ statuses! {
 impl Status {
     /// Whether a response with this status never has a body
     /// (1xx, 204, 304 — RFC 9112 §6.3 rule 1).
+    #[must_use]
     pub fn forbids_body(self) -> bool {
         (100..200).contains(&self.0) || self.0 == 204 || self.0 == 304
     }
@@ -108,6 +109,7 @@ pub struct Response {
 
 impl Response {
     /// A response with a status and no fields or body.
+    #[must_use]
     pub fn new(status: Status) -> Response {
         Response {
             status,
@@ -143,6 +145,7 @@ impl Response {
     }
 
     /// A 303 redirect to `location` (a path on this server).
+    #[must_use]
     pub fn see_other(location: &str) -> Response {
         let mut r = Response::text(Status::SEE_OTHER, format!("See {location}\n"));
         r.headers.append("Location", location.to_string());
@@ -150,6 +153,7 @@ impl Response {
     }
 
     /// Builder-style `headers.append`.
+    #[must_use]
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
         self.headers.append(name, value);
         self

@@ -126,6 +126,7 @@ pub fn form_decode(input: &[u8]) -> Result<String, UrlError> {
 /// use goldfish::http::url::percent_encode;
 /// assert_eq!(percent_encode("light blue/é"), "light%20blue%2F%C3%A9");
 /// ```
+#[must_use]
 pub fn percent_encode(input: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(input.len());
@@ -152,6 +153,7 @@ pub struct Query {
 
 impl Query {
     /// The first value for `name`.
+    #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
@@ -173,11 +175,13 @@ impl Query {
     }
 
     /// The number of pairs.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.pairs.len()
     }
 
     /// Whether there are no pairs.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }

@@ -74,6 +74,7 @@ pub struct Census {
 
 impl Admission {
     /// Caps of `max_total` connections, and `max_per_client` from one address.
+    #[must_use]
     pub fn new(max_total: usize, max_per_client: usize) -> Arc<Admission> {
         Arc::new(Admission {
             max_total: max_total.max(1),
@@ -85,7 +86,9 @@ impl Admission {
     fn lock(&self) -> MutexGuard<'_, State> {
         // Nothing panics while holding the lock; if something did, the
         // counts are still consistent.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Admits `stream` from `client`, closing a waiting connection to make

@@ -60,7 +60,12 @@ impl Mailbox {
 
     /// Takes every answer left so far.
     pub(crate) fn take(&self) -> Vec<Done> {
-        std::mem::take(&mut *self.done.lock().unwrap_or_else(|e| e.into_inner()))
+        std::mem::take(
+            &mut *self
+                .done
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -115,7 +120,9 @@ impl Pool {
 fn blocking_worker(jobs: &Mutex<Receiver<Job>>) {
     loop {
         let job = {
-            let jobs = jobs.lock().unwrap_or_else(|e| e.into_inner());
+            let jobs = jobs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             jobs.recv()
         };
         match job {
@@ -128,7 +135,11 @@ fn blocking_worker(jobs: &Mutex<Receiver<Job>>) {
 /// Runs a job's handler and posts the answer to its loop.
 fn finish(job: Job) {
     let response = respond(&job.shared, &job.req, job.peer);
-    let mut done = job.mailbox.done.lock().unwrap_or_else(|e| e.into_inner());
+    let mut done = job
+        .mailbox
+        .done
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     done.push(Done {
         token: job.token,
         req: job.req,

@@ -204,11 +204,13 @@ impl Conn {
     }
 
     /// The client's address.
+    #[must_use]
     pub fn peer(&self) -> SocketAddr {
         self.peer
     }
 
     /// What the connection is waiting for.
+    #[must_use]
     pub fn phase(&self) -> &Phase {
         &self.phase
     }
@@ -216,6 +218,7 @@ impl Conn {
     /// Whether it only waits for a request — idle, or with part of a head —
     /// and owes nothing: closing it loses nothing the client sent in full
     /// (see [`super::admission`]).
+    #[must_use]
     pub fn awaits_request(&self) -> bool {
         matches!(self.phase, Phase::Idle { .. } | Phase::Head { .. }) && self.out.is_empty()
     }
@@ -223,6 +226,7 @@ impl Conn {
     /// When the current wait runs out; `None` while nothing is waited for
     /// with a clock (the handler is running). This is the table of the
     /// module doc, row by row.
+    #[must_use]
     pub fn deadline(&self) -> Option<Instant> {
         let config = &self.shared.config;
         if let Some(since) = self.writing_since {

@@ -78,11 +78,13 @@ pub struct Event {
 
 impl Event {
     /// The readiness bits ([`IN`], [`OUT`], [`HUP`], …).
+    #[must_use]
     pub fn events(&self) -> u32 {
         self.events
     }
 
     /// The token the descriptor was added with.
+    #[must_use]
     pub fn token(&self) -> u64 {
         self.data
     }

@@ -51,13 +51,16 @@ impl Log {
             }
             Sink::Off => {}
             Sink::Memory(lines) => {
-                let mut lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+                let mut lines = lines
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 lines.extend(entry.lines().map(str::to_string));
             }
         }
     }
 
     /// Whether access lines are written at all.
+    #[must_use]
     pub fn enabled(&self) -> bool {
         !matches!(self.sink, Sink::Off)
     }

@@ -159,6 +159,7 @@ impl ServerConfig {
     /// telnet is not cut off. The waits for the client — idle, a head, a
     /// body — become [`CLASSROOM_WAIT`]; the caps still stop one client
     /// from holding many connections that long.
+    #[must_use]
     pub fn classroom(self) -> ServerConfig {
         ServerConfig {
             idle_timeout: CLASSROOM_WAIT,
@@ -254,6 +255,9 @@ impl Server {
     }
 
     /// The address actually bound (useful with port 0).
+    ///
+    /// # Errors
+    /// The OS could not say (`getsockname` failed).
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.listener.local_addr()
     }
@@ -392,16 +396,19 @@ fn no_epoll() -> io::Error {
 
 impl ServerHandle {
     /// The address the server listens on.
+    #[must_use]
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
     /// Connections currently being served.
+    #[must_use]
     pub fn open_connections(&self) -> usize {
         self.census().open
     }
 
     /// Connections being served, and how many of them wait for a request.
+    #[must_use]
     pub fn census(&self) -> Census {
         self.shared.admission.census()
     }

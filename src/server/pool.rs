@@ -84,7 +84,9 @@ impl<T: Send + 'static> Pool<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // A worker never panics while holding the lock (connection code runs
         // outside it), but if one did, the counts are still consistent.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Gives a job to an idle worker, or a new one, or hands it back.
@@ -135,7 +137,7 @@ impl<T: Send + 'static> Pool<T> {
                 let (guard, timeout) = self
                     .wake
                     .wait_timeout(s, IDLE_WORKER_LINGER)
-                    .unwrap_or_else(|e| e.into_inner());
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 s = guard;
                 if timeout.timed_out() && s.queue.is_empty() {
                     break;

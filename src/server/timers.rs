@@ -39,6 +39,7 @@ impl Timers {
     }
 
     /// When the earliest entry comes due.
+    #[must_use]
     pub fn next(&self) -> Option<Instant> {
         self.heap.peek().map(|Reverse((at, _))| *at)
     }
@@ -54,10 +55,12 @@ impl Timers {
     }
 
     /// Entries in the heap (live and stale), for tests.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.heap.len()
     }
 
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.heap.is_empty()
     }

@@ -46,6 +46,7 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// assert_eq!(base64url::encode(b"{}"), "e30");
 /// assert_eq!(base64url::encode(&[0xfb, 0xff]), "-_8");
 /// ```
+#[must_use]
 pub fn encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     let char_at = |bits: u32| char::from(ALPHABET[(bits & 0x3f) as usize]);

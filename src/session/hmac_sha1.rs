@@ -47,6 +47,7 @@ pub struct HmacSha1 {
 impl HmacSha1 {
     /// Starts an HMAC with `key`, of any length (RFC 2104 §2: "keys longer
     /// than B bytes are first hashed using H", shorter ones are padded).
+    #[must_use]
     pub fn new(key: &[u8]) -> HmacSha1 {
         // K: the key, or its digest if it is longer than a block, then zeros.
         let mut k = [0u8; BLOCK_LEN];
@@ -72,6 +73,7 @@ impl HmacSha1 {
     }
 
     /// The tag: `H(K XOR opad, H(K XOR ipad, text))`.
+    #[must_use]
     pub fn finalize(self) -> [u8; TAG_LEN] {
         let inner_digest = self.inner.finalize();
         let mut outer = Sha1::new();
@@ -81,6 +83,7 @@ impl HmacSha1 {
     }
 
     /// Does `tag` match this message? Compared in constant time.
+    #[must_use]
     pub fn verify(self, tag: &[u8]) -> bool {
         equal_in_constant_time(&self.finalize(), tag)
     }
@@ -96,6 +99,7 @@ impl HmacSha1 {
 /// the loop back into an early exit.) The *length* is not secret — every
 /// tag of one digest has the same length — so a length mismatch may answer
 /// at once.
+#[must_use]
 pub fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;

@@ -72,6 +72,7 @@ impl SessionId {
     }
 
     /// The id as written in the cookie.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.0
     }

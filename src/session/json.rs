@@ -2,7 +2,7 @@
 //!
 //! The session payload is JSON, and goldfish must write *the same bytes*
 //! Flask writes, because the signature covers those bytes: a Flask app and
-//! goldfish sharing a SECRET_KEY should produce identical cookies for the
+//! goldfish sharing a `SECRET_KEY` should produce identical cookies for the
 //! same session at the same second. Flask writes
 //!
 //! ```python
@@ -77,6 +77,7 @@ use super::value::Value;
 /// let v = Value::from(vec![Value::from("Zoë"), Value::from(1.0), Value::Null]);
 /// assert_eq!(to_json(&v), r#"["Zo\u00eb",1.0,null]"#);
 /// ```
+#[must_use]
 pub fn to_json(value: &Value) -> String {
     let mut out = String::new();
     write_value(value, &mut out);
@@ -173,6 +174,7 @@ fn write_string(s: &PyStr, out: &mut String) {
 /// assert_eq!(python_float_repr(1e16), "1e+16");
 /// assert_eq!(python_float_repr(0.00001), "1e-05");
 /// ```
+#[must_use]
 pub fn python_float_repr(x: f64) -> String {
     if x.is_nan() {
         return "nan".to_owned();

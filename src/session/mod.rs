@@ -30,7 +30,7 @@
 //! ```
 //!
 //! That is itsdangerous' `URLSafeTimedSerializer` (the library behind
-//! Flask's session) with SHA-256, so a Flask app with the same SECRET_KEY,
+//! Flask's session) with SHA-256, so a Flask app with the same `SECRET_KEY`,
 //! set to SHA-256, reads goldfish's cookies and the other way round. A
 //! stock Flask app signs with SHA-1 instead; goldfish does that too when
 //! started with `--session-digest sha1` ([`Digest`]), and `goldfish session

@@ -52,16 +52,19 @@ pub struct PyStr {
 
 impl PyStr {
     /// The empty string.
+    #[must_use]
     pub fn new() -> PyStr {
         PyStr::default()
     }
 
     /// The text, if it is valid Unicode (no lone surrogate).
+    #[must_use]
     pub fn as_str(&self) -> Option<&str> {
         std::str::from_utf8(&self.wtf8).ok()
     }
 
     /// The text for a person: each lone surrogate as U+FFFD.
+    #[must_use]
     pub fn to_string_lossy(&self) -> Cow<'_, str> {
         match self.as_str() {
             Some(s) => Cow::Borrowed(s),
@@ -74,6 +77,7 @@ impl PyStr {
     }
 
     /// Does it hold a lone surrogate?
+    #[must_use]
     pub fn has_lone_surrogate(&self) -> bool {
         self.as_str().is_none()
     }
@@ -128,6 +132,7 @@ impl PyStr {
     }
 
     /// The code points, surrogates included.
+    #[must_use]
     pub fn code_points(&self) -> CodePoints<'_> {
         CodePoints { rest: &self.wtf8 }
     }

@@ -66,11 +66,13 @@ pub struct Session {
 
 impl Session {
     /// An empty session, neither modified nor accessed.
+    #[must_use]
     pub fn new() -> Session {
         Session::default()
     }
 
     /// A session holding `data`, as read from a cookie: not modified, not accessed.
+    #[must_use]
     pub fn from_map(data: BTreeMap<PyStr, Value>) -> Session {
         Session {
             data,
@@ -104,7 +106,7 @@ impl Session {
         self.data.is_empty()
     }
 
-    /// `session.items()`, in key order.
+    /// `session.items()`, in key order (also `for (k, v) in &session`).
     pub fn iter(&self) -> btree_map::Iter<'_, PyStr, Value> {
         self.accessed.set(true);
         self.data.iter()
@@ -226,6 +228,7 @@ impl Session {
     /// unknown key or unreadable gives an *empty* session, and the
     /// [`LoadOutcome`] says why, for the log or the lesson page. That is
     /// what Flask does too; a bad cookie is not the visitor's problem.
+    #[must_use]
     pub fn decode_cookie(
         value: Option<&str>,
         signer: &Signer,
@@ -245,6 +248,15 @@ impl Session {
             ),
             Err(error) => (Session::new(), LoadOutcome::Rejected(error)),
         }
+    }
+}
+
+impl<'a> IntoIterator for &'a Session {
+    type Item = (&'a PyStr, &'a Value);
+    type IntoIter = btree_map::Iter<'a, PyStr, Value>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
     }
 }
 

@@ -70,6 +70,7 @@ impl Default for Sha1 {
 
 impl Sha1 {
     /// A fresh computation, in state H(0).
+    #[must_use]
     pub fn new() -> Sha1 {
         Sha1 {
             state: INITIAL,
@@ -95,6 +96,7 @@ impl Sha1 {
     }
 
     /// Pads the message (§5.1.1) and returns the digest (§6.1.2, last step).
+    #[must_use]
     pub fn finalize(mut self) -> [u8; DIGEST_LEN] {
         let bit_length = self.length.wrapping_mul(8);
         // "Append the bit 1", as the byte 0x80, then zeros until 8 bytes
@@ -113,6 +115,7 @@ impl Sha1 {
 }
 
 /// The SHA-1 digest of `data`, in one call.
+#[must_use]
 pub fn sha1(data: &[u8]) -> [u8; DIGEST_LEN] {
     let mut h = Sha1::new();
     h.update(data);

@@ -11,7 +11,7 @@
 //!   "cookie-session")` (itsdangerous' "hmac" key derivation; with SHA-1,
 //!   `HMAC-SHA1` both times). The salt
 //!   names the *purpose*: a value signed for another purpose with the same
-//!   SECRET_KEY (a password-reset token, say) has a different key, so it
+//!   `SECRET_KEY` (a password-reset token, say) has a different key, so it
 //!   cannot be replayed as a session cookie (itsdangerous, "The Salt").
 //! - **The tag is an HMAC** (RFC 2104) over the two base64url parts joined
 //!   by a dot, as text. Changing any byte of that text changes the tag, and
@@ -28,10 +28,10 @@
 //!   that takes tells an attacker, one byte at a time, how much of a forged
 //!   tag is right.
 //! - **Rotation.** New cookies are always signed with the current key.
-//!   Old keys (SECRET_KEY_FALLBACKS) are accepted for reading, so that
-//!   changing SECRET_KEY does not log everybody out at once.
+//!   Old keys (`SECRET_KEY_FALLBACKS`) are accepted for reading, so that
+//!   changing `SECRET_KEY` does not log everybody out at once.
 //! - **Time** is checked as itsdangerous checks it, and only when a
-//!   `max_age` is given (Flask always gives one, PERMANENT_SESSION_LIFETIME):
+//!   `max_age` is given (Flask always gives one, `PERMANENT_SESSION_LIFETIME)`:
 //!   older than `max_age` is expired, and *any* age below zero (signed "in
 //!   the future") is refused too, with no allowance for clock skew.
 //! - **Signed is not encrypted.** Anyone holding the cookie can read the
@@ -89,21 +89,23 @@ pub struct Signer {
 }
 
 impl Signer {
-    /// A signer for `secret` (SECRET_KEY) that also accepts cookies signed
-    /// with any of `fallbacks` (SECRET_KEY_FALLBACKS), tried in the order
+    /// A signer for `secret` (`SECRET_KEY`) that also accepts cookies signed
+    /// with any of `fallbacks` (`SECRET_KEY_FALLBACKS`), tried in the order
     /// given, which should be newest first. (Flask tries its
-    /// SECRET_KEY_FALLBACKS from the end, so there the newest goes last.)
+    /// `SECRET_KEY_FALLBACKS` from the end, so there the newest goes last.)
     /// The order changes only how much work a read takes and which index
     /// is reported, never what is accepted.
     ///
     /// An empty or guessable secret makes every cookie forgeable; checking
     /// the secret is the configuration's job.
+    #[must_use]
     pub fn new(secret: &[u8], fallbacks: &[Vec<u8>]) -> Signer {
         Signer::with_digest(Digest::Sha256, secret, fallbacks)
     }
 
     /// [`Signer::new`] with another digest: `Digest::Sha1` reads and
     /// writes the cookies of a stock Flask app.
+    #[must_use]
     pub fn with_digest(digest: Digest, secret: &[u8], fallbacks: &[Vec<u8>]) -> Signer {
         Signer::from_keys(
             Key::derive(digest, secret),
@@ -112,11 +114,13 @@ impl Signer {
     }
 
     /// A signer from already derived keys.
+    #[must_use]
     pub fn from_keys(current: Key, fallbacks: Vec<Key>) -> Signer {
         Signer { current, fallbacks }
     }
 
     /// The digest new cookies are signed with (the current key's).
+    #[must_use]
     pub fn digest(&self) -> Digest {
         self.current.digest()
     }
@@ -125,6 +129,7 @@ impl Signer {
     ///
     /// The timestamp is whole seconds; a `now` before 1970 is written as 0
     /// (itsdangerous cannot write a negative time either).
+    #[must_use]
     pub fn sign(&self, payload_json: &str, now: SystemTime) -> String {
         let seconds = u64::try_from(unix_seconds(now)).unwrap_or(0);
         let payload = encode_payload(payload_json.as_bytes());
@@ -226,6 +231,7 @@ impl Signer {
     /// Each candidate tag is compared in constant time (it takes the same
     /// time wherever the first difference is), and a tag of the wrong
     /// length is refused (a truncated signature is just wrong).
+    #[must_use]
     pub fn verify(&self, parts: &CookieParts) -> Option<KeyUsed> {
         let signed = format!("{}.{}", parts.payload_b64, parts.timestamp_b64);
         let candidates = std::iter::once((KeyUsed::Current, &self.current)).chain(
@@ -256,11 +262,13 @@ pub struct Unsigned {
 
 impl Unsigned {
     /// `data[key]`, if there is such a key.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.data.get(key.as_bytes())
     }
 
     /// The timestamp as a `SystemTime`.
+    #[must_use]
     pub fn signed_at(&self) -> SystemTime {
         timestamp_to_time(self.timestamp)
     }
@@ -317,6 +325,7 @@ impl CookieParts {
 /// let answers = br#"{"responses":["Yes","Yes","Yes","Yes","Yes","Yes","Yes","Yes"]}"#;
 /// assert!(encode_payload(answers).starts_with(".eJ"));
 /// ```
+#[must_use]
 pub fn encode_payload(json: &[u8]) -> String {
     let compressed = zlib::compress(json);
     if compressed.len() < json.len().saturating_sub(1) {

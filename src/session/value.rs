@@ -96,6 +96,7 @@ impl BigInt {
 
     /// The integer these decimal digits spell, if it is too big for an
     /// `i64`, written as Python writes an `int`, and not too long for Python.
+    #[must_use]
     pub fn parse(text: &str) -> Option<BigInt> {
         let magnitude = text.strip_prefix('-').unwrap_or(text);
         let canonical = magnitude.bytes().all(|b| b.is_ascii_digit())
@@ -107,6 +108,7 @@ impl BigInt {
     }
 
     /// The decimal digits, with a `-` if negative.
+    #[must_use]
     pub fn as_str(&self) -> &str {
         &self.digits
     }
@@ -120,8 +122,9 @@ impl fmt::Display for BigInt {
 
 impl Value {
     /// The name Python gives this kind of value (`int`, `str`, `list`,
-    /// `dict`, …), for messages like "session['n'] holds a str, not a list".
+    /// `dict`, …), for messages like `session['n'] holds a str, not a list`.
     /// Python's names, because the lesson is about Flask's session.
+    #[must_use]
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Null => "None",
@@ -135,11 +138,13 @@ impl Value {
     }
 
     /// `true` for `Value::Null`.
+    #[must_use]
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
     /// The boolean, if this is a `Bool`.
+    #[must_use]
     pub fn as_bool(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -149,6 +154,7 @@ impl Value {
 
     /// The integer, if this is an `Int`. A `Float` is not converted, even
     /// `2.0`: silently turning one into the other is how numbers get lost.
+    #[must_use]
     pub fn as_i64(&self) -> Option<i64> {
         match self {
             Value::Int(n) => Some(*n),
@@ -158,6 +164,7 @@ impl Value {
 
     /// The number as a float, if this is a `Float` or an integer (above
     /// 2^53 rounded to the nearest float, as Python's `float(n)` does).
+    #[must_use]
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Float(x) => Some(*x),
@@ -168,6 +175,7 @@ impl Value {
     }
 
     /// The text, if this is a `Str` of valid Unicode (no lone surrogate).
+    #[must_use]
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::Str(s) => s.as_str(),
@@ -176,6 +184,7 @@ impl Value {
     }
 
     /// The items, if this is a `List`.
+    #[must_use]
     pub fn as_list(&self) -> Option<&[Value]> {
         match self {
             Value::List(items) => Some(items),
@@ -192,6 +201,7 @@ impl Value {
     }
 
     /// The entries, if this is a `Map`.
+    #[must_use]
     pub fn as_map(&self) -> Option<&BTreeMap<PyStr, Value>> {
         match self {
             Value::Map(map) => Some(map),
@@ -208,6 +218,7 @@ impl Value {
     }
 
     /// `value[key]` for a `Map`; `None` if the key is missing or this is not a map.
+    #[must_use]
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.as_map().and_then(|map| map.get(key.as_bytes()))
     }

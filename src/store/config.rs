@@ -156,6 +156,7 @@ impl StoreConfig {
     /// The store's kind alone (`memory`, `file`, `redis`, `postgres`): what
     /// a page says when `--hide-store-details` keeps paths and addresses
     /// to the server's log.
+    #[must_use]
     pub fn kind(&self) -> &'static str {
         match self {
             StoreConfig::Memory => "memory",

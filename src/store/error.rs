@@ -58,6 +58,11 @@ pub enum DirProblem {
 
 impl StoreError {
     /// For `map_err` on [`SessionId::generate`](crate::session::SessionId::generate).
+    #[must_use]
+    #[allow(
+        clippy::needless_pass_by_value,
+        reason = "`map_err(StoreError::randomness)` passes the error by value"
+    )]
     pub fn randomness(e: io::Error) -> StoreError {
         StoreError::Randomness {
             reason: e.to_string(),
@@ -65,6 +70,7 @@ impl StoreError {
     }
 
     /// The store that failed (`None`: the randomness, no store at all).
+    #[must_use]
     pub fn store(&self) -> Option<&StoreConfig> {
         match self {
             StoreError::Unreachable { store, .. }
@@ -78,6 +84,7 @@ impl StoreError {
     }
 
     /// What an operator (or a learner) can do about it.
+    #[must_use]
     pub fn advice(&self) -> String {
         match self {
             StoreError::Unreachable { store, .. } => unreachable_advice(store),

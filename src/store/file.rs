@@ -136,6 +136,7 @@ impl FileStore {
 
     /// The file a session lives in: always directly inside the directory,
     /// because a `SessionId` holds no `/` and no `.`.
+    #[must_use]
     pub fn path(&self, id: &SessionId) -> PathBuf {
         self.shared.file(id)
     }
@@ -151,6 +152,7 @@ impl FileStore {
     }
 
     /// How many sessions the store counts in DIR.
+    #[must_use]
     pub fn count(&self) -> usize {
         self.shared.count.load(Ordering::Relaxed)
     }
@@ -293,11 +295,13 @@ fn unix_seconds(t: SystemTime) -> u64 {
 }
 
 /// The file's text: the expiry line, then the JSON.
+#[must_use]
 pub fn encode(json: &str, expires: u64) -> String {
     format!("expires {expires}\n{json}\n")
 }
 
 /// `(expires, json)` from a file's text; `None` if it is not in that shape.
+#[must_use]
 pub fn decode(text: &str) -> Option<(u64, &str)> {
     let (first, rest) = text.split_once('\n')?;
     let expires = first.strip_prefix("expires ")?.parse().ok()?;

@@ -64,6 +64,7 @@ pub struct Limited {
 
 impl NewSessionLimit {
     /// `per_minute` new sessions a minute per client; 0 turns the limit off.
+    #[must_use]
     pub fn new(per_minute: u32) -> NewSessionLimit {
         NewSessionLimit {
             per_minute,
@@ -83,7 +84,10 @@ impl NewSessionLimit {
         let per_second = capacity / 60.0;
         let key = client_key(client);
         // A map lookup and a little arithmetic: a poisoned lock holds nothing half-done.
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if !buckets.contains_key(&key) && buckets.len() >= MAX_CLIENTS {
             buckets.retain(|_, b| refilled(b, now, per_second, capacity) < capacity);
             if buckets.len() >= MAX_CLIENTS {
@@ -121,13 +125,14 @@ fn refilled(bucket: &Bucket, now: SystemTime, per_second: f64, capacity: f64) ->
 fn client_key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                IpAddr::V4(v4)
+            } else {
                 let s = v6.segments();
                 IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
             }
-        },
+        }
     }
 }
 

@@ -141,11 +141,13 @@ pub struct MemoryStore {
 
 impl MemoryStore {
     /// An empty store holding at most [`DEFAULT_CAP`] sessions.
+    #[must_use]
     pub fn new() -> MemoryStore {
         MemoryStore::with_cap(DEFAULT_CAP)
     }
 
     /// An empty store holding at most `cap` sessions (at least 1).
+    #[must_use]
     pub fn with_cap(cap: usize) -> MemoryStore {
         let inner = Arc::new(Mutex::new(Inner {
             map: HashMap::new(),
@@ -166,17 +168,20 @@ impl MemoryStore {
     }
 
     /// How many entries the map holds now, expired ones included.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.lock().map.len()
     }
 
     /// Whether the map is empty.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// Removes every entry expired at `now`; returns how many went. (The
     /// sweeper thread calls this every minute.)
+    #[must_use]
     pub fn sweep(&self, now: SystemTime) -> usize {
         self.lock().sweep(now)
     }
@@ -190,7 +195,9 @@ impl MemoryStore {
 /// disagreeing in a way that matters (a stale queue entry is skipped), so
 /// a poisoned lock is safe to use.
 fn lock(inner: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
-    inner.lock().unwrap_or_else(|e| e.into_inner())
+    inner
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Default for MemoryStore {
@@ -209,7 +216,7 @@ fn expires_in(expires: SystemTime, now: SystemTime) -> String {
 }
 
 impl SessionStore for MemoryStore {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "memory"
     }
 
@@ -265,7 +272,7 @@ impl SessionStore for MemoryStore {
         let mut inner = self.lock();
         let expires = now + ttl;
         if let Some(entry) = inner.map.get_mut(id) {
-            entry.json = json.to_owned();
+            json.clone_into(&mut entry.json);
             entry.expires = expires;
             inner.touch(id);
             trace.got(|| "replaced".into());

@@ -191,7 +191,9 @@ pub trait SessionStore: Send + Sync {
 /// the server restarted, or closed it while it sat idle. Such a failure is
 /// retried once on a fresh connection; any other is reported.
 pub(crate) fn is_stale(e: &io::Error) -> bool {
-    use io::ErrorKind::*;
+    use io::ErrorKind::{
+        BrokenPipe, ConnectionAborted, ConnectionReset, NotConnected, UnexpectedEof,
+    };
     matches!(
         e.kind(),
         BrokenPipe | ConnectionReset | ConnectionAborted | UnexpectedEof | NotConnected

@@ -190,11 +190,13 @@ struct Shared {
 impl PostgresStore {
     /// A store for the database `pg` names, holding at most `cap` live
     /// sessions. Nothing is contacted yet.
+    #[must_use]
     pub fn new(pg: PgConfig, cap: usize) -> PostgresStore {
         PostgresStore::with_timeouts(pg, cap, CONNECT_TIMEOUT, IO_TIMEOUT)
     }
 
     /// The same, with other timeouts (tests use short ones).
+    #[must_use]
     pub fn with_timeouts(
         pg: PgConfig,
         cap: usize,
@@ -233,6 +235,7 @@ impl PostgresStore {
     }
 
     /// Connections open now (idle or in use).
+    #[must_use]
     pub fn open_connections(&self) -> usize {
         self.shared.pool.open()
     }

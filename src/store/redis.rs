@@ -162,6 +162,7 @@ impl Connection {
 
 impl RedisStore {
     /// A store for the Redis at `host:port`. Nothing is contacted yet.
+    #[must_use]
     pub fn new(host: &str, port: u16) -> RedisStore {
         let config = StoreConfig::Redis {
             host: host.to_owned(),
@@ -180,6 +181,7 @@ impl RedisStore {
     }
 
     /// The same store with other timeouts (tests use short ones).
+    #[must_use]
     pub fn with_timeouts(mut self, connect: Duration, io: Duration) -> RedisStore {
         self.connect_timeout = connect;
         self.io_timeout = io;
@@ -187,6 +189,7 @@ impl RedisStore {
     }
 
     /// The same store, refusing new sessions once the database holds `cap` keys.
+    #[must_use]
     pub fn with_cap(mut self, cap: usize) -> RedisStore {
         self.cap = cap.max(1);
         self
@@ -199,7 +202,9 @@ impl RedisStore {
 
     fn lock_idle(&self) -> MutexGuard<'_, Vec<Connection>> {
         // The Vec is only pushed and popped under the lock: never half-changed.
-        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn give_back(&self, conn: Connection) {

@@ -45,6 +45,7 @@ pub const MAX_LINE_CHARS: usize = 600;
 
 impl Trace {
     /// A trace that records.
+    #[must_use]
     pub fn new() -> Trace {
         Trace {
             lines: Vec::new(),
@@ -53,6 +54,7 @@ impl Trace {
     }
 
     /// A trace that records nothing (for callers that will not show it).
+    #[must_use]
     pub fn off() -> Trace {
         Trace {
             lines: Vec::new(),
@@ -80,6 +82,7 @@ impl Trace {
     }
 
     /// The lines, in order.
+    #[must_use]
     pub fn lines(&self) -> &[Line] {
         &self.lines
     }
@@ -104,6 +107,7 @@ fn shorten(text: String) -> String {
 
 /// Bytes as text a learner can read: printable ASCII as is, `\r` `\n` and
 /// other bytes escaped, as Rust's `escape_ascii` writes them.
+#[must_use]
 pub fn escape(bytes: &[u8]) -> String {
     bytes.escape_ascii().to_string()
 }

@@ -78,7 +78,7 @@ pub fn start_with(config: ServerConfig) -> TestServer {
 
 /// The lessons, configured as `cargo run` would without flags or
 /// environment — except that the application's warnings (such as "no
-/// SECRET_KEY") are not printed.
+/// `SECRET_KEY`") are not printed.
 pub fn app() -> App {
     app_with(AppConfig {
         log: quiet(),
@@ -158,7 +158,10 @@ impl TestServer {
 
     /// Every log line so far (with `Sink::Memory`, which [`config`] sets).
     pub fn log_lines(&self) -> Vec<String> {
-        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.log
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// One request on a fresh connection, read until the server closes it:

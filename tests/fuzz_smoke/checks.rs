@@ -74,7 +74,7 @@ impl Effort {
 
 // --- helpers -------------------------------------------------------------
 
-/// SplitMix64: the choices a check makes, seeded from the input's hash.
+/// `SplitMix64`: the choices a check makes, seeded from the input's hash.
 struct Choices(u64);
 
 impl Choices {
@@ -580,11 +580,7 @@ pub fn set_cookie_check(data: &[u8], effort: Effort) {
         // No list file: the built-in one, as `check` (above) uses.
         let no_files = |_: &str| Err(std::io::ErrorKind::NotFound.into());
         let (out, code) = goldfish::cli::cookie::run(&args, now, &no_files, &mut |_| {});
-        let want = if matches!(report.verdict, Verdict::Rejected(_)) {
-            1
-        } else {
-            0
-        };
+        let want = i32::from(matches!(report.verdict, Verdict::Rejected(_)));
         assert_eq!(code, want, "{}: cli exit code; printed:\n{out}", ctx());
         assert!(
             !out.chars().any(|c| c.is_control() && c != '\n'),
@@ -973,10 +969,10 @@ pub fn zlib(data: &[u8], effort: Effort) {
     }
 }
 
-/// The key of the session checks: the Flask lecture's SECRET_KEY, so that
+/// The key of the session checks: the Flask lecture's `SECRET_KEY`, so that
 /// the real Flask cookies in the seeds are genuine.
 const SECRET: &[u8] = b"SHHHHHHHHHHH SEEKRIT";
-/// An old key still accepted (SECRET_KEY_FALLBACKS).
+/// An old key still accepted (`SECRET_KEY_FALLBACKS`).
 const FALLBACK: &[u8] = b"an older secret";
 /// When the seed cookies were signed; the checks run a minute later.
 const SIGNED_AT: u64 = 1_764_098_723;

@@ -358,7 +358,7 @@ fn builder_input(line: &str) -> Option<Vec<u8>> {
     Some(
         fields
             .iter()
-            .map(|f| f.as_bytes())
+            .map(String::as_bytes)
             .collect::<Vec<_>>()
             .join(&0xff),
     )

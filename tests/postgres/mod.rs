@@ -138,7 +138,9 @@ struct Template {
 impl Template {
     fn get(bin: &Path, as_nobody: bool) -> Arc<Template> {
         static TEMPLATE: Mutex<Weak<Template>> = Mutex::new(Weak::new());
-        let mut slot = TEMPLATE.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = TEMPLATE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(t) = slot.upgrade() {
             return t;
         }
@@ -153,7 +155,7 @@ impl Template {
         template
     }
 
-    /// `initdb` with a SCRAM password for `goldfish`, and a pg_hba.conf with
+    /// `initdb` with a SCRAM password for `goldfish`, and a `pg_hba.conf` with
     /// one user per way of logging in.
     fn init(&self, bin: &Path, as_nobody: bool) {
         let pwfile = self.dir.join("pw");
@@ -249,7 +251,9 @@ impl PgCluster {
     /// [`database`]: PgCluster::database
     pub fn shared() -> Option<Arc<PgCluster>> {
         static SHARED: Mutex<Weak<PgCluster>> = Mutex::new(Weak::new());
-        let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut slot = SHARED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(pg) = slot.upgrade() {
             return Some(pg);
         }

@@ -62,12 +62,11 @@ impl Goldfish {
                 }
             }
         });
-        let addr = match rx.recv_timeout(Duration::from_secs(20)) {
-            Ok(a) => a.parse().expect("an address in the banner"),
-            Err(_) => {
-                let _ = child.kill();
-                panic!("goldfish {args:?} printed no 'Serving on' line");
-            }
+        let addr = if let Ok(a) = rx.recv_timeout(Duration::from_secs(20)) {
+            a.parse().expect("an address in the banner")
+        } else {
+            let _ = child.kill();
+            panic!("goldfish {args:?} printed no 'Serving on' line");
         };
         Goldfish { child, addr }
     }

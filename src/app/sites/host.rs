@@ -65,6 +65,7 @@ pub const GOLDFISH_DOMAIN: &str = "goldfish.localhost";
 
 impl Site {
     /// What the X-ray calls the site.
+    #[must_use]
     pub fn title(self) -> &'static str {
         match self {
             Site::Lessons => "the lessons (goldfish)",
@@ -75,6 +76,7 @@ impl Site {
     }
 
     /// The host name a link to this site uses.
+    #[must_use]
     pub fn host_name(self) -> &'static str {
         match self {
             Site::Lessons => "www.goldfish.localhost",
@@ -103,6 +105,7 @@ pub struct SiteAnswer {
 impl SiteAnswer {
     /// The site a request is for: its absolute-form target's authority, or
     /// its `Host` (see `app::guard::request_authority`).
+    #[must_use]
     pub fn of(req: &Request) -> SiteAnswer {
         match request_authority(req) {
             Some((authority, from_target)) => SiteAnswer::from_authority(authority, from_target),
@@ -112,6 +115,7 @@ impl SiteAnswer {
 
     /// The site for `host[:port]`, as named in a target (`from_target`) or
     /// a `Host` field.
+    #[must_use]
     pub fn from_authority(authority: &str, from_target: bool) -> SiteAnswer {
         let (name, port) = split_authority(authority);
         let named = NAMES.iter().find(|n| n.name == name);
@@ -126,12 +130,14 @@ impl SiteAnswer {
 
     /// `:5000`, or nothing for a request that named no port: what to
     /// append to a host name so a link reaches this same goldfish.
+    #[must_use]
     pub fn port_suffix(&self) -> String {
         self.port.map(|p| format!(":{p}")).unwrap_or_default()
     }
 
     /// Whether this host is `goldfish.localhost` or under it, where the
     /// Domain lesson's cookie can be set.
+    #[must_use]
     pub fn under_goldfish_domain(&self) -> bool {
         self.name == GOLDFISH_DOMAIN || self.name.ends_with(".goldfish.localhost")
     }
@@ -141,6 +147,7 @@ impl SiteAnswer {
     /// addresses, `localhost` and every `*.localhost` name. There, a cookie
     /// with `Secure` (and so `SameSite=None; Secure`) can be set over
     /// plain HTTP — Chromium 156 does, checked by tests/browser.
+    #[must_use]
     pub fn is_secure_context(&self) -> bool {
         let n = self.name.as_str();
         n == "localhost"
@@ -151,6 +158,7 @@ impl SiteAnswer {
     }
 
     /// One sentence for the X-ray: which site answered, and why.
+    #[must_use]
     pub fn explain(&self) -> String {
         let field = if self.from_target {
             "the request's target (an absolute URL, which outranks Host: RFC 9112 §3.2.2)"

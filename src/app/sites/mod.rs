@@ -78,6 +78,7 @@ pub static TRACKER_ROUTES: &[Route] = &[
 ];
 
 /// The route table of a site.
+#[must_use]
 pub fn routes(site: Site) -> &'static [Route] {
     match site {
         Site::Lessons => super::ROUTES,
@@ -155,11 +156,15 @@ pub fn url_on(ctx: &Ctx, host: &str, path: &str) -> String {
 /// A new random id: 16 bytes from the OS, base64url (22 characters), for
 /// boards, accounts, tracker cookies and recorders. 128 bits: nobody
 /// guesses another learner's.
+///
+/// # Errors
+/// The OS's randomness could not be read.
 pub fn new_id() -> std::io::Result<String> {
     Ok(base64url::encode(&crate::random::random_bytes(16)?))
 }
 
 /// Whether a value could be an id from [`new_id`] (before looking it up).
+#[must_use]
 pub fn looks_like_id(s: &str) -> bool {
     s.len() == 22
         && s.bytes()
@@ -209,6 +214,7 @@ pub fn lesson_cookies(ctx: &mut Ctx) -> Vec<(String, String)> {
 }
 
 /// The cookies of this request as a `<ul>`, the lesson's own highlighted.
+#[must_use]
 pub fn cookie_list(cookies: &[(String, String)], ours: &[&str]) -> String {
     if cookies.is_empty() {
         return "<p class=\"note\" id=\"arrived\">No cookies came with this request.</p>".into();

@@ -111,7 +111,7 @@ fn table(this_path: &str) -> String {
 /// `GET /sites/path`, `/shop`, `/shop/basket`, `/shop/checkout`,
 /// `/shopping`: the table and what came with this request.
 pub fn page(ctx: &mut Ctx) -> Response {
-    render(ctx, Vec::new())
+    render(ctx, &[])
 }
 
 /// `GET /shop/basket/add?item=goldfish`: adds to the cart (`Path=/shop`)
@@ -140,10 +140,10 @@ pub fn add(ctx: &mut Ctx) -> Response {
             sent.push(line);
         }
     }
-    render(ctx, sent)
+    render(ctx, &sent)
 }
 
-fn render(ctx: &mut Ctx, sent: Vec<String>) -> Response {
+fn render(ctx: &mut Ctx, sent: &[String]) -> Response {
     let this_path = ctx.req.path().to_string();
     let arrived = lesson_cookies(ctx);
     let sent_html = if sent.is_empty() {

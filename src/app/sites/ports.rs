@@ -69,7 +69,7 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
     let links = if ports.len() > 1 {
         let mut out = String::from("<ul id=\"ports-links\">");
         for p in &ports {
-            let url = format!("http://{}:{p}/sites/ports", host);
+            let url = format!("http://{host}:{p}/sites/ports");
             let you = if *p == port { " (this one)" } else { "" };
             out.push_str(&format!(
                 "<li><a href=\"{u}\" data-port=\"{p}\">{u}</a>{you}</li>",

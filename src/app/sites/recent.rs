@@ -80,7 +80,7 @@ impl<V> Recent<V> {
 /// hold lesson data, and a half-updated board is better than a server
 /// whose every later request panics too.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Appends to a list that keeps only its last `max` items.

@@ -153,6 +153,7 @@ fn find(key: ScopeKey) -> &'static Scope {
 }
 
 /// A lesson's facts box: the questions down, the lesson's scopes across.
+#[must_use]
 pub fn facts_html(keys: &[ScopeKey]) -> String {
     let scopes: Vec<&Scope> = keys.iter().map(|k| find(*k)).collect();
     let names: Vec<String> = scopes.iter().map(|s| escape(s.name).into_owned()).collect();
@@ -181,6 +182,7 @@ pub fn facts_html(keys: &[ScopeKey]) -> String {
 }
 
 /// Every kind of scope in one table, for `/compare`.
+#[must_use]
 pub fn compare_html() -> String {
     table(
         "scope",
@@ -255,11 +257,13 @@ fn defence_answers(d: &Defence) -> [&'static str; 3] {
 }
 
 /// The name of a defence, for pages that report which one held.
+#[must_use]
 pub fn defence_name(key: DefenceKey) -> &'static str {
     find_defence(key).name
 }
 
 /// The CSRF lesson's facts box: the defences side by side.
+#[must_use]
 pub fn defence_facts_html() -> String {
     let mut out = String::from("<h2>The facts: defences against CSRF</h2>\n");
     out.push_str(&table(
@@ -277,6 +281,7 @@ pub fn defence_facts_html() -> String {
 }
 
 /// The defences, for `/compare`.
+#[must_use]
 pub fn defence_compare_html() -> String {
     table(
         "defences",

@@ -84,6 +84,7 @@ pub struct Recording {
 }
 
 /// Whether a `Cookie` line holds the recorder (a cheap look before parsing).
+#[must_use]
 pub fn carries_recorder(cookie_line: &str) -> bool {
     cookie_line.contains(RECORDER_COOKIE)
         && RequestCookies::parse([cookie_line])

@@ -56,13 +56,17 @@ impl Hops {
 
     /// A new token for a redirect about to be sent, or `None` if the OS's
     /// randomness cannot be read (the redirect then goes without one).
+    #[must_use]
     pub fn token() -> Option<String> {
         random::random_bytes(12).ok().map(|b| base64url::encode(&b))
     }
 
     /// Keeps `hop` under `token`.
     pub fn record(&self, token: String, hop: Hop, now: SystemTime) {
-        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::expire(&mut recent, now);
         while recent.len() >= Self::MAX {
             recent.pop_front();
@@ -72,7 +76,10 @@ impl Hops {
 
     /// The redirect kept under `token`, if it is still kept.
     pub fn find(&self, token: &str, now: SystemTime) -> Option<Hop> {
-        let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
+        let mut recent = self
+            .recent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::expire(&mut recent, now);
         recent
             .iter()
@@ -91,6 +98,7 @@ impl Hops {
 }
 
 /// `location` with `via=token` added to its query.
+#[must_use]
 pub fn with_token(location: &str, token: &str) -> String {
     let (path, fragment) = match location.split_once('#') {
         Some((p, f)) => (p, Some(f)),

@@ -77,6 +77,7 @@ impl Rejection {
     /// assert_eq!(r.devtools().unwrap().reason, "InvalidDomain");
     /// assert!(Rejection::NoNameNoValue.devtools().is_none());
     /// ```
+    #[must_use]
     pub fn devtools(&self) -> Option<DevtoolsReason> {
         match self {
             Rejection::DomainIsPublicSuffix { .. } | Rejection::DomainMismatch { .. } => {

@@ -80,6 +80,7 @@ impl Report {
     /// The verdict as one paragraph: `Verdict: STORED. …`, `Verdict:
     /// DELETES. …` or `Verdict: REJECTED: why. …` — the first thing the
     /// report prints, and what `goldfish cookie jar` prints for a `set`.
+    #[must_use]
     pub fn verdict_sentence(&self) -> String {
         match (&self.verdict, &self.cookie) {
             (Verdict::Stored, Some(c)) => {

@@ -782,7 +782,7 @@ fn no_input_makes_the_checker_panic() {
     }
     for t in [
         UNIX_EPOCH,
-        UNIX_EPOCH + Duration::from_secs(u32::MAX as u64 * 100),
+        UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 100),
     ] {
         let _ = check(
             "a=b; Max-Age=99999999999999; Expires=31 Dec 9999 23:59:59",

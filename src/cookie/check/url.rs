@@ -143,21 +143,25 @@ impl RequestUrl {
     }
 
     /// `http` or `https`.
+    #[must_use]
     pub fn scheme(&self) -> Scheme {
         self.scheme
     }
 
     /// The host, lowercase (IPv6 in brackets).
+    #[must_use]
     pub fn host(&self) -> &str {
         &self.host
     }
 
     /// The port, if the URL names one. Cookies ignore it (RFC 6265 §8.5).
+    #[must_use]
     pub fn port(&self) -> Option<u16> {
         self.port
     }
 
     /// The path, without query or fragment; starts with `/`.
+    #[must_use]
     pub fn path(&self) -> &str {
         &self.path
     }
@@ -170,6 +174,7 @@ impl RequestUrl {
     /// traffic to your own machine never crosses a network. So
     /// `http://localhost:5000` can set a `Secure` cookie, and
     /// `http://example.com` cannot.
+    #[must_use]
     pub fn is_secure_origin(&self) -> bool {
         self.scheme == Scheme::Https
             || self.host == "localhost"

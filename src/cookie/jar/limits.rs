@@ -34,6 +34,7 @@ pub struct Limits {
 
 impl Limits {
     /// The numbers `browser` uses (see the table above).
+    #[must_use]
     pub fn of(browser: Browser) -> Limits {
         match browser {
             Browser::Chromium => Limits {
@@ -54,6 +55,7 @@ impl Limits {
 
 impl Jar {
     /// The limits in force.
+    #[must_use]
     pub fn limits(&self) -> Limits {
         self.limits
     }

@@ -76,6 +76,7 @@ pub enum Browser {
 
 impl Browser {
     /// `chromium` or `firefox` (any case).
+    #[must_use]
     pub fn parse(name: &str) -> Option<Browser> {
         if name.eq_ignore_ascii_case("chromium") || name.eq_ignore_ascii_case("chrome") {
             Some(Browser::Chromium)
@@ -134,6 +135,7 @@ pub struct JarCookie {
 
 impl JarCookie {
     /// `name=value`, or just `value` for a nameless cookie (§5.8.3 step 4).
+    #[must_use]
     pub fn pair(&self) -> String {
         let c = &self.cookie;
         if c.name.is_empty() {
@@ -180,6 +182,7 @@ impl Default for Jar {
 
 impl Jar {
     /// An empty jar following `browser`, with the Public Suffix List `psl`.
+    #[must_use]
     pub fn new(browser: Browser, psl: PublicSuffixList) -> Jar {
         Jar {
             browser,
@@ -191,26 +194,31 @@ impl Jar {
     }
 
     /// Whose rules this jar follows.
+    #[must_use]
     pub fn browser(&self) -> Browser {
         self.browser
     }
 
     /// The public suffix list in use.
+    #[must_use]
     pub fn psl(&self) -> &PublicSuffixList {
         &self.psl
     }
 
     /// The cookies, in the order they were first stored.
+    #[must_use]
     pub fn cookies(&self) -> &[JarCookie] {
         &self.cookies
     }
 
     /// The number of cookies.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.cookies.len()
     }
 
     /// True when the jar holds no cookie.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.cookies.is_empty()
     }

@@ -126,6 +126,7 @@ pub fn replay(
 
 impl Replay {
     /// The text `goldfish cookie jar` prints.
+    #[must_use]
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for step in &self.steps {

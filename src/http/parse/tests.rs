@@ -117,7 +117,7 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("obs-fold is refused (§5.2)", b"GET / HTTP/1.1\r\nHost: a\r\nX-Long: one\r\n two\r\n\r\n", d, Expect::Err(ObsFold)),
         ("whitespace line right after the request line (§2.2)", b"GET / HTTP/1.1\r\n Host: a\r\n\r\n", d, Expect::Err(ObsFold)),
         ("line without a colon", b"GET / HTTP/1.1\r\nHost a\r\n\r\n", d, Expect::Err(HeaderNoColon { line: "Host a".into() })),
-        ("empty name", b"GET / HTTP/1.1\r\n: a\r\n\r\n", d, Expect::Err(HeaderNameNotToken { name: "".into() })),
+        ("empty name", b"GET / HTTP/1.1\r\n: a\r\n\r\n", d, Expect::Err(HeaderNameNotToken { name: String::new() })),
         ("name with a space inside", b"GET / HTTP/1.1\r\nX Y: a\r\n\r\n", d, Expect::Err(HeaderNameNotToken { name: "X Y".into() })),
         ("name with non-ASCII", b"GET / HTTP/1.1\r\nX\xc3\xa9: a\r\n\r\n", d, Expect::Err(HeaderNameNotToken { name: "X\u{e9}".into() })),
         ("NUL in a value", b"GET / HTTP/1.1\r\nHost: a\0b\r\n\r\n", d, Expect::Err(HeaderValueByte { name: "Host".into(), byte: 0 })),
@@ -152,7 +152,7 @@ fn cases() -> Vec<(&'static str, &'static [u8], Limits, Expect)> {
         ("negative Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", d, Expect::Err(BadContentLength { value: "-1".into() })),
         ("plus sign", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: +5\r\n\r\n", d, Expect::Err(BadContentLength { value: "+5".into() })),
         ("hex Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0x5\r\n\r\n", d, Expect::Err(BadContentLength { value: "0x5".into() })),
-        ("empty Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", d, Expect::Err(BadContentLength { value: "".into() })),
+        ("empty Content-Length", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\n", d, Expect::Err(BadContentLength { value: String::new() })),
         ("Content-Length beyond u64", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n", d, Expect::Err(BadContentLength { value: "99999999999999999999999".into() })),
         ("Content-Length over the body limit: 413 before reading it", b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n", s, Expect::Err(BodyTooLarge { limit: 16 })),
 

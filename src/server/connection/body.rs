@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::http::{BodyKind, BodyProgress, ChunkedDecoder, Limits, ParseError, Request};
 
 /// Bytes per second a body must average over any `body_timeout` window.
-/// Apache's mod_reqtimeout uses the same number (`MinRate=500`).
+/// Apache's `mod_reqtimeout` uses the same number (`MinRate=500`).
 pub const MIN_BODY_RATE: u64 = 500;
 
 /// A body being read.
@@ -29,6 +29,7 @@ enum Framing {
 
 impl BodyReader {
     /// A reader for the body `kind` announces; `None` when there is none.
+    #[must_use]
     pub fn new(kind: BodyKind, limits: &Limits) -> Option<BodyReader> {
         let framing = match kind {
             BodyKind::None => return None,
@@ -58,6 +59,7 @@ impl BodyReader {
 
     /// How many more bytes the body needs, as far as is known (a chunked
     /// body does not say).
+    #[must_use]
     pub fn remaining(&self) -> usize {
         match self.framing {
             Framing::Length { remaining } => remaining,
@@ -110,6 +112,7 @@ fn read_chunked_body(
 /// 500 B/s is 35 minutes of credit). Capped at the window, the rule reads
 /// "at least 500 B/s on average over any `body_timeout`", which an honest
 /// upload on a slow link still meets.
+#[must_use]
 pub fn deadline(deadline: Instant, n: usize, now: Instant, window: Duration) -> Instant {
     let credit = Duration::from_secs_f64(n as f64 / MIN_BODY_RATE as f64);
     (deadline + credit).min(now + window)

@@ -64,6 +64,7 @@ impl Conn {
     }
 
     /// The bytes to write.
+    #[must_use]
     pub fn output(&self) -> &[u8] {
         &self.out
     }

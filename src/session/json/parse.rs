@@ -89,7 +89,7 @@ impl Parser<'_> {
             //    frame and goes back to read its first item.
             self.skip_ws();
             let mut value = match self.peek() {
-                Some(b'[') | Some(b'{') if stack.len() >= MAX_DEPTH => {
+                Some(b'[' | b'{') if stack.len() >= MAX_DEPTH => {
                     return Err(self.error(JsonErrorKind::TooDeep { limit: MAX_DEPTH }));
                 }
                 Some(b'[') => {
@@ -124,7 +124,7 @@ impl Parser<'_> {
                 // Python's words for the floats JSON has no spelling for.
                 Some(b'N') => self.literal("NaN", Value::Float(f64::NAN))?,
                 Some(b'I') => self.literal("Infinity", Value::Float(f64::INFINITY))?,
-                Some(b'-') | Some(b'0'..=b'9') => self.number()?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
                 _ => return Err(self.unexpected("a value")),
             };
 

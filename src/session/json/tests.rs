@@ -252,11 +252,7 @@ fn reads_valid_json() {
             Value::Bool(true),
         ),
         ("null", "null", Value::Null),
-        (
-            "empty containers",
-            r#"[[],{}]"#,
-            list(&[list(&[]), map(&[])]),
-        ),
+        ("empty containers", r"[[],{}]", list(&[list(&[]), map(&[])])),
         // Numbers.
         ("zero", "0", Value::Int(0)),
         (
@@ -839,8 +835,7 @@ fn nesting_is_limited_without_recursion() {
     assert_eq!(
         from_json(&hostile),
         Err(too_deep),
-        "{} brackets",
-        MAX_JSON_BYTES
+        "{MAX_JSON_BYTES} brackets"
     );
     let objects = "{\"a\":".repeat(MAX_JSON_BYTES / 5);
     let got = from_json(&objects).map_err(|e| e.kind);
@@ -896,7 +891,7 @@ fn round_trips_through_text() {
         r#"{"name":"Zo\u00eb \u2603 \ud83d\udc1f"}"#,
         r#"{"s":"quote\" backslash\\ tab\t newline\n <tag>"}"#,
         r#"{"big":9007199254740993,"neg":-9223372036854775808}"#,
-        r#"[1e+16,1e-05,0.1,-0.0,123456789.123,1.0]"#,
+        r"[1e+16,1e-05,0.1,-0.0,123456789.123,1.0]",
         r#"{"big":1000000000000000000000000000000,"neg":-9223372036854775809}"#,
         r#"{"lone":"\ud800","pair_after_lone":"\ud83d\ud83d\udc1f","\udc00k":1}"#,
         r#"{"x":NaN,"y":[Infinity,-Infinity]}"#,

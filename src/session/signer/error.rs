@@ -90,6 +90,7 @@ impl SignError {
     /// for a [`SignError::BadSignature`] on a compressed cookie, the zlib
     /// stream as sent. Unverified unless the error is one of the "genuine,
     /// but" variants.
+    #[must_use]
     pub fn payload(&self) -> Option<&[u8]> {
         match self {
             SignError::BadSignature { payload, .. }
@@ -108,6 +109,7 @@ impl SignError {
     /// The payload as text for a person to read: a compressed one
     /// inflated first (never past `MAX_JSON_BYTES`). `None` if the cookie
     /// did not get that far, or its compressed payload does not inflate.
+    #[must_use]
     pub fn payload_text(&self) -> Option<String> {
         let payload = self.payload()?;
         let compressed = matches!(
@@ -126,6 +128,7 @@ impl SignError {
 
     /// `true` if the signature was valid and the cookie was refused for
     /// another reason (age, or what the payload holds).
+    #[must_use]
     pub fn signature_was_valid(&self) -> bool {
         matches!(
             self,

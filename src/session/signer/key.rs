@@ -38,6 +38,7 @@ pub enum Digest {
 
 impl Digest {
     /// The length of this digest's tags in bytes (and of derived keys).
+    #[must_use]
     pub const fn tag_len(self) -> usize {
         match self {
             Digest::Sha1 => hmac_sha1::TAG_LEN,
@@ -48,6 +49,7 @@ impl Digest {
     /// The digest whose tags are `len` bytes long, if there is one: how
     /// `goldfish session decode` tells a stock Flask cookie (20) from a
     /// goldfish one (32) without being told.
+    #[must_use]
     pub fn from_tag_len(len: usize) -> Option<Digest> {
         [Digest::Sha1, Digest::Sha256]
             .into_iter()
@@ -55,6 +57,7 @@ impl Digest {
     }
 
     /// `sha1` or `sha256`, the names Python's `hashlib` uses.
+    #[must_use]
     pub fn parse(name: &str) -> Option<Digest> {
         match name {
             "sha1" => Some(Digest::Sha1),
@@ -64,6 +67,7 @@ impl Digest {
     }
 
     /// The `hashlib` name: `sha1` or `sha256`.
+    #[must_use]
     pub fn hashlib_name(self) -> &'static str {
         match self {
             Digest::Sha1 => "sha1",
@@ -123,7 +127,7 @@ fn new_hmac_sha256(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).expect("HMAC accepts keys of any length")
 }
 
-/// A signing key derived from a SECRET_KEY, for one digest. Its `Debug`
+/// A signing key derived from a `SECRET_KEY`, for one digest. Its `Debug`
 /// prints only `Key`, so it cannot leak into a log line.
 ///
 /// # Examples
@@ -142,6 +146,7 @@ pub struct Key {
 
 impl Key {
     /// `HMAC(secret, "cookie-session")`, itsdangerous' "hmac" key derivation.
+    #[must_use]
     pub fn derive(digest: Digest, secret: &[u8]) -> Key {
         Key {
             digest,
@@ -150,6 +155,7 @@ impl Key {
     }
 
     /// The digest this key signs with.
+    #[must_use]
     pub fn digest(&self) -> Digest {
         self.digest
     }
@@ -180,7 +186,7 @@ impl fmt::Debug for Key {
 /// Which key verified a cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyUsed {
-    /// The current SECRET_KEY.
+    /// The current `SECRET_KEY`.
     Current,
     /// `fallbacks[i]`, counting from 0, newest first. The server may want
     /// to re-sign such a session with the current key.

@@ -25,6 +25,10 @@ fn flask_signer() -> Signer {
     Signer::new(SECRET, &[])
 }
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "`unsign` takes the maximum age as an Option"
+)]
 fn minute() -> Option<Duration> {
     Some(Duration::from_secs(60))
 }

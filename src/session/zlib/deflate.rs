@@ -57,6 +57,7 @@ pub enum Token {
 
 /// Compresses `data` into raw DEFLATE data (one final block, or stored
 /// blocks if nothing else is shorter).
+#[must_use]
 pub fn deflate(data: &[u8]) -> Vec<u8> {
     let tokens = matches(data);
     let mut out = BitWriter::default();
@@ -65,6 +66,7 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
 }
 
 /// Step 1: LZ77 with a hash chain and lazy matching.
+#[must_use]
 pub fn matches(data: &[u8]) -> Vec<Token> {
     let mut chains = Chains::new(data.len());
     let mut tokens = Vec::new();

@@ -149,7 +149,7 @@ pub fn lengths_for(freqs: &[u32], max_bits: usize, min_codes: usize) -> Vec<u8> 
     let mut freqs = freqs.to_vec();
     // Pad with the first unused symbols, counted once, up to `min_codes`.
     let mut used = freqs.iter().filter(|&&f| f > 0).count();
-    for f in freqs.iter_mut() {
+    for f in &mut freqs {
         if used >= min_codes {
             break;
         }

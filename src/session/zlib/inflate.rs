@@ -51,6 +51,7 @@ pub enum BlockType {
 
 impl BlockType {
     /// The block type as the RFC names it.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             BlockType::Stored => "stored",

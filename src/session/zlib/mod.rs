@@ -78,16 +78,19 @@ pub struct Header {
 
 impl Header {
     /// CM: 8 is DEFLATE.
+    #[must_use]
     pub fn method(self) -> u8 {
         self.cmf & 0x0f
     }
 
     /// The window size the data needs: 2^(CINFO + 8) bytes.
+    #[must_use]
     pub fn window(self) -> usize {
         1 << (u32::from(self.cmf >> 4) + 8).min(31)
     }
 
     /// FLEVEL: which compression level made it (informational only).
+    #[must_use]
     pub fn level(self) -> &'static str {
         match self.flg >> 6 {
             0 => "fastest",
@@ -146,6 +149,7 @@ pub struct Decompressed {
 /// assert!(stream.len() < json.len());
 /// assert_eq!(decompress(&stream, 1000).unwrap().data, json);
 /// ```
+#[must_use]
 pub fn compress(data: &[u8]) -> Vec<u8> {
     let mut out = vec![CMF, flg_for(CMF, FLEVEL_DEFAULT)];
     out.extend(deflate(data));
@@ -216,6 +220,7 @@ pub fn decompress(stream: &[u8], limit: usize) -> Result<Decompressed, ZlibError
 /// assert_eq!(adler32(b""), 1);
 /// assert_eq!(adler32(b"Wikipedia"), 0x11e6_0398);
 /// ```
+#[must_use]
 pub fn adler32(data: &[u8]) -> u32 {
     const MOD_ADLER: u32 = 65521;
     let (mut s1, mut s2) = (1u32, 0u32);

@@ -135,6 +135,10 @@ use ZlibError as E;
 
 type Want = Result<(Vec<u8>, Vec<BlockType>), ZlibError>;
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a row's want: `ok(..)` stands beside the `Err(..)` rows"
+)]
 fn ok(data: &[u8], blocks: &[BlockType]) -> Want {
     Ok((data.to_vec(), blocks.to_vec()))
 }
@@ -258,7 +262,7 @@ fn decompress_cases() {
     ];
     for (why, stream, want) in cases {
         let got = decompress(&stream, LIMIT).map(|d| (d.data, d.blocks));
-        assert_eq!(got, want, "{why}: decompress({:02x?}) = {got:?}; want {want:?}", stream);
+        assert_eq!(got, want, "{why}: decompress({stream:02x?}) = {got:?}; want {want:?}");
     }
 }
 

@@ -4,20 +4,20 @@
 //! The life of a connection (PostgreSQL manual §55.2 "Message Flow"):
 //!
 //! 1. **Start-up.** Open TCP (or the Unix socket) and send the
-//!    StartupMessage: protocol 3.0, `user`, `database`, and
+//!    `StartupMessage`: protocol 3.0, `user`, `database`, and
 //!    `client_encoding=UTF8` so every text goldfish reads is UTF-8.
 //! 2. **Authentication.** The server answers with one `'R'` request:
 //!    nothing (`trust`), the password (`password`), an MD5 answer (`md5`),
 //!    or a SCRAM-SHA-256 exchange (`scram-sha-256`, see `scram.rs`), until
-//!    AuthenticationOk. Then come ParameterStatus lines, BackendKeyData, and
-//!    ReadyForQuery: the connection is ready.
+//!    `AuthenticationOk`. Then come `ParameterStatus` lines, `BackendKeyData`, and
+//!    `ReadyForQuery`: the connection is ready.
 //! 3. **Statements**, with the extended query protocol: Parse (once per
 //!    connection: the statement stays prepared under its name), Bind (the
 //!    values), Execute, Sync, all in one write; then read until
-//!    ReadyForQuery. An ErrorResponse in between means the statement
-//!    failed; the server skips to the Sync and still answers ReadyForQuery,
+//!    `ReadyForQuery`. An `ErrorResponse` in between means the statement
+//!    failed; the server skips to the Sync and still answers `ReadyForQuery`,
 //!    so the connection stays usable.
-//! 4. **ReadyForQuery's state** is tracked: `I` (idle) is the only state a
+//! 4. **`ReadyForQuery`'s state** is tracked: `I` (idle) is the only state a
 //!    pooled connection may be in. goldfish never opens a transaction, so
 //!    `T` or `E` means something is wrong, and the connection is closed.
 //!
@@ -91,8 +91,8 @@ pub enum ConnError {
     Unsupported(String),
     /// The login failed on goldfish's side (SCRAM said no).
     Login(String),
-    /// The server answered ErrorResponse. `usable`: it was followed by
-    /// ReadyForQuery `I`, so the connection may be pooled again.
+    /// The server answered `ErrorResponse`. `usable`: it was followed by
+    /// `ReadyForQuery` `I`, so the connection may be pooled again.
     Db { error: Box<DbError>, usable: bool },
 }
 
@@ -116,7 +116,7 @@ pub struct Statement {
 }
 
 /// What a statement returned: its rows (each column's text, `None` for
-/// NULL) and its CommandComplete tag (`SELECT 1`, `DELETE 3`).
+/// NULL) and its `CommandComplete` tag (`SELECT 1`, `DELETE 3`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub rows: Vec<Vec<Option<String>>>,
@@ -125,6 +125,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// The number at the end of the tag: rows selected, inserted, deleted.
+    #[must_use]
     pub fn count(&self) -> u64 {
         self.tag
             .rsplit(' ')
@@ -139,14 +140,14 @@ pub struct Conn {
     stream: Stream,
     /// Bytes read but not yet parsed.
     buf: Vec<u8>,
-    /// Statements Parse'd on this connection (ParseComplete seen).
+    /// Statements Parse'd on this connection (`ParseComplete` seen).
     prepared: Vec<&'static str>,
-    /// The state of the last ReadyForQuery.
+    /// The state of the last `ReadyForQuery`.
     status: TxStatus,
 }
 
 impl Conn {
-    /// Steps 1 and 2: connect, start up, log in, wait for ReadyForQuery.
+    /// Steps 1 and 2: connect, start up, log in, wait for `ReadyForQuery`.
     ///
     /// # Errors
     /// [`ConnError`]: nothing listens, the deadline passed, the login was
@@ -228,12 +229,13 @@ impl Conn {
 
     /// Whether the connection may go back to the pool: idle, not in a
     /// transaction.
+    #[must_use]
     pub fn is_idle(&self) -> bool {
         self.status == TxStatus::Idle
     }
 
     /// Step 3: Parse (if this connection has not yet), Bind, Execute, Sync,
-    /// in one write; then reads to ReadyForQuery. `params` are sent as text
+    /// in one write; then reads to `ReadyForQuery`. `params` are sent as text
     /// values, never spliced into the SQL.
     ///
     /// # Errors
@@ -290,7 +292,7 @@ impl Conn {
         self.read_results(deadline, trace, |_| {})
     }
 
-    /// Reads a statement's answers up to ReadyForQuery.
+    /// Reads a statement's answers up to `ReadyForQuery`.
     fn read_results(
         &mut self,
         deadline: Instant,
@@ -385,7 +387,7 @@ impl Drop for Conn {
     }
 }
 
-/// The time until `deadline`, or a TimedOut error if it has passed.
+/// The time until `deadline`, or a `TimedOut` error if it has passed.
 fn time_left(deadline: Instant) -> io::Result<Duration> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {

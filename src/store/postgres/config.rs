@@ -39,7 +39,7 @@ pub const DEFAULT_PORT: u16 = 5432;
 /// A `postgres://` URL, read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PgConfig {
-    /// The role goldfish logs in as (`user` in the StartupMessage).
+    /// The role goldfish logs in as (`user` in the `StartupMessage`).
     pub user: String,
     /// `None`: no password in the URL (trust or peer authentication).
     pub password: Option<Password>,
@@ -47,7 +47,7 @@ pub struct PgConfig {
     pub host: PgHost,
     /// The TCP port, or the number in the socket's name `.s.PGSQL.PORT`.
     pub port: u16,
-    /// The database (`database` in the StartupMessage).
+    /// The database (`database` in the `StartupMessage`).
     pub database: String,
 }
 
@@ -204,6 +204,7 @@ impl PgConfig {
 
     /// The Unix socket's path: `DIR/.s.PGSQL.PORT` (for a TCP host, the
     /// name it would have in the current directory; never used).
+    #[must_use]
     pub fn socket_path(&self) -> PathBuf {
         let dir = match &self.host {
             PgHost::Unix(dir) => dir.as_path(),
@@ -213,6 +214,7 @@ impl PgConfig {
     }
 
     /// Where the server is, in words: `127.0.0.1:5432` or the socket path.
+    #[must_use]
     pub fn address(&self) -> String {
         match &self.host {
             PgHost::Tcp(h) if h.contains(':') => format!("[{h}]:{}", self.port),

@@ -100,6 +100,7 @@ const T: [u32; 64] = [
 /// use goldfish::store::postgres::md5::{md5, hex};
 /// assert_eq!(hex(&md5(b"abc")), "900150983cd24fb0d6963f7d28e17f72");
 /// ```
+#[must_use]
 pub fn md5(data: &[u8]) -> [u8; 16] {
     // Steps 1 and 2: the padded message.
     let mut msg = data.to_vec();
@@ -145,11 +146,12 @@ pub fn md5(data: &[u8]) -> [u8; 16] {
 }
 
 /// Lower-case hex, as PostgreSQL writes MD5 digests.
+#[must_use]
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What PostgreSQL's `md5` method wants in the PasswordMessage (§55.3 of
+/// What PostgreSQL's `md5` method wants in the `PasswordMessage` (§55.3 of
 /// the manual, "AuthenticationMD5Password"):
 /// `"md5" + hex(md5(hex(md5(password + user)) + salt))`.
 ///
@@ -158,6 +160,7 @@ pub fn hex(bytes: &[u8]) -> String {
 /// password itself; the salt makes each login's answer different, so a
 /// recorded answer cannot be replayed. But the stored hash *is* enough to
 /// log in, which is one reason SCRAM replaced it.
+#[must_use]
 pub fn password_message(user: &str, password: &str, salt: [u8; 4]) -> String {
     let inner = hex(&md5(format!("{password}{user}").as_bytes()));
     let mut outer = inner.into_bytes();

@@ -46,6 +46,7 @@ pub enum Checkout {
 
 impl Pool {
     /// An empty pool of at most `size` connections.
+    #[must_use]
     pub fn new(size: usize) -> Pool {
         Pool {
             size,
@@ -59,7 +60,9 @@ impl Pool {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // Only pushed, popped and counted under the lock: never half-changed.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// An idle connection, else a place for a new one, else waits for
@@ -81,12 +84,12 @@ impl Pool {
             state = self
                 .freed
                 .wait_timeout(state, left)
-                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .0;
         }
     }
 
-    /// Back to the pool, if it is idle (ReadyForQuery `I`); closed otherwise.
+    /// Back to the pool, if it is idle (`ReadyForQuery` `I`); closed otherwise.
     pub fn checkin(&self, conn: Conn) {
         if conn.is_idle() {
             self.lock().idle.push(conn);

@@ -30,7 +30,7 @@
 //! - `n,,` is the GS2 header: "no channel binding". Channel binding ties
 //!   the login to a TLS connection (`SCRAM-SHA-256-PLUS`); goldfish has no
 //!   TLS, so it never picks `-PLUS`.
-//! - PostgreSQL ignores the user name in `n=` (it takes the StartupMessage's),
+//! - PostgreSQL ignores the user name in `n=` (it takes the `StartupMessage`'s),
 //!   so libpq sends it empty; so does goldfish.
 //! - Passwords are used as their UTF-8 bytes. RFC 5802 asks for SASLprep
 //!   (RFC 4013) first, which changes only some non-ASCII passwords;
@@ -45,7 +45,7 @@ use crate::session::base64url;
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The mechanism name, as PostgreSQL lists it in AuthenticationSASL.
+/// The mechanism name, as PostgreSQL lists it in `AuthenticationSASL`.
 pub const MECHANISM: &str = "SCRAM-SHA-256";
 
 /// More PBKDF2 iterations than this is refused: a hostile server could
@@ -56,6 +56,9 @@ pub const MAX_ITERATIONS: u32 = 100_000;
 ///
 /// `T_k = U_1 ^ U_2 ^ … ^ U_c`, where `U_1 = HMAC(P, S || INT(k))` and
 /// `U_j = HMAC(P, U_{j-1})`; the key is `T_1 || T_2 || …`, cut to length.
+///
+/// # Panics
+/// Never: HMAC takes keys of any length (RFC 2104 §3), so keying cannot fail.
 pub fn pbkdf2_sha256(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
     // Keying HMAC hashes the key once; every U_j reuses that keyed state.
     let keyed = HmacSha256::new_from_slice(password).expect("HMAC takes keys of any length");
@@ -85,6 +88,7 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
 
 /// Base64 as SCRAM writes it: the standard alphabet (`+`, `/`) with `=`
 /// padding (RFC 4648 §4), not the URL-safe one the cookies use.
+#[must_use]
 pub fn base64_encode(bytes: &[u8]) -> String {
     let url = base64url::encode(bytes);
     let mut out: String = url
@@ -102,6 +106,7 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 }
 
 /// The inverse of [`base64_encode`]; `None` for anything else.
+#[must_use]
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(4) || text.contains(['-', '_']) {
         return None;
@@ -204,6 +209,7 @@ impl std::fmt::Debug for ServerCheck {
 impl ScramClient {
     /// A login as `user` (empty for PostgreSQL) with a fresh `nonce`
     /// (printable, no comma: base64 of random bytes).
+    #[must_use]
     pub fn new(user: &str, nonce: &str) -> ScramClient {
         // RFC 5802 §5.1: `=` and `,` in a name are written =3D and =2C.
         let user = user.replace('=', "=3D").replace(',', "=2C");
@@ -214,6 +220,7 @@ impl ScramClient {
     }
 
     /// The client-first message: GS2 header `n,,` + `n=USER,r=NONCE`.
+    #[must_use]
     pub fn first_message(&self) -> String {
         format!("n,,{}", self.first_bare)
     }
@@ -290,6 +297,9 @@ impl ServerCheck {
     /// # Errors
     /// [`ScramError`]: the server refused (`e=…`), wrote something else, or
     /// signed wrongly.
+    ///
+    /// # Panics
+    /// Never: HMAC takes keys of any length (RFC 2104 §3).
     pub fn verify(&self, server_final: &str) -> Result<(), ScramError> {
         if let Some(reason) = server_final.strip_prefix("e=") {
             return Err(ScramError::ServerRefused {

@@ -18,7 +18,7 @@
 //! exactly as many more as they say.
 //!
 //! The only message without a type byte is the first one the client sends,
-//! the StartupMessage: `Int32 length, Int32 196608 (version 3.0), name\0value\0…\0`.
+//! the `StartupMessage`: `Int32 length, Int32 196608 (version 3.0), name\0value\0…\0`.
 //!
 //! Like [`crate::http::parse_head`] and the RESP parser, [`parse_backend`]
 //! is a function of the bytes received so far: `Complete` with the bytes it
@@ -34,10 +34,10 @@ pub use error::{DbError, WireError};
 /// JSON; PostgreSQL allows 1 GB, which goldfish does not want to buffer).
 pub const MAX_MESSAGE: usize = 1024 * 1024;
 
-/// The protocol version in the StartupMessage: 3.0, as `major << 16 | minor`.
+/// The protocol version in the `StartupMessage`: 3.0, as `major << 16 | minor`.
 pub const PROTOCOL_3_0: i32 = 196_608;
 
-/// The second Int32 of an SSLRequest (`1234 << 16 | 5679`). goldfish never
+/// The second Int32 of an `SSLRequest` (`1234 << 16 | 5679`). goldfish never
 /// sends it; the number is here so the codec can name it.
 pub const SSL_REQUEST_CODE: i32 = 80_877_103;
 
@@ -61,8 +61,9 @@ fn cstr(out: &mut Vec<u8>, s: &str) {
     out.push(0);
 }
 
-/// StartupMessage (F): no type byte; the version, then `name\0value\0`
+/// `StartupMessage` (F): no type byte; the version, then `name\0value\0`
 /// pairs (`user` is required; `database` defaults to it), then a NUL.
+#[must_use]
 pub fn startup(params: &[(&str, &str)]) -> Vec<u8> {
     let mut out = vec![0, 0, 0, 0];
     out.extend_from_slice(&PROTOCOL_3_0.to_be_bytes());
@@ -76,13 +77,15 @@ pub fn startup(params: &[(&str, &str)]) -> Vec<u8> {
     out
 }
 
-/// PasswordMessage (F) `'p'`: a cleartext password, or the MD5 answer.
+/// `PasswordMessage` (F) `'p'`: a cleartext password, or the MD5 answer.
+#[must_use]
 pub fn password(text: &str) -> Vec<u8> {
     frame(b'p', |o| cstr(o, text))
 }
 
-/// SASLInitialResponse (F) `'p'`: the chosen mechanism, then the
+/// `SASLInitialResponse` (F) `'p'`: the chosen mechanism, then the
 /// client-first message with its length (-1 would mean "none").
+#[must_use]
 pub fn sasl_initial_response(mechanism: &str, data: &[u8]) -> Vec<u8> {
     frame(b'p', |o| {
         cstr(o, mechanism);
@@ -91,7 +94,8 @@ pub fn sasl_initial_response(mechanism: &str, data: &[u8]) -> Vec<u8> {
     })
 }
 
-/// SASLResponse (F) `'p'`: the client-final message; no length of its own.
+/// `SASLResponse` (F) `'p'`: the client-final message; no length of its own.
+#[must_use]
 pub fn sasl_response(data: &[u8]) -> Vec<u8> {
     frame(b'p', |o| o.extend_from_slice(data))
 }
@@ -99,6 +103,7 @@ pub fn sasl_response(data: &[u8]) -> Vec<u8> {
 /// Query (F) `'Q'`: the *simple* query protocol. SQL text, nothing else:
 /// any value in it would have to be spelled inside the SQL. goldfish sends
 /// only fixed text this way (the `CREATE TABLE`), never a client's bytes.
+#[must_use]
 pub fn query(sql: &str) -> Vec<u8> {
     frame(b'Q', |o| cstr(o, sql))
 }
@@ -106,6 +111,7 @@ pub fn query(sql: &str) -> Vec<u8> {
 /// Parse (F) `'P'`: prepare `sql`, with `$1, $2, …` placeholders, as the
 /// statement `name` (`""`: the unnamed one). Parameter types 0 = "let the
 /// server infer them".
+#[must_use]
 pub fn parse(name: &str, sql: &str, param_types: &[u32]) -> Vec<u8> {
     frame(b'P', |o| {
         cstr(o, name);
@@ -122,6 +128,7 @@ pub fn parse(name: &str, sql: &str, param_types: &[u32]) -> Vec<u8> {
 /// text format too. **This is why SQL injection cannot happen here**: a
 /// value travels in its own length-prefixed field, and the server never
 /// reads it as SQL, whatever quotes or semicolons it holds.
+#[must_use]
 pub fn bind(portal: &str, statement: &str, params: &[Option<&[u8]>]) -> Vec<u8> {
     frame(b'B', |o| {
         cstr(o, portal);
@@ -142,6 +149,7 @@ pub fn bind(portal: &str, statement: &str, params: &[Option<&[u8]>]) -> Vec<u8> 
 }
 
 /// Execute (F) `'E'`: run the bound portal; `max_rows` 0 = all rows.
+#[must_use]
 pub fn execute(portal: &str, max_rows: i32) -> Vec<u8> {
     frame(b'E', |o| {
         cstr(o, portal);
@@ -149,13 +157,15 @@ pub fn execute(portal: &str, max_rows: i32) -> Vec<u8> {
     })
 }
 
-/// Sync (F) `'S'`: end of this batch. The server answers ReadyForQuery,
+/// Sync (F) `'S'`: end of this batch. The server answers `ReadyForQuery`,
 /// after an error too (it skips the rest of the batch until here).
+#[must_use]
 pub fn sync() -> Vec<u8> {
     frame(b'S', |_| {})
 }
 
 /// Terminate (F) `'X'`: goodbye, before closing the socket.
+#[must_use]
 pub fn terminate() -> Vec<u8> {
     frame(b'X', |_| {})
 }

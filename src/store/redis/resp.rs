@@ -112,6 +112,7 @@ impl std::error::Error for RespError {}
 ///     b"*2\r\n$3\r\nGET\r\n$4\r\nkey1\r\n"
 /// );
 /// ```
+#[must_use]
 pub fn encode_command(args: &[&[u8]]) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 + args.iter().map(|a| a.len() + 16).sum::<usize>());
     out.extend_from_slice(format!("*{}\r\n", args.len()).as_bytes());
@@ -342,7 +343,9 @@ mod tests {
             (
                 "empty number",
                 b":\r\n",
-                Err(RespError::BadNumber { line: "".into() }),
+                Err(RespError::BadNumber {
+                    line: String::new(),
+                }),
             ),
             (
                 "length -2",

@@ -1,7 +1,7 @@
 //! Step 2 of a connection's life: logging in. The server asks, in one
 //! `'R'` message, for nothing (`trust`), the password (`password`), an MD5
 //! answer (`md5`), or a SCRAM-SHA-256 exchange (`scram-sha-256`); goldfish
-//! answers until AuthenticationOk. GSSAPI, SSPI and Kerberos are refused
+//! answers until `AuthenticationOk`. GSSAPI, SSPI and Kerberos are refused
 //! with a sentence.
 
 use std::time::{Duration, Instant};
@@ -17,9 +17,9 @@ use crate::store::trace::Trace;
 /// Which SASL message the server owes next.
 #[derive(Clone, Copy)]
 enum SaslStep {
-    /// AuthenticationSASLContinue: SCRAM's server-first message.
+    /// `AuthenticationSASLContinue`: SCRAM's server-first message.
     Continue,
-    /// AuthenticationSASLFinal: SCRAM's server-final message.
+    /// `AuthenticationSASLFinal`: SCRAM's server-final message.
     Final,
 }
 
@@ -89,7 +89,7 @@ impl Conn {
     }
 
     /// The SCRAM-SHA-256 exchange (see `scram.rs`), up to the server's
-    /// verified signature. AuthenticationOk follows in `log_in`.
+    /// verified signature. `AuthenticationOk` follows in `log_in`.
     fn scram(
         &mut self,
         password: &[u8],
@@ -120,7 +120,7 @@ impl Conn {
             .map_err(|e| ConnError::Login(e.to_string()))
     }
 
-    /// The next SASL message, as text; an ErrorResponse (a wrong password:
+    /// The next SASL message, as text; an `ErrorResponse` (a wrong password:
     /// 28P01) or anything else instead is an error.
     fn sasl_message(&mut self, deadline: Instant, step: SaslStep) -> Result<String, ConnError> {
         let data = match (self.next(deadline)?, step) {

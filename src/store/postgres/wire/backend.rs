@@ -83,7 +83,7 @@ pub enum AuthRequest {
     SaslFinal(Vec<u8>),
 }
 
-/// The transaction state in ReadyForQuery.
+/// The transaction state in `ReadyForQuery`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TxStatus {
     /// `'I'`: not in a transaction.

@@ -5,13 +5,13 @@ use std::fmt;
 
 use super::MAX_MESSAGE;
 
-/// The fields of an ErrorResponse or NoticeResponse that goldfish uses
+/// The fields of an `ErrorResponse` or `NoticeResponse` that goldfish uses
 /// (§55.8 "Error and Notice Message Fields"); the others are skipped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DbError {
     /// `V` (or `S`): `ERROR`, `FATAL`, `PANIC`, `WARNING`, `NOTICE`, …
     pub severity: String,
-    /// `C`: the SQLSTATE code, e.g. `28P01` invalid_password (Appendix A).
+    /// `C`: the SQLSTATE code, e.g. `28P01` `invalid_password` (Appendix A).
     pub code: String,
     /// `M`: the primary message, one line.
     pub message: String,
@@ -53,9 +53,9 @@ pub enum WireError {
     NotUtf8 { message: &'static str },
     /// An `'R'` code PostgreSQL does not define.
     UnknownAuth { code: i32 },
-    /// ReadyForQuery with a state other than `I`, `T`, `E`.
+    /// `ReadyForQuery` with a state other than `I`, `T`, `E`.
     BadTxStatus { found: u8 },
-    /// An ErrorResponse without its SQLSTATE code or message.
+    /// An `ErrorResponse` without its SQLSTATE code or message.
     IncompleteError,
 }
 
