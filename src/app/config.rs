@@ -1,6 +1,6 @@
 //! What an [`App`](super::App) is configured with: the lesson's settings
 //! (keys, cookie names, the session store, limits), as opposed to the
-//! protocol's (`server::Config`). `cli` fills one from flags and the
+//! protocol's ([`ServerConfig`](crate::server::ServerConfig)). `cli` fills one from flags and the
 //! environment; tests build one with `..AppConfig::default()`.
 
 use std::fmt;
