@@ -176,28 +176,49 @@ fn build_facts(s: &Strategy) -> String {
     out
 }
 
-/// Every strategy in one table, as HTML. On a phone the stylesheet stacks
-/// it, one block per strategy, each answer labelled with its question
-/// (`data-label`); the explicit roles keep it a table for screen readers.
+/// Every strategy in one table, as HTML (see [`compare_table`]).
+#[must_use]
 pub fn compare_html() -> String {
-    let mut out = String::from(
-        "<table class=\"compare stack\" role=\"table\">\n<thead role=\"rowgroup\"><tr role=\"row\">\
-         <th scope=\"col\" role=\"columnheader\">strategy</th>",
+    compare_table(
+        None,
+        "strategy",
+        &QUESTIONS,
+        STRATEGIES
+            .iter()
+            .map(|s| (s.href, s.name, answers(s).to_vec())),
+    )
+}
+
+/// A comparison table for `/compare`: one row per item, its name linking to
+/// its lesson, one column per question. On a phone the stylesheet stacks it
+/// (`table.stack`: one block per row, each answer labelled with its
+/// question through `data-label`); the explicit roles keep it a table for
+/// screen readers. The scope and CSRF tables (`sites::scope`) use it too.
+pub(super) fn compare_table<'a>(
+    id: Option<&str>,
+    corner: &str,
+    questions: &[&str],
+    rows: impl Iterator<Item = (&'a str, &'a str, Vec<&'a str>)>,
+) -> String {
+    let id = id.map(|id| format!(" id=\"{id}\"")).unwrap_or_default();
+    let mut out = format!(
+        "<table class=\"compare stack\"{id} role=\"table\">\n<thead role=\"rowgroup\">\
+         <tr role=\"row\"><th scope=\"col\" role=\"columnheader\">{corner}</th>"
     );
-    for q in QUESTIONS {
+    for q in questions {
         out.push_str(&format!(
             "<th scope=\"col\" role=\"columnheader\">{}</th>",
             escape(q)
         ));
     }
     out.push_str("</tr></thead>\n<tbody role=\"rowgroup\">\n");
-    for s in STRATEGIES {
+    for (href, name, answers) in rows {
         out.push_str(&format!(
             "<tr role=\"row\"><th scope=\"row\" role=\"rowheader\"><a href=\"{}\">{}</a></th>",
-            escape(s.href),
-            escape(s.name)
+            escape(href),
+            escape(name)
         ));
-        for (q, a) in QUESTIONS.iter().zip(answers(s)) {
+        for (q, a) in questions.iter().zip(answers) {
             out.push_str(&format!(
                 "<td role=\"cell\" data-label=\"{}\">{}</td>",
                 escape(q),

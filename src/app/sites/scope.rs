@@ -7,6 +7,7 @@
 //! request forgery. As there, one table of data feeds both each lesson's
 //! facts box and `/compare`, so they cannot disagree.
 
+use crate::app::strategies::compare_table;
 use crate::template::escape;
 
 /// The kinds of cookie scope the lessons show.
@@ -184,8 +185,8 @@ pub fn facts_html(keys: &[ScopeKey]) -> String {
 /// Every kind of scope in one table, for `/compare`.
 #[must_use]
 pub fn compare_html() -> String {
-    table(
-        "scope",
+    compare_table(
+        Some("scope"),
         "kind of cookie",
         &SCOPE_QUESTIONS,
         SCOPES.iter().map(|s| (s.href, s.name, answers(s).to_vec())),
@@ -266,8 +267,8 @@ pub fn defence_name(key: DefenceKey) -> &'static str {
 #[must_use]
 pub fn defence_facts_html() -> String {
     let mut out = String::from("<h2>The facts: defences against CSRF</h2>\n");
-    out.push_str(&table(
-        "defence-facts",
+    out.push_str(&compare_table(
+        Some("defence-facts"),
         "defence",
         &DEFENCE_QUESTIONS,
         DEFENCES
@@ -283,54 +284,14 @@ pub fn defence_facts_html() -> String {
 /// The defences, for `/compare`.
 #[must_use]
 pub fn defence_compare_html() -> String {
-    table(
-        "defences",
+    compare_table(
+        Some("defences"),
         "defence",
         &DEFENCE_QUESTIONS,
         DEFENCES
             .iter()
             .map(|d| ("/sites/csrf", d.name, defence_answers(d).to_vec())),
     )
-}
-
-/// A comparison table: one row per item, its name linking to its lesson.
-/// Stacked on a phone like the strategies table (`table.stack`: one block
-/// per row, each answer labelled with its question; the explicit roles keep
-/// it a table for screen readers).
-fn table<'a>(
-    id: &str,
-    corner: &str,
-    questions: &[&str],
-    rows: impl Iterator<Item = (&'a str, &'a str, Vec<&'a str>)>,
-) -> String {
-    let mut out = format!(
-        "<table class=\"compare stack\" id=\"{id}\" role=\"table\">\n<thead role=\"rowgroup\">\
-         <tr role=\"row\"><th scope=\"col\" role=\"columnheader\">{corner}</th>"
-    );
-    for q in questions {
-        out.push_str(&format!(
-            "<th scope=\"col\" role=\"columnheader\">{}</th>",
-            escape(q)
-        ));
-    }
-    out.push_str("</tr></thead>\n<tbody role=\"rowgroup\">\n");
-    for (href, name, answers) in rows {
-        out.push_str(&format!(
-            "<tr role=\"row\"><th scope=\"row\" role=\"rowheader\"><a href=\"{}\">{}</a></th>",
-            escape(href),
-            escape(name)
-        ));
-        for (q, a) in questions.iter().zip(answers) {
-            out.push_str(&format!(
-                "<td role=\"cell\" data-label=\"{}\">{}</td>",
-                escape(q),
-                escape(a)
-            ));
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody></table>\n");
-    out
 }
 
 #[cfg(test)]
