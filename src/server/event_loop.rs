@@ -115,6 +115,19 @@ fn slot_of(token: u64) -> (usize, u32) {
     ((token & 0xffff_ffff) as usize, (token >> 32) as u32)
 }
 
+/// The connection a token names, if it is still the one the token was made
+/// for (a stale token from a closed connection's last events names none).
+/// A function of the slots, not a method, so a caller can borrow the
+/// loop's other fields (the mailbox, the timers) beside the entry.
+fn live(conns: &mut [Slot], token: u64) -> Option<&mut Entry> {
+    let (index, generation) = slot_of(token);
+    let slot = conns.get_mut(index)?;
+    if slot.generation != generation {
+        return None;
+    }
+    slot.entry.as_mut()
+}
+
 impl EventLoop {
     /// A loop serving connections accepted from `listeners`.
     pub(crate) fn new(
@@ -297,28 +310,15 @@ impl EventLoop {
     }
 
     fn entry(&mut self, token: u64) -> Option<&mut Entry> {
-        let (index, generation) = slot_of(token);
-        let slot = self.conns.get_mut(index)?;
-        if slot.generation != generation {
-            return None;
-        }
-        slot.entry.as_mut()
+        live(&mut self.conns, token)
     }
 
     /// Drives a connection as far as it goes without blocking; a panic
     /// (a bug, never input) costs that connection only.
     fn drive(&mut self, token: u64) {
-        let (index, generation) = slot_of(token);
-        let Some(Slot {
-            generation: g,
-            entry: Some(entry),
-        }) = self.conns.get_mut(index)
-        else {
+        let Some(entry) = live(&mut self.conns, token) else {
             return;
         };
-        if *g != generation {
-            return;
-        }
         let mailbox = &self.mailbox;
         let closed = panic::catch_unwind(AssertUnwindSafe(|| drive(entry, token, mailbox)))
             .unwrap_or_else(|_| {
@@ -335,17 +335,9 @@ impl EventLoop {
     /// After a connection moved: tell the admission whether it now waits
     /// for a request, and make sure its deadline is on the clock.
     fn reschedule(&mut self, token: u64) {
-        let (index, generation) = slot_of(token);
-        let Some(Slot {
-            generation: g,
-            entry: Some(entry),
-        }) = self.conns.get_mut(index)
-        else {
+        let Some(entry) = live(&mut self.conns, token) else {
             return;
         };
-        if *g != generation {
-            return;
-        }
         if let Some(ticket) = &entry.ticket {
             let waiting = entry.conn.awaits_request();
             if waiting != entry.waiting {
