@@ -269,14 +269,7 @@ pub(crate) fn check_up_to(
 
     // 6265bis §5.6 step 1: a control character anywhere ends it all.
     if let Some((at, found)) = line.char_indices().find(|(_, c)| is_ctl_except_htab(*c)) {
-        let rejection = Rejection::ControlCharacter { found, at };
-        report.notes.push(Note {
-            attribute: line.to_owned(),
-            outcome: Outcome::CausedRejection,
-            explanation: rejection.to_string(),
-        });
-        report.verdict = Verdict::Rejected(rejection);
-        return report;
+        return rejected(report, line, Rejection::ControlCharacter { found, at });
     }
 
     // §5.6 steps 2–6 and the attribute loop.
@@ -287,28 +280,18 @@ pub(crate) fn check_up_to(
     // order makes no difference.)
     let len = parsed.name.len() + parsed.value.len();
     if len > MAX_NAME_VALUE {
-        let rejection = Rejection::NameValueTooLong { len };
-        report.notes.push(Note {
-            attribute: parsed.pair.to_owned(),
-            outcome: Outcome::CausedRejection,
-            explanation: rejection.to_string(),
-        });
-        report.verdict = Verdict::Rejected(rejection);
-        return report;
+        return rejected(report, parsed.pair, Rejection::NameValueTooLong { len });
     }
 
     // Chromium refuses a tab *inside* a name, a value or an attribute (its
     // control-character check includes tab; trimmed tabs at the edges are
     // fine). RFC 6265bis §5.6 step 1 allows tabs; Chromium 156 does not.
     if let Some(at) = parsed.inner_tab(line) {
-        let rejection = Rejection::ControlCharacter { found: '\t', at };
-        report.notes.push(Note {
-            attribute: line.to_owned(),
-            outcome: Outcome::CausedRejection,
-            explanation: rejection.to_string(),
-        });
-        report.verdict = Verdict::Rejected(rejection);
-        return report;
+        return rejected(
+            report,
+            line,
+            Rejection::ControlCharacter { found: '\t', at },
+        );
     }
 
     let stored = storage::store(&parsed, url, psl);
@@ -326,6 +309,18 @@ pub(crate) fn check_up_to(
         }
         Err(blamed) => report.verdict = Verdict::Rejected(blamed.rejection),
     }
+    report
+}
+
+/// Ends the check: the line is refused, and the note on `attribute` (the
+/// whole line, or its name=value pair) says why.
+fn rejected(mut report: Report, attribute: &str, rejection: Rejection) -> Report {
+    report.notes.push(Note {
+        attribute: attribute.to_owned(),
+        outcome: Outcome::CausedRejection,
+        explanation: rejection.to_string(),
+    });
+    report.verdict = Verdict::Rejected(rejection);
     report
 }
 
