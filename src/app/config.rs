@@ -59,7 +59,7 @@ pub struct AppConfig {
     /// Where the application's warnings go.
     pub log: Log,
     /// `--allowed-hosts`: host names goldfish answers to besides loopback
-    /// names and IP addresses (see [`guard`]). `.example.com` allows a
+    /// names and IP addresses (see [`guard`](super::guard)). `.example.com` allows a
     /// name and its subdomains; `*` allows every name.
     pub allowed_hosts: Vec<String>,
     /// The ports goldfish listens on (`--port` and `--also-port`), once bound.
