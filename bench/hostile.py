@@ -326,6 +326,42 @@ def half_open_flood(port, sources, per_source, seconds):
     return threads, opened
 
 
+def checker_bombs(port, pid):
+    """security review #1: one POST /cookies/check with a 1 MiB Set-Cookie
+    line of `a=b;x;x;x...` once answered 97 MB. Eight at once now."""
+    say("-- eight 1 MiB cookie-checker bombs at once (POST /cookies/check, line=a=b;x;x;...)")
+    prefix = b"url=http%3A%2F%2Fa%2F&line=a=b"
+    # As big as a form body may be (1 MiB): any more is refused with 413.
+    body = prefix + b";x" * (((1 << 20) - len(prefix)) // 2)
+    raw = (b"POST /cookies/check HTTP/1.1\r\nHost: localhost\r\n"
+           b"Content-Type: application/x-www-form-urlencoded\r\n"
+           b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)) + body
+    before = proc_status(pid, "VmHWM") / 1024
+    results = []
+
+    def bomb():
+        try:
+            with connect(port, timeout=30) as s:
+                s.sendall(raw)
+                results.append(read_response(s))
+        except OSError as e:
+            results.append((None, str(e).encode()))
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=bomb) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    took = time.monotonic() - start
+    statuses = sorted(r[0] for r in results if r[0] is not None)
+    biggest = max(len(r[1]) for r in results)
+    after = proc_status(pid, "VmHWM") / 1024
+    check(len(statuses) == 8 and biggest < 64 * 1024,
+          f"checker bombs: statuses {statuses}, largest answer {biggest / 1024:.1f} KiB, "
+          f"all eight in {took:.2f} s; peak RSS {before:.1f} -> {after:.1f} MiB")
+
+
 def one_address(port, pid):
     seconds = 6 if QUICK else 15
     say(f"-- one address: 2048 half-open connections from 127.0.0.1 for {seconds} s, "
@@ -422,8 +458,9 @@ def declared_not_sent(port, pid):
     grown = rss1 - rss0
     check(grown * 1024 < n * 64,
           f"declared, not sent: {n} bodies of 1 MiB declared: RSS {rss0:.1f} -> {rss1:.1f} MiB "
-          f"({grown * 1024 / n:.0f} KiB per connection, its thread's stack and buffers); "
-          f"VmData +{data1 - data0:.0f} MiB (thread stacks are reserved there)")
+          f"({grown * 1024 / n:+.0f} KiB per connection: its buffers"
+          f"{', and its thread' if IO and IO[0] == 'threads' else ''}); "
+          f"VmData {data1 - data0:+.0f} MiB (where thread stacks are reserved)")
 
 
 # --- 10. session flood --------------------------------------------------
@@ -619,6 +656,7 @@ def main():
         vanishing(port)
         oversized(port)
         garbage(port)
+        checker_bombs(port, pid)
         one_address(port, pid)
         many_addresses(port, pid)
         declared_not_sent(port, pid)
