@@ -9,10 +9,12 @@
 //! bounded amount of work whatever it sends. Everything from the request is
 //! HTML-escaped.
 //!
-//! The Public Suffix List is read once, at start-up (`App::new` calls
-//! [`load_psl`]): the system's copy if there is one, else the built-in list.
+//! The Public Suffix List is read once, when a lesson first needs it
+//! (`App::psl` calls [`load_psl`]): the system's copy if there is one, else
+//! the built-in list.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use super::Ctx;
 use super::pages::Page;
@@ -119,7 +121,7 @@ get http://a.example/
 
 /// Reads the Public Suffix List for the server: the system's copy if it is
 /// there, else the built-in list. This is the only file the lessons read
-/// besides `--www` templates (see `App::new`).
+/// besides `--www` templates (see `App::psl`).
 pub fn load_psl() -> PublicSuffixList {
     match std::fs::read_to_string(SYSTEM_PSL_PATH) {
         Ok(text) => PublicSuffixList::parse(&text, SYSTEM_PSL_PATH),
@@ -160,7 +162,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
         unix_seconds(ctx.now)
     };
     let ran = query.get("script").is_some() || example.is_some();
-    let mut jar = Jar::new(browser, ctx.app.psl.clone());
+    let mut jar = Jar::new(browser, Arc::clone(ctx.app.psl()));
     let result = if ran {
         let replayed = replay(&script, &mut jar, start, MAX_EVENTS, true);
         render_replay(&replayed, &jar)

@@ -36,6 +36,7 @@ mod strategies;
 pub mod xray;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 
 use crate::http::url::{self, UrlError};
 use crate::http::{Request, Response, Status};
@@ -61,8 +62,9 @@ pub struct App {
     /// Where server-side sessions live (`--session-store`).
     pub store: Box<dyn SessionStore>,
     /// The Public Suffix List for the cookie checker and the jar, read
-    /// once at start-up (the system's copy, else the built-in one).
-    pub psl: crate::cookie::PublicSuffixList,
+    /// once, when a lesson first needs it (the system's copy, else the
+    /// built-in one): see [`App::psl`].
+    psl: OnceLock<Arc<crate::cookie::PublicSuffixList>>,
     /// Recent redirects, for the X-ray of the page each one leads to.
     pub hops: xray::Hops,
     /// How fast one client may make new server-side sessions.
@@ -105,12 +107,21 @@ impl App {
             signer: Signer::with_digest(config.session_digest, &key, &fallbacks),
             generated_key,
             store,
-            psl: cookie_jar::load_psl(),
+            psl: OnceLock::new(),
             hops: xray::Hops::default(),
             new_sessions: NewSessionLimit::new(config.new_sessions_per_minute),
             sites: sites::State::default(),
             config,
         })
+    }
+}
+
+impl App {
+    /// The Public Suffix List, read on first use: ten thousand rules are
+    /// about a megabyte that a server nobody asks about public suffixes
+    /// need not hold.
+    pub fn psl(&self) -> &Arc<crate::cookie::PublicSuffixList> {
+        self.psl.get_or_init(|| Arc::new(cookie_jar::load_psl()))
     }
 }
 

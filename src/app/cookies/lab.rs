@@ -52,7 +52,7 @@ fn sent_html(ctx: &Ctx, lines: &[String]) -> Result<String, crate::www::PageErro
     for line in lines {
         let verdict = url
             .as_ref()
-            .map(|u| cookie::check_with_psl(line, u, ctx.now, &ctx.app.psl).verdict);
+            .map(|u| cookie::check_with_psl(line, u, ctx.now, ctx.app.psl()).verdict);
         let (class, verdict, advice) = match verdict {
             Some(Verdict::Stored) | None => (
                 "ok",
@@ -250,7 +250,7 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
     // checked (`MAX_CHECKED_LINE`), so a huge line costs a small page.
     let (class, verdict, report, line) = match RequestUrl::parse(&url_text) {
         Ok(url) => {
-            let report = cookie::check_with_psl(&line, &url, ctx.now, &ctx.app.psl);
+            let report = cookie::check_with_psl(&line, &url, ctx.now, ctx.app.psl());
             let (class, verdict) = match &report.verdict {
                 Verdict::Stored => ("ok", "Stored: a browser keeps this cookie".to_string()),
                 Verdict::Deletes => ("ok", "Deletes: the cookie is already expired".to_string()),

@@ -47,6 +47,7 @@ mod store;
 mod tests;
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::check::StoredCookie;
 use super::psl::PublicSuffixList;
@@ -165,7 +166,9 @@ impl JarCookie {
 #[derive(Debug, Clone)]
 pub struct Jar {
     browser: Browser,
-    psl: PublicSuffixList,
+    /// Shared, not copied: a server makes a jar per request, and the list
+    /// has ten thousand rules.
+    psl: Arc<PublicSuffixList>,
     limits: Limits,
     /// In insertion order (not the order they are sent in).
     cookies: Vec<JarCookie>,
@@ -183,11 +186,11 @@ impl Default for Jar {
 impl Jar {
     /// An empty jar following `browser`, with the Public Suffix List `psl`.
     #[must_use]
-    pub fn new(browser: Browser, psl: PublicSuffixList) -> Jar {
+    pub fn new(browser: Browser, psl: impl Into<Arc<PublicSuffixList>>) -> Jar {
         Jar {
             browser,
             limits: Limits::of(browser),
-            psl,
+            psl: psl.into(),
             cookies: Vec::new(),
             seq: 0,
         }
