@@ -137,21 +137,6 @@ impl Value {
         }
     }
 
-    /// `true` for `Value::Null`.
-    #[must_use]
-    pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
-    }
-
-    /// The boolean, if this is a `Bool`.
-    #[must_use]
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
     /// The integer, if this is an `Int`. A `Float` is not converted, even
     /// `2.0`: silently turning one into the other is how numbers get lost.
     #[must_use]
@@ -203,14 +188,6 @@ impl Value {
     /// The entries, if this is a `Map`.
     #[must_use]
     pub fn as_map(&self) -> Option<&BTreeMap<PyStr, Value>> {
-        match self {
-            Value::Map(map) => Some(map),
-            _ => None,
-        }
-    }
-
-    /// The entries, mutably, if this is a `Map`.
-    pub fn as_map_mut(&mut self) -> Option<&mut BTreeMap<PyStr, Value>> {
         match self {
             Value::Map(map) => Some(map),
             _ => None,
