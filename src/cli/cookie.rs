@@ -92,7 +92,7 @@ pub fn run(
     };
     let psl = match psl::load(psl_path, read, warn) {
         Ok(psl) => psl,
-        Err(e) => return usage_error(&e),
+        Err(e) => return usage_error(&e.to_string()),
     };
     let report = check_with_psl(line, &url, now, &psl);
     let code = match report.verdict {

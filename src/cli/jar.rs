@@ -91,7 +91,7 @@ pub fn run(
     };
     let psl = match psl::load(psl_path, read, warn) {
         Ok(psl) => psl,
-        Err(e) => return usage_error(&e),
+        Err(e) => return usage_error(&e.to_string()),
     };
     let path = file.unwrap_or("-");
     let script = match read(path) {

@@ -5,6 +5,7 @@
 //! one-line warning. Reading the file is I/O, so it happens here, through
 //! the `read` function `main.rs` passes in; `cookie::psl` only parses text.
 
+use std::fmt;
 use std::io;
 
 use crate::cookie::{PublicSuffixList, SYSTEM_PSL_PATH};
@@ -12,22 +13,44 @@ use crate::cookie::{PublicSuffixList, SYSTEM_PSL_PATH};
 /// Reads a file by name (`-` is standard input). Tests pass a fake.
 pub type ReadFile<'a> = &'a dyn Fn(&str) -> io::Result<String>;
 
+/// `--psl FILE` names a file that cannot be read.
+#[derive(Debug)]
+pub struct PslUnreadable {
+    /// The path as given.
+    pub path: String,
+    /// Why it could not be read.
+    pub error: io::Error,
+}
+
+impl fmt::Display for PslUnreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let PslUnreadable { path, error } = self;
+        write!(
+            f,
+            "cannot read the public suffix list --psl {path}: {error}"
+        )
+    }
+}
+
+impl std::error::Error for PslUnreadable {}
+
 /// The list named by `--psl` (an error if it cannot be read), else the
 /// system's, else the built-in one with a warning passed to `warn`.
 ///
 /// # Errors
-/// `--psl FILE` names a file that cannot be read: the sentence says which.
+/// [`PslUnreadable`]: `--psl FILE` names a file that cannot be read.
 pub fn load(
     flag: Option<&str>,
     read: ReadFile,
     warn: &mut dyn FnMut(&str),
-) -> Result<PublicSuffixList, String> {
+) -> Result<PublicSuffixList, PslUnreadable> {
     if let Some(path) = flag {
         return match read(path) {
             Ok(text) => Ok(PublicSuffixList::parse(&text, path)),
-            Err(e) => Err(format!(
-                "cannot read the public suffix list --psl {path}: {e}"
-            )),
+            Err(error) => Err(PslUnreadable {
+                path: path.to_string(),
+                error,
+            }),
         };
     }
     if let Ok(text) = read(SYSTEM_PSL_PATH) {
@@ -64,7 +87,7 @@ mod tests {
         let err = load(Some("missing.dat"), &files, &mut |w| {
             warnings.push(w.to_owned());
         });
-        assert!(err.unwrap_err().contains("--psl missing.dat"));
+        assert!(err.unwrap_err().to_string().contains("--psl missing.dat"));
 
         let system = |p: &str| match p {
             SYSTEM_PSL_PATH => Ok("co.uk\n".to_owned()),

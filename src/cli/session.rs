@@ -26,6 +26,7 @@
 //! | 1 | `decode`: the cookie was read but would be refused (bad signature, expired, not a dictionary), or there is no SECRET_KEY to check it with |
 //! | 2 | bad input: unknown command, malformed cookie or JSON, `sign` without SECRET_KEY |
 
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::http::date::{imf_fixdate, unix_seconds};
@@ -76,7 +77,7 @@ pub fn run(
     }
     let options = match Options::parse(rest) {
         Ok(options) => options,
-        Err(message) => return bad_input(&message),
+        Err(e) => return bad_input(&e.to_string()),
     };
     let keys = secret.map(|secret| Keys { secret, fallbacks });
     match (command.as_str(), options) {
@@ -113,6 +114,37 @@ impl Keys<'_> {
     }
 }
 
+/// Words after `decode` or `sign` that say nothing it can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OptionsError {
+    /// `--max-age` without a whole number of seconds after it.
+    MaxAge { found: String },
+    /// `--digest` without `sha1` or `sha256` after it.
+    Digest { found: String },
+    /// Not exactly one COOKIE or JSON.
+    Inputs { found: usize },
+}
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptionsError::MaxAge { found } => write!(
+                f,
+                "--max-age needs a whole number of seconds, e.g. --max-age 3600 \
+                 (found {found:?})"
+            ),
+            OptionsError::Digest { found } => write!(
+                f,
+                "--digest is sha1 (a stock Flask app) or sha256 (goldfish), not {found:?}"
+            ),
+            OptionsError::Inputs { found } => write!(
+                f,
+                "give exactly one COOKIE or JSON, quoted as one word (found {found})\n{USAGE}"
+            ),
+        }
+    }
+}
+
 /// The flags of `decode` and `sign`, and the one word they act on.
 struct Options {
     max_age: Option<Duration>,
@@ -121,7 +153,7 @@ struct Options {
 }
 
 impl Options {
-    fn parse(words: &[String]) -> Result<Options, String> {
+    fn parse(words: &[String]) -> Result<Options, OptionsError> {
         let mut options = Options {
             max_age: None,
             digest: None,
@@ -133,21 +165,15 @@ impl Options {
             match word.as_str() {
                 "--max-age" => {
                     let seconds = words.next().map_or("", String::as_str);
-                    let s = seconds.parse::<u64>().map_err(|_| {
-                        format!(
-                            "--max-age needs a whole number of seconds, e.g. --max-age 3600 \
-                             (found {seconds:?})"
-                        )
+                    let s = seconds.parse::<u64>().map_err(|_| OptionsError::MaxAge {
+                        found: seconds.to_string(),
                     })?;
                     options.max_age = Some(Duration::from_secs(s));
                 }
                 "--digest" => {
                     let name = words.next().map_or("", String::as_str);
-                    let digest = Digest::parse(name).ok_or_else(|| {
-                        format!(
-                            "--digest is sha1 (a stock Flask app) or sha256 (goldfish), \
-                             not {name:?}"
-                        )
+                    let digest = Digest::parse(name).ok_or_else(|| OptionsError::Digest {
+                        found: name.to_string(),
                     })?;
                     options.digest = Some(digest);
                 }
@@ -159,10 +185,9 @@ impl Options {
                 options.input = input;
                 Ok(options)
             }
-            Err(inputs) => Err(format!(
-                "give exactly one COOKIE or JSON, quoted as one word (found {})\n{USAGE}",
-                inputs.len()
-            )),
+            Err(inputs) => Err(OptionsError::Inputs {
+                found: inputs.len(),
+            }),
         }
     }
 }

@@ -4,6 +4,7 @@
 //! received, what JavaScript sees, and what a browser did with each line
 //! the lab sent (the checker, `cookie::check`).
 
+use std::fmt;
 use std::time::Duration;
 
 use crate::app::Ctx;
@@ -106,7 +107,7 @@ pub fn lab_set(ctx: &mut Ctx) -> Response {
     };
     let cookie = match cookie_from_form(&form, ctx.now) {
         Ok(c) => c,
-        Err(message) => return refused(ctx, &message),
+        Err(e) => return refused(ctx, &e.to_string()),
     };
     match ctx.set_cookie_as_typed(&cookie) {
         Ok(_) => Response::see_other("/cookies"),
@@ -158,8 +159,35 @@ fn form_words(e: &LabRefusal) -> String {
     }
 }
 
+/// A lab form that describes no cookie, one variant per field that can
+/// be wrong; `Display` is the sentence the form shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FormError {
+    /// "Expires in" or "Max-Age" is not a whole number of seconds.
+    NotSeconds { field: &'static str, found: String },
+    /// "Expires in" lands outside what a `SystemTime` can hold.
+    ExpiresTooFar,
+    /// SameSite is none of the three values a browser knows.
+    SameSite { found: String },
+}
+
+impl fmt::Display for FormError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormError::NotSeconds { field, found } => write!(
+                f,
+                "{field} must be a whole number of seconds, like 60 or -1, not {found:?}"
+            ),
+            FormError::ExpiresTooFar => f.write_str("that Expires is too far away to represent"),
+            FormError::SameSite { found } => {
+                write!(f, "SameSite must be Strict, Lax or None, not {found:?}")
+            }
+        }
+    }
+}
+
 /// Builds the cookie the lab's form describes.
-fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCookie, String> {
+fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCookie, FormError> {
     let field = |name: &str| form.get(name).map_or("", str::trim);
     let name = field("name");
     let mut value = form.get("value").unwrap_or("").to_string();
@@ -167,9 +195,10 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
         value = percent_encode_value(&value);
     }
     let mut cookie = SetCookie::new(name, value);
-    let seconds = |what: &str, text: &str| {
-        text.parse::<i64>().map_err(|_| {
-            format!("{what} must be a whole number of seconds, like 60 or -1, not {text:?}")
+    let seconds = |field: &'static str, text: &str| {
+        text.parse::<i64>().map_err(|_| FormError::NotSeconds {
+            field,
+            found: text.to_string(),
         })
     };
     if !field("expires_in").is_empty() {
@@ -179,7 +208,7 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
         } else {
             now.checked_sub(Duration::from_secs(secs.unsigned_abs()))
         };
-        cookie = cookie.expires(t.ok_or("that Expires is too far away to represent")?);
+        cookie = cookie.expires(t.ok_or(FormError::ExpiresTooFar)?);
     }
     if !field("max_age").is_empty() {
         cookie = cookie.max_age(seconds("Max-Age", field("max_age"))?);
@@ -200,9 +229,9 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
         "Lax" => cookie.same_site(SameSite::Lax),
         "None" => cookie.same_site(SameSite::None),
         other => {
-            return Err(format!(
-                "SameSite must be Strict, Lax or None, not {other:?}"
-            ));
+            return Err(FormError::SameSite {
+                found: other.to_string(),
+            });
         }
     };
     Ok(cookie)

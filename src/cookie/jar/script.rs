@@ -23,7 +23,7 @@
 //! reasons. So `grep '^Cookie:'` is the machine-readable answer, and the
 //! rest is the lesson.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::{Context, Jar, JarCookie, SetOutcome, SetResult};
 use crate::cookie::check::{RequestUrl, SameSiteFlag};
@@ -175,7 +175,7 @@ fn run_set(rest: &str, jar: &mut Jar, now: i64, step: &mut Step) {
     let ctx = match context(words) {
         Ok(ctx) => ctx,
         Err(e) => {
-            step.notes.push(e);
+            step.notes.push(format!("error: {e}"));
             return;
         }
     };
@@ -213,7 +213,7 @@ fn run_get(rest: &str, jar: &mut Jar, now: i64, step: &mut Step, script: bool) {
         match context(words) {
             Ok(ctx) => jar.get(&url, ctx, now),
             Err(e) => {
-                step.notes.push(e);
+                step.notes.push(format!("error: {e}"));
                 return;
             }
         }
@@ -237,9 +237,25 @@ fn run_get(rest: &str, jar: &mut Jar, now: i64, step: &mut Step, script: bool) {
     }
 }
 
+/// A word where a request context was expected (`cross-site`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NotAContext {
+    word: String,
+}
+
+impl fmt::Display for NotAContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is not a request context; use cross-site, subresource or POST",
+            Clip(&self.word, 40)
+        )
+    }
+}
+
 /// The words between the URL and `Set-Cookie:` (or after the URL of a
 /// `get`): `cross-site`, `subresource`, `POST`, in any order and case.
-fn context(words: &str) -> Result<Context, String> {
+fn context(words: &str) -> Result<Context, NotAContext> {
     let mut ctx = Context::default();
     for word in words.split_whitespace() {
         match word.to_ascii_lowercase().as_str() {
@@ -249,10 +265,9 @@ fn context(words: &str) -> Result<Context, String> {
             "post" | "put" | "delete" | "patch" => ctx.unsafe_method = true,
             "get" | "head" => ctx.unsafe_method = false,
             _ => {
-                return Err(format!(
-                    "error: {} is not a request context; use cross-site, subresource or POST",
-                    Clip(word, 40)
-                ));
+                return Err(NotAContext {
+                    word: word.to_string(),
+                });
             }
         }
     }
