@@ -236,10 +236,12 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     let now = ctx.now;
     let status = session_status(ctx);
     let start_over = if ctx.unreadable_session().is_some() {
-        "<form method=\"post\" action=\"/session\" class=\"card bad\"><button type=\"submit\" \
-         name=\"action\" value=\"start-over\">Start over with an empty session</button></form>"
+        match ctx.render("session-start-over.html", &Vars::new()) {
+            Ok(html) => html,
+            Err(e) => return pages::template_bug(&e),
+        }
     } else {
-        ""
+        String::new()
     };
     let digest = ctx.app.signer.digest();
     let (anatomy_html, cookie_value) = match &value {
@@ -289,15 +291,16 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
 /// `GET /responses` — the list in the session, and the form its cookie
 /// travels in (plain, or compressed once that is shorter).
 pub fn responses(ctx: &mut Ctx) -> Response {
-    let unreadable = ctx.unreadable_session().map(|why| {
-        format!(
-            "<div class=\"card bad\"><p>Your browser sent a session cookie goldfish cannot \
-             read, so there are no answers to show, and goldfish will not write over it: {}</p>\
-             <form method=\"post\" action=\"/session\"><button type=\"submit\" name=\"action\" \
-             value=\"start-over\">Start over with an empty session</button></form></div>",
-            escape(&rejection(&why))
-        )
-    });
+    let unreadable = match ctx.unreadable_session() {
+        Some(why) => {
+            let vars = Vars::new().text("why", rejection(&why));
+            match ctx.render("responses-unreadable.html", &vars) {
+                Ok(html) => Some(html),
+                Err(e) => return pages::template_bug(&e),
+            }
+        }
+        None => None,
+    };
     let list: Vec<String> = match ctx.session().get("responses") {
         Some(Value::List(items)) => items.iter().map(ToString::to_string).collect(),
         _ => Vec::new(),
