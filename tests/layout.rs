@@ -45,6 +45,11 @@ fn lib_doc() -> (String, String) {
     (lib, doc)
 }
 
+/// `parse.rs`, `src/http/parse.rs`: a name of a Rust source file.
+fn is_rust_file(word: &str) -> bool {
+    Path::new(word).extension().is_some_and(|e| e == "rs")
+}
+
 /// The words of `text` written as code (between backticks).
 fn code_spans(text: &str) -> Vec<&str> {
     text.split('`').skip(1).step_by(2).collect()
@@ -89,7 +94,7 @@ fn lib_rs_names_every_top_level_module() {
 fn every_path_lib_rs_names_exists() {
     let (_, doc) = lib_doc();
     for span in code_spans(&doc) {
-        let looks_like_path = (span.ends_with('/') || span.ends_with(".rs"))
+        let looks_like_path = (span.ends_with('/') || is_rust_file(span))
             && span.contains('/')
             && span
                 .chars()
@@ -110,7 +115,7 @@ fn every_path_lib_rs_names_exists() {
     }
 }
 
-/// The README's tree: the ```text block under "## How it is built". An
+/// The README's tree: the `text` block under "## How it is built". An
 /// entry is a line indented by an even number of spaces (under 16) whose
 /// first word ends in `/` or `.rs`; its indent says which folder it is in.
 /// Returns the entries under `src/`, as `app/sites/` or `http/parse.rs`.
@@ -129,7 +134,7 @@ fn readme_tree() -> Vec<String> {
         let Some(word) = line.split_whitespace().next() else {
             continue;
         };
-        if indent >= 16 || indent % 2 != 0 || !(word.ends_with('/') || word.ends_with(".rs")) {
+        if indent >= 16 || indent % 2 != 0 || !(word.ends_with('/') || is_rust_file(word)) {
             continue;
         }
         while stack.last().is_some_and(|(i, _)| *i >= indent) {
