@@ -13,7 +13,10 @@
 //! keeps what looks like a pair and skips the rest, as Go's `readCookies`,
 //! Python's `http.cookies` and h11's "allow some garbage in cookies" do.
 
+use std::ops::Deref;
+
 use super::trim_wsp;
+use crate::http::url::Pairs;
 
 /// The cookies of one request, in the order the client sent them.
 ///
@@ -22,6 +25,13 @@ use super::trim_wsp;
 /// pair of wrapping double quotes. Nothing is percent-decoded: a value is
 /// opaque, and decoding it is the application's choice (see
 /// [`percent_decode_value`](super::percent_decode_value)).
+///
+/// Looking a cookie up by name is case-sensitive, since cookie names are.
+/// When paths differ, browsers send the most specific path first (RFC 6265
+/// §5.4 step 2), so the first value is usually the one you mean. More than
+/// one value under a name (`get_all`) means the browser holds several
+/// cookies with that name, set with different Path or Domain attributes;
+/// the header cannot say which is which.
 ///
 /// # Examples
 ///
@@ -36,7 +46,7 @@ use super::trim_wsp;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestCookies {
-    pairs: Vec<(String, String)>,
+    pairs: Pairs,
 }
 
 impl RequestCookies {
@@ -80,46 +90,20 @@ impl RequestCookies {
                 pairs.push((name.to_owned(), value.to_owned()));
             }
         }
-        RequestCookies { pairs }
+        RequestCookies {
+            pairs: Pairs::new(pairs),
+        }
     }
+}
 
-    /// The value of the first cookie called `name` (case-sensitive, since
-    /// cookie names are). When paths differ, browsers send the most specific
-    /// path first (RFC 6265 §5.4 step 2), so "first" is usually the one you
-    /// mean, but see [`get_all`](Self::get_all).
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
+/// The lookups: [`get`](Pairs::get), [`get_all`](Pairs::get_all),
+/// [`iter`](Pairs::iter), [`len`](Pairs::len) (duplicates count
+/// separately), [`is_empty`](Pairs::is_empty) (no usable cookie at all).
+impl Deref for RequestCookies {
+    type Target = Pairs;
 
-    /// Every value sent under `name`, in order. More than one means the
-    /// browser holds several cookies with that name, set with different
-    /// Path or Domain attributes; the header cannot say which is which.
-    pub fn get_all<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> {
-        self.pairs
-            .iter()
-            .filter(move |(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// Every `(name, value)` pair, in the order they were sent.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
-    }
-
-    /// How many pairs were kept (duplicates count separately).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.pairs.len()
-    }
-
-    /// True when the request carried no usable cookie at all.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.pairs.is_empty()
+    fn deref(&self) -> &Pairs {
+        &self.pairs
     }
 }
 

@@ -142,17 +142,25 @@ pub fn percent_encode(input: &str) -> String {
     out
 }
 
-/// Decoded `name=value` pairs from a query string or form body, in order.
-///
-/// Names may repeat (`?a=1&a=2`, or checkboxes); [`Query::get`] returns the
-/// first, [`Query::get_all`] all of them.
+/// `name=value` pairs in the order they came, where a name may repeat:
+/// the shape of a query string, a form body (`?a=1&a=2`, checkboxes) and a
+/// `Cookie` header alike. [`Pairs::get`] returns the first value of a
+/// name, [`Pairs::get_all`] all of them. A [`Query`] is one, and
+/// [`RequestCookies`](crate::cookie::RequestCookies) derefs to one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Query {
+pub struct Pairs {
     pairs: Vec<(String, String)>,
 }
 
-impl Query {
-    /// The first value for `name`.
+impl Pairs {
+    /// The pairs, in the order given.
+    #[must_use]
+    pub fn new(pairs: Vec<(String, String)>) -> Pairs {
+        Pairs { pairs }
+    }
+
+    /// The first value for `name` (compared byte for byte: query names and
+    /// cookie names are case-sensitive).
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
@@ -162,19 +170,19 @@ impl Query {
     }
 
     /// Every value for `name`, in order.
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub fn get_all<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> {
         self.pairs
             .iter()
             .filter(move |(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
 
-    /// All pairs in order.
+    /// Every `(name, value)` pair, in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.pairs.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
 
-    /// The number of pairs.
+    /// How many pairs there are (a repeated name counts each time).
     #[must_use]
     pub fn len(&self) -> usize {
         self.pairs.len()
@@ -186,6 +194,10 @@ impl Query {
         self.pairs.is_empty()
     }
 }
+
+/// Decoded `name=value` pairs from a query string or form body, in order
+/// (see [`Pairs`]).
+pub type Query = Pairs;
 
 /// Parses `a=1&b=two+words&c` (a query string or a form body).
 ///
@@ -214,7 +226,7 @@ pub fn parse_form(input: &[u8]) -> Result<Query, UrlError> {
         };
         pairs.push((form_decode(name)?, form_decode(value)?));
     }
-    Ok(Query { pairs })
+    Ok(Pairs::new(pairs))
 }
 
 #[cfg(test)]
