@@ -83,7 +83,12 @@ pub struct Vars<'a> {
 impl<'a> Vars<'a> {
     /// No variables.
     pub fn new() -> Vars<'a> {
-        Vars::default()
+        // Room for the layout's variables (the most any page has), so that
+        // filling them does not grow the list three times on every page.
+        Vars {
+            vars: Vec::with_capacity(16),
+            objects: Vec::new(),
+        }
     }
 
     /// Adds a text variable (escaped when inserted).

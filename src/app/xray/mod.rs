@@ -111,24 +111,32 @@ pub fn request_html(
 ) -> RequestPanel {
     // Escape each mark once. A line is escaped straight into the panel
     // unless it holds a mark (most lines hold none).
+    // (An empty mark would match everywhere, and never move on.)
     let marks: Vec<String> = marks
         .iter()
-        .filter(|m| !m.is_empty())
         .map(|m| escape(&masked.apply(m)).into_owned())
+        .filter(|m| !m.is_empty())
         .collect();
+    // Copies `text`, escaped, wrapping each occurrence of a mark (the
+    // leftmost first; marks never nest).
     let mark = |text: &str, out: &mut String| {
         let escaped = escape(text);
-        if !marks.iter().any(|m| escaped.contains(m.as_str())) {
-            out.push_str(&escaped);
-            return;
+        let mut rest: &str = &escaped;
+        loop {
+            let hit = marks
+                .iter()
+                .filter_map(|m| rest.find(m.as_str()).map(|at| (at, m)))
+                .min_by_key(|&(at, _)| at);
+            let Some((at, m)) = hit else {
+                out.push_str(rest);
+                return;
+            };
+            out.push_str(&rest[..at]);
+            out.push_str("<mark>");
+            out.push_str(m);
+            out.push_str("</mark>");
+            rest = &rest[at + m.len()..];
         }
-        let mut html = escaped.into_owned();
-        for m in &marks {
-            if html.contains(m.as_str()) {
-                html = html.replace(m.as_str(), &format!("<mark>{m}</mark>"));
-            }
-        }
-        out.push_str(&html);
     };
     let mut out = String::with_capacity(head.len() * 2);
     let mut noise = String::new();
@@ -231,6 +239,43 @@ mod tests {
     fn request(head: &str, marks: &[&str]) -> RequestPanel {
         let marks: Vec<String> = marks.iter().map(|m| m.to_string()).collect();
         request_html(head, None, b"", &marks, MASK)
+    }
+
+    #[test]
+    fn marks_wrap_every_occurrence_leftmost_first_and_never_nest() {
+        let cases: &[(&[&str], &str, &str)] = &[
+            (
+                &["a=1"],
+                "GET /?a=1&a=1 HTTP/1.1",
+                "GET /?<mark>a=1</mark>&amp;<mark>a=1</mark> HTTP/1.1",
+            ),
+            (
+                &["a=12", "12"],
+                "GET /?a=12 HTTP/1.1",
+                "GET /?<mark>a=12</mark> HTTP/1.1",
+            ),
+            (
+                &["12", "a=12"],
+                "GET /?a=12&b=12 HTTP/1.1",
+                "GET /?<mark>a=12</mark>&amp;b=<mark>12</mark> HTTP/1.1",
+            ),
+            (
+                &["", "x"],
+                "GET /x HTTP/1.1",
+                "GET /<mark>x</mark> HTTP/1.1",
+            ),
+            (
+                &["<b>"],
+                "GET /?c=<b> HTTP/1.1",
+                "GET /?c=<mark>&lt;b&gt;</mark> HTTP/1.1",
+            ),
+        ];
+        for (marks, line, want) in cases {
+            let head = format!("{line}\r\n\r\n");
+            let got = request(&head, marks).html;
+            let want = format!("<span class=\"ln\">{want}</span>");
+            assert_eq!(got, want, "marks {marks:?} on {line:?}");
+        }
     }
 
     #[test]
