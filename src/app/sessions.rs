@@ -245,7 +245,10 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
     };
     let digest = ctx.app.signer.digest();
     let (anatomy_html, cookie_value) = match &value {
-        Some(v) => (anatomy::anatomy_html(v, digest, now), v.clone()),
+        Some(v) => match anatomy::anatomy_html(ctx, v, digest, now) {
+            Ok(html) => (html, v.clone()),
+            Err(e) => return pages::template_bug(&e),
+        },
         None => match ctx.render("session-none.html", &Vars::new()) {
             Ok(html) => (html, String::new()),
             Err(e) => return pages::template_bug(&e),
@@ -314,13 +317,18 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     }
     // The list travels inside the session cookie: mark it in the X-ray.
     let mark = session_pair(ctx);
-    let notice = unreadable.unwrap_or_else(|| {
-        let name = ctx.app.config.session_cookie.clone();
-        ctx.cookies()
-            .get(&name)
-            .map(anatomy::cookie_form_html)
-            .unwrap_or_default()
-    });
+    let notice = match unreadable {
+        Some(card) => card,
+        None => {
+            let name = ctx.app.config.session_cookie.clone();
+            let value = ctx.cookies().get(&name).map(str::to_string);
+            match value.map(|v| anatomy::cookie_form_html(ctx, &v)) {
+                Some(Ok(html)) => html,
+                Some(Err(e)) => return pages::template_bug(&e),
+                None => String::new(),
+            }
+        }
+    };
     // "Behave like Flask" was ticked: say what became of the last answer.
     let like_flask = ctx
         .req

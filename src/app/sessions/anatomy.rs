@@ -6,21 +6,29 @@
 
 use std::time::SystemTime;
 
+use crate::app::Ctx;
 use crate::http::date::{imf_fixdate, unix_seconds};
 use crate::session::json::MAX_JSON_BYTES;
 use crate::session::signer::{self, CookieParts, timestamp_to_time};
 use crate::session::{Digest, zlib};
-use crate::template::escape;
+use crate::template::Vars;
+use crate::www::PageError;
 
 /// The three parts, in a table, and what compression did (or would do).
-pub fn anatomy_html(value: &str, digest: Digest, now: SystemTime) -> String {
+///
+/// # Errors
+/// A template is missing or broken (`www/templates/session-anatomy*.html`).
+pub fn anatomy_html(
+    ctx: &Ctx,
+    value: &str,
+    digest: Digest,
+    now: SystemTime,
+) -> Result<String, PageError> {
     let parts = match signer::split(value) {
         Ok(parts) => parts,
         Err(e) => {
-            return format!(
-                "<p class=\"card bad\">This value cannot even be taken apart: {}</p>",
-                escape(&e.to_string())
-            );
+            let vars = Vars::new().text("why", e.to_string());
+            return ctx.render("session-anatomy-broken.html", &vars);
         }
     };
     let signed_at = timestamp_to_time(parts.timestamp);
@@ -35,26 +43,25 @@ pub fn anatomy_html(value: &str, digest: Digest, now: SystemTime) -> String {
         Some(d) => format!("{d}; this server checks {digest}"),
         None => format!("not a whole {digest} tag"),
     };
-    format!(
-        "<table class=\"anatomy\"><tr><th>part</th><th>as sent (base64url)</th><th>decoded</th></tr>\
-         <tr><td>payload</td><td><code>{}</code></td><td><code>{}</code></td></tr>\
-         <tr><td>timestamp</td><td><code>{}</code></td><td>{} = {} ({age} seconds ago)</td></tr>\
-         <tr><td>signature</td><td><code>{}</code></td><td><code>{hex}</code> ({} bytes: {length_says})</td></tr>\
-         </table>\n{}",
-        escape(&parts.payload_b64),
-        escape(&json),
-        escape(&parts.timestamp_b64),
-        parts.timestamp,
-        imf_fixdate(signed_at),
-        escape(&parts.signature_b64),
-        parts.signature.len(),
-        compression_html(&parts),
-    )
+    let compression = compression_html(ctx, &parts)?;
+    let vars = Vars::new()
+        .text("payload_b64", parts.payload_b64.as_str())
+        .text("json", json)
+        .text("timestamp_b64", parts.timestamp_b64.as_str())
+        .text("timestamp", parts.timestamp.to_string())
+        .text("signed_at", imf_fixdate(signed_at))
+        .text("age", age.to_string())
+        .text("signature_b64", parts.signature_b64.as_str())
+        .text("hex", hex)
+        .text("signature_len", parts.signature.len().to_string())
+        .text("length_says", length_says)
+        .html("compression", compression);
+    ctx.render("session-anatomy.html", &vars)
 }
 
 /// itsdangerous' rule, and what it decided for this payload: the steps
 /// from `.` to JSON for a compressed one, the sizes for a plain one.
-fn compression_html(parts: &CookieParts) -> String {
+fn compression_html(ctx: &Ctx, parts: &CookieParts) -> Result<String, PageError> {
     if !parts.compressed {
         let json = &parts.payload;
         let zlib_len = zlib::compress(json).len();
@@ -64,122 +71,87 @@ fn compression_html(parts: &CookieParts) -> String {
         } else {
             "not at least two bytes shorter, so it travels as plain base64url"
         };
-        return format!(
-            "<h3>Compressed? No</h3>\n<p>The payload has no leading <code>.</code>: it is plain \
-             base64url of {} bytes of JSON. zlib would make those {zlib_len} bytes: {verdict}. \
-             (itsdangerous' rule, and goldfish's: compress when <code>len(compressed) &lt; \
-             len(json) - 1</code>.) Add a few answers on <a href=\"/responses\">/responses</a> and \
-             the session cookie changes form.</p>",
-            json.len()
-        );
+        let vars = Vars::new()
+            .text("json_len", json.len().to_string())
+            .text("zlib_len", zlib_len.to_string())
+            .text("verdict", verdict);
+        return ctx.render("session-anatomy-plain.html", &vars);
     }
     let stream = &parts.payload;
     let base64 = parts.payload_b64.trim_start_matches('.');
-    let mut steps = vec![
-        "<code>.</code> — the first character marks a compressed payload (itsdangerous' \
-         convention, and it is part of what the signature covers)."
-            .to_string(),
-        format!(
-            "<code>{}</code> — base64url ({} characters) of {} bytes: a zlib stream.",
-            escape(&shorten(base64, 24)),
-            base64.len(),
-            stream.len()
-        ),
-    ];
-    match zlib::decompress(stream, MAX_JSON_BYTES) {
+    let inflated = match zlib::decompress(stream, MAX_JSON_BYTES) {
         Ok(d) => {
             let check = u32::from(d.header.cmf) * 256 + u32::from(d.header.flg);
             let blocks: Vec<&str> = d.blocks.iter().map(|b| b.name()).collect();
-            steps.push(format!(
-                "<code>{:02x} {:02x}</code> — the zlib header (RFC 1950 §2.2): compression method \
-                 {} (DEFLATE) with a {} KiB window, level \"{}\"; 0x{check:04x} = {check} = 31 × {}, \
-                 the check that makes two bytes a header.",
-                d.header.cmf,
-                d.header.flg,
-                d.header.method(),
-                d.header.window() / 1024,
-                d.header.level(),
-                check / 31
-            ));
-            steps.push(format!(
-                "{} bytes of DEFLATE data (RFC 1951): {} block(s), {} — literal bytes and \
-                 back-references (\"copy 5 bytes from 12 back\") in Huffman codes.",
-                stream.len() - 6,
-                d.blocks.len(),
-                blocks.join(", ")
-            ));
-            steps.push(format!(
-                "<code>{:08x}</code> — the Adler-32 checksum of what the data inflates to \
-                 (RFC 1950 §8.2): it matches.",
-                d.adler32
-            ));
-            steps.push(format!(
-                "Inflated: {} bytes of JSON, <code>{}</code>.",
-                d.data.len(),
-                escape(&String::from_utf8_lossy(&d.data))
-            ));
-            steps.push(format!(
-                "Sizes: {} bytes of JSON became {} bytes of zlib, and {} characters in the cookie \
-                 with the dot; as plain base64url the JSON would take {}.",
-                d.data.len(),
-                stream.len(),
-                parts.payload_b64.len(),
-                (4 * d.data.len()).div_ceil(3)
-            ));
+            let vars = Vars::new()
+                .text("cmf", format!("{:02x}", d.header.cmf))
+                .text("flg", format!("{:02x}", d.header.flg))
+                .text("method", d.header.method().to_string())
+                .text("window_kib", (d.header.window() / 1024).to_string())
+                .text("level", d.header.level().to_string())
+                .text("check_hex", format!("{check:04x}"))
+                .text("check", check.to_string())
+                .text("check_31", (check / 31).to_string())
+                .text("deflate_len", (stream.len() - 6).to_string())
+                .text("block_count", d.blocks.len().to_string())
+                .text("blocks", blocks.join(", "))
+                .text("adler32", format!("{:08x}", d.adler32))
+                .text("json_len", d.data.len().to_string())
+                .text("json", String::from_utf8_lossy(&d.data))
+                .text("stream_len", stream.len().to_string())
+                .text("cookie_len", parts.payload_b64.len().to_string())
+                .text(
+                    "base64_would_be",
+                    (4 * d.data.len()).div_ceil(3).to_string(),
+                );
+            ctx.render("session-anatomy-inflated.html", &vars)?
         }
-        Err(e) => steps.push(format!(
-            "It does not inflate: {} (goldfish stops at {MAX_JSON_BYTES} bytes of output).",
-            escape(&e.to_string())
-        )),
-    }
-    let items: String = steps.iter().map(|s| format!("<li>{s}</li>")).collect();
-    format!(
-        "<h3>Compressed? Yes: from the dot to the JSON</h3>\n<ol class=\"steps\">{items}</ol>\n\
-         <p class=\"note\">goldfish compresses by the same rule as itsdangerous, with its own \
-         deflater (RFC 1951, written by hand). Its zlib bytes are not always those of Python's \
-         zlib — the RFC lets every compressor choose its own — but both inflate to the same JSON, \
-         and Flask reads goldfish's as goldfish reads Flask's.</p>"
-    )
+        Err(e) => {
+            let vars = Vars::new()
+                .text("why", e.to_string())
+                .text("max", MAX_JSON_BYTES.to_string());
+            ctx.render("session-anatomy-not-inflated.html", &vars)?
+        }
+    };
+    let vars = Vars::new()
+        .text("base64", shorten(base64, 24))
+        .text("base64_len", base64.len().to_string())
+        .text("stream_len", stream.len().to_string())
+        .html("inflated", inflated);
+    ctx.render("session-anatomy-compressed.html", &vars)
 }
 
 /// How the session cookie travels now, in one paragraph, for `/responses`:
-/// plain or compressed, and the sizes that decided it.
-pub fn cookie_form_html(value: &str) -> String {
+/// plain or compressed, and the sizes that decided it (empty when the
+/// cookie cannot be read).
+///
+/// # Errors
+/// A template is missing or broken (`www/templates/responses-cookie*.html`).
+pub fn cookie_form_html(ctx: &Ctx, value: &str) -> Result<String, PageError> {
     let Ok(parts) = signer::split(value) else {
-        return String::new();
+        return Ok(String::new());
     };
     let Ok(json) = parts.json() else {
-        return String::new();
+        return Ok(String::new());
     };
     let zlib_len = if parts.compressed {
         parts.payload.len()
     } else {
         zlib::compress(&json).len()
     };
-    let (form, class) = if parts.compressed {
-        (
-            format!(
-                "<strong>compressed</strong>: it starts with <code>.</code>, and {} bytes of \
-                 JSON travel as {zlib_len} bytes of zlib",
-                json.len()
-            ),
-            "card",
-        )
+    let sizes = Vars::new()
+        .text("json_len", json.len().to_string())
+        .text("zlib_len", zlib_len.to_string());
+    let form = if parts.compressed {
+        ctx.render("responses-cookie-compressed.html", &sizes)?
     } else {
-        (
-            format!(
-                "<strong>plain</strong>: {} bytes of JSON as base64url; zlib would make them \
-                 {zlib_len} bytes, which is not at least two bytes shorter",
-                json.len()
-            ),
-            "card",
-        )
+        ctx.render("responses-cookie-plain.html", &sizes)?
     };
-    format!(
-        "<p class=\"{class}\">Your session cookie's payload is {} characters, {form}. \
-         <a href=\"/session\">Take it apart</a>.</p>",
-        parts.payload_b64.len()
-    )
+    // The clause sits inside a sentence: no line break before its period.
+    let vars = Vars::new()
+        .text("payload_len", parts.payload_b64.len().to_string())
+        .html("form", form.trim_end());
+    ctx.render("responses-cookie-form.html", &vars)
 }
 
 /// The first `n` characters, and `…` if there were more.
