@@ -273,6 +273,13 @@ impl Conn {
     /// What to do next. Call again after doing it and reporting back.
     pub fn next(&mut self, now: Instant) -> Next {
         loop {
+            // A closed connection is over, whatever it still owed: when the
+            // client stopped reading (the write timeout), its unsent output
+            // can never be delivered, and asking to write it again would
+            // spin on a socket that will not take it.
+            if matches!(self.phase, Phase::Closed) {
+                return Next::Close;
+            }
             // Output goes first once there is a lot of it, and before the
             // half-close of a last answer.
             let last_answer = matches!(self.phase, Phase::Closing { .. });

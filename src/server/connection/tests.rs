@@ -280,6 +280,25 @@ fn a_client_that_does_not_read_is_dropped_after_the_write_timeout() {
     assert_eq!(sim.time_out(), Stop::Closed);
 }
 
+/// The same client, having pipelined more requests than fit in what is
+/// written at once: its answers pile up past `FLUSH_AT`, and when the write
+/// clock runs out the connection is over with them unsent — not asked to
+/// write again (it was, forever: the event loop spun and served nobody).
+#[test]
+fn a_pipelining_client_that_does_not_read_is_closed_with_its_answers_unsent() {
+    let mut sim = Sim::new(timeouts());
+    sim.client_reads = false;
+    assert_eq!(sim.send(&GET.repeat(1000)), Stop::Waits);
+    let owed = sim.conn.output().len();
+    assert!(
+        owed >= FLUSH_AT,
+        "{owed} bytes owed; want at least {FLUSH_AT}"
+    );
+    assert_eq!(sim.deadline(), Some(30.0));
+    assert_eq!(sim.time_out(), Stop::Closed);
+    assert!(matches!(sim.conn.next(sim.now), Next::Close));
+}
+
 /// "Most of it fast, then drip" (the case a credit without a cap let run
 /// for half an hour): the drip earns almost nothing, so the body is
 /// overdue `body_timeout` after the fast part.
