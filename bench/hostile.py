@@ -362,6 +362,37 @@ def checker_bombs(port, pid):
           f"all eight in {took:.2f} s; peak RSS {before:.1f} -> {after:.1f} MiB")
 
 
+def never_reads(port, pid):
+    """A client that pipelines 8 MB of answers and reads none of them: only
+    the write timeout (10 s without progress) ends it. It once stopped the
+    whole event loop (and held a thread of the threads model for good)."""
+    say("-- never reads: 500 pipelined GET /compare (about 8 MB of answers), none read")
+    s = connect(port, timeout=5)
+    s.setblocking(False)
+    req = b"GET /compare HTTP/1.1\r\nHost: localhost\r\n\r\n" * 500
+    sent, t0, lat, closed_at = 0, time.monotonic(), [], None
+    while time.monotonic() - t0 < 45:
+        if sent < len(req):
+            try:
+                sent += s.send(req[sent:])
+            except BlockingIOError:
+                pass
+        try:
+            lat.append(hello_latency_ms(port)[0])
+        except OSError:
+            lat.append(float("inf"))
+        mine = f"sport = :{port} and dport = :{s.getsockname()[1]}"
+        out = subprocess.run(["ss", "-tn", mine], capture_output=True, text=True).stdout
+        if "ESTAB" not in out:
+            closed_at = time.monotonic() - t0
+            break
+        time.sleep(0.5)
+    s.close()
+    check(closed_at is not None and max(lat) < 1000,
+          f"never reads: closed by goldfish after {closed_at or 0:.1f} s; meanwhile /hello "
+          f"answered {len(lat)} times, median {statistics.median(lat):.2f} ms, max {max(lat):.2f} ms")
+
+
 def one_address(port, pid):
     seconds = 6 if QUICK else 15
     say(f"-- one address: 2048 half-open connections from 127.0.0.1 for {seconds} s, "
@@ -657,6 +688,7 @@ def main():
         oversized(port)
         garbage(port)
         checker_bombs(port, pid)
+        never_reads(port, pid)
         one_address(port, pid)
         many_addresses(port, pid)
         declared_not_sent(port, pid)
