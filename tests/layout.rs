@@ -180,3 +180,24 @@ fn every_entry_of_the_readme_tree_exists() {
         );
     }
 }
+
+#[test]
+fn every_src_path_the_readme_names_exists() {
+    let readme = fs::read_to_string(root().join("README.md")).unwrap();
+    let mut checked = 0;
+    for span in code_spans(&readme) {
+        let is_path = span.starts_with("src/")
+            && span
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_/.".contains(c));
+        if !is_path {
+            continue;
+        }
+        checked += 1;
+        assert!(
+            root().join(span).exists(),
+            "README.md names `{span}`, which does not exist"
+        );
+    }
+    assert!(checked > 5, "README.md names only {checked} src/ paths");
+}
