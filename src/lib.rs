@@ -40,7 +40,8 @@
 //!   server-side session over any store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
 //!   way of keeping state, the X-ray panel (`app/xray/`). Handlers are
-//!   plain functions of a request; the stores they use are behind a trait.
+//!   plain functions of a request (and a `Ctx`, whose end of the request is
+//!   `app/state/`); the stores they use are behind a trait.
 //!   The cookie lab is `app/cookies/`, a session cookie taken apart
 //!   `app/sessions/`, the server-side session's tests
 //!   `app/server_session/`. [`app::sites`] (`app/sites/`, and
