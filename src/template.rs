@@ -82,6 +82,7 @@ pub struct Vars<'a> {
 
 impl<'a> Vars<'a> {
     /// No variables.
+    #[must_use]
     pub fn new() -> Vars<'a> {
         // Room for the layout's variables (the most any page has), so that
         // filling them does not grow the list three times on every page.
@@ -92,6 +93,7 @@ impl<'a> Vars<'a> {
     }
 
     /// Adds a text variable (escaped when inserted).
+    #[must_use]
     pub fn text(mut self, name: &'a str, value: impl Into<Cow<'a, str>>) -> Vars<'a> {
         self.vars.push((name, Var::Text(value.into())));
         self
@@ -99,12 +101,14 @@ impl<'a> Vars<'a> {
 
     /// Adds an HTML variable, inserted without escaping — only for markup
     /// goldfish built itself, with request data already escaped in it.
+    #[must_use]
     pub fn html(mut self, name: &'a str, value: impl Into<Cow<'a, str>>) -> Vars<'a> {
         self.vars.push((name, Var::Html(value.into())));
         self
     }
 
     /// Adds an object whose fields `{{ name['key'] }}` / `{{ name.key }}` read.
+    #[must_use]
     pub fn object(mut self, name: &'a str, object: &'a dyn Object) -> Vars<'a> {
         self.objects.push((name, object));
         self

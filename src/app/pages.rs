@@ -48,6 +48,7 @@ pub(super) struct Pending {
 
 impl<'a> Page<'a> {
     /// A page with a title and a content template.
+    #[must_use]
     pub fn new(title: &'a str, template: &'a str) -> Page<'a> {
         Page {
             title,
@@ -60,18 +61,21 @@ impl<'a> Page<'a> {
 
     /// Gives the template `{{ flask }}`: the lesson in Flask, and the bytes
     /// Flask and goldfish send.
+    #[must_use]
     pub fn flask(mut self, lesson: &'a str) -> Page<'a> {
         self.flask = Some(lesson);
         self
     }
 
     /// Ends the page with the facts box of a strategy.
+    #[must_use]
     pub fn facts(mut self, key: StrategyKey) -> Page<'a> {
         self.facts = Some(key);
         self
     }
 
     /// Marks `s` wherever it appears in the X-ray of the request.
+    #[must_use]
     pub fn mark(mut self, s: impl Into<String>) -> Page<'a> {
         self.marks.push(s.into());
         self
@@ -256,7 +260,7 @@ pub fn template_bug(e: &PageError) -> Response {
 /// built in a loop, which templates cannot do.)
 pub fn session_rows(session: &Session) -> String {
     let mut rows = String::new();
-    for (k, v) in session.iter() {
+    for (k, v) in session {
         rows.push_str(&format!(
             "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
             escape(&k.to_string_lossy()),

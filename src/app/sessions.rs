@@ -317,16 +317,15 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     }
     // The list travels inside the session cookie: mark it in the X-ray.
     let mark = session_pair(ctx);
-    let notice = match unreadable {
-        Some(card) => card,
-        None => {
-            let name = ctx.app.config.session_cookie.clone();
-            let value = ctx.cookies().get(&name).map(str::to_string);
-            match value.map(|v| anatomy::cookie_form_html(ctx, &v)) {
-                Some(Ok(html)) => html,
-                Some(Err(e)) => return pages::template_bug(&e),
-                None => String::new(),
-            }
+    let notice = if let Some(card) = unreadable {
+        card
+    } else {
+        let name = ctx.app.config.session_cookie.clone();
+        let value = ctx.cookies().get(&name).map(str::to_string);
+        match value.map(|v| anatomy::cookie_form_html(ctx, &v)) {
+            Some(Ok(html)) => html,
+            Some(Err(e)) => return pages::template_bug(&e),
+            None => String::new(),
         }
     };
     // "Behave like Flask" was ticked: say what became of the last answer.

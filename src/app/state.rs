@@ -192,6 +192,9 @@ impl<'a> Ctx<'a> {
     ///
     /// # Errors
     /// The store is down; answer with `server_session::store_down`.
+    ///
+    /// # Panics
+    /// Never: the session is loaded just above.
     pub fn server_session(&mut self) -> Result<&mut ServerSession, StoreError> {
         if self.server_session.is_none() {
             let name = self.app.config.sid_cookie.clone();
@@ -207,6 +210,9 @@ impl<'a> Ctx<'a> {
 
     /// The request's form body, or the 400 page that explains why it cannot
     /// be read (wrong Content-Type, a bad percent-escape, not UTF-8).
+    ///
+    /// # Errors
+    /// The 400 page to answer with.
     pub fn form(&mut self) -> Result<Query, Response> {
         self.req.form().map_err(|e| {
             let why = format!("The form could not be read: {e}.");
@@ -216,6 +222,9 @@ impl<'a> Ctx<'a> {
 
     /// The request's query parameters, or the 400 page that explains why
     /// they cannot be decoded.
+    ///
+    /// # Errors
+    /// The 400 page to answer with.
     pub fn query(&mut self) -> Result<Query, Response> {
         self.req.query().map_err(|e| {
             let why = format!("The query string cannot be decoded: {e}.");
@@ -379,6 +388,6 @@ fn unreadable(outcome: &LoadOutcome) -> Option<&SignError> {
 /// `{{ session['key'] }}` and `{{ session.key }}` in templates.
 impl Object for Session {
     fn field(&self, key: &str) -> Option<String> {
-        self.get(key).map(|v| v.to_string())
+        self.get(key).map(ToString::to_string)
     }
 }

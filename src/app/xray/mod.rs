@@ -40,6 +40,7 @@ const SHOWN_CHARS: usize = 8;
 /// `value` cut to its first characters, `…` and its length, if it is
 /// longer: `eyJyZXNw…[70 characters]`. The length stays, so a session
 /// cookie that grows is still seen to grow.
+#[must_use]
 pub fn shorten(value: &str) -> String {
     match value.char_indices().nth(SHOWN_CHARS) {
         Some((i, _)) => format!("{}…[{} characters]", &value[..i], value.chars().count()),
@@ -58,6 +59,7 @@ impl Masked<'_> {
     /// `text` (a `Cookie` value, a `Set-Cookie` value, or a mark such as
     /// `session=…`) with the values of masked cookies shortened to their
     /// first characters and `…`.
+    #[must_use]
     pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
         let needs = text.split(';').any(|pair| self.long_value(pair).is_some());
         if !needs {
@@ -102,6 +104,7 @@ pub struct RequestPanel {
 /// highlighted, and every occurrence of each string in `marks` wrapped in
 /// `<mark>` (the state this page depends on). A small form body follows
 /// the head, because that is where hidden fields travel.
+#[must_use]
 pub fn request_html(
     head: &str,
     content_type: Option<&str>,
@@ -237,7 +240,7 @@ mod tests {
     };
 
     fn request(head: &str, marks: &[&str]) -> RequestPanel {
-        let marks: Vec<String> = marks.iter().map(|m| m.to_string()).collect();
+        let marks: Vec<String> = marks.iter().map(ToString::to_string).collect();
         request_html(head, None, b"", &marks, MASK)
     }
 
