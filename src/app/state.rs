@@ -233,7 +233,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Checks a short value a page will echo (a colour, a name, an
-    /// answer): at most [`MAX_ECHOED_CHARS`] characters, or the 400 page
+    /// answer): at most `MAX_ECHOED_CHARS` characters, or the 400 page
     /// that says so. Pages show such a value several times (in the text, a
     /// link or a hidden field, the X-ray), escaped for HTML, where a `"`
     /// becomes six bytes: without a bound, a 1 MiB colour made a 15 MiB

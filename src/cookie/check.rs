@@ -188,10 +188,10 @@ pub const MAX_NOTES: usize = 40;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
     /// The set-cookie-string examined (without `Set-Cookie:`), at most
-    /// [`MAX_CHECKED_LINE`] bytes of it.
+    /// `MAX_CHECKED_LINE` bytes of it.
     pub line: String,
     /// The length of the whole line, when it was longer than
-    /// [`MAX_CHECKED_LINE`] and only its beginning was checked.
+    /// `MAX_CHECKED_LINE` and only its beginning was checked.
     pub cut_from: Option<usize>,
     /// The URL of the response that carried the line.
     pub url: RequestUrl,

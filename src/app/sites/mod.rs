@@ -23,7 +23,7 @@
 //!
 //! What the lessons remember between requests (a SameSite board, a demo
 //! account, what the tracker has seen, a timeline) lives in [`State`], in
-//! maps with a fixed number of entries ([`recent`]), each entry bounded
+//! maps with a fixed number of entries (`recent.rs`), each entry bounded
 //! too: nothing a client sends can grow it past its ceiling.
 
 pub mod host;
@@ -113,7 +113,7 @@ impl fmt::Debug for Listening {
     }
 }
 
-/// What the multi-site lessons remember, each map bounded (see [`recent`]).
+/// What the multi-site lessons remember, each map bounded (see `recent.rs`).
 pub struct State {
     /// SameSite boards, by board id: the requests that arrived.
     boards: Mutex<Recent<samesite::Board>>,
