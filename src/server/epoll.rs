@@ -109,9 +109,8 @@ impl Epoll {
         }
         // SAFETY: `fd` was just returned to us by epoll_create1, is open,
         // and nothing else owns it.
-        Ok(Epoll {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        })
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        Ok(Epoll { fd })
     }
 
     /// Watches `fd` for `interest` ([`IN`] | [`OUT`] | …), reporting it
