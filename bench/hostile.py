@@ -128,6 +128,16 @@ def hello_latency_ms(port, source="127.0.0.1"):
     return (time.perf_counter() - t0) * 1000, status
 
 
+def wait_ready(port):
+    """Waits (up to 5 s) until a goldfish just started answers /hello."""
+    for _ in range(100):
+        try:
+            hello_latency_ms(port)
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 def normal_client(port, n=20):
     lat = []
     for _ in range(n):
@@ -505,12 +515,7 @@ def start_goldfish(*args):
         stderr=subprocess.DEVNULL,
         env={**os.environ, "SECRET_KEY": "hostile-bench"},
     )
-    for _ in range(100):
-        try:
-            hello_latency_ms(port)
-            break
-        except OSError:
-            time.sleep(0.05)
+    wait_ready(port)
     return proc, port
 
 
@@ -671,12 +676,7 @@ def main():
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard)),
     )
     try:
-        for _ in range(100):
-            try:
-                hello_latency_ms(port)
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_ready(port)
         pid = server.pid
         normal_client(port)
         base_rss, base_threads = rss_mib(pid), proc_status(pid, "Threads")
