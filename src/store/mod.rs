@@ -200,5 +200,16 @@ pub(crate) fn is_stale(e: &io::Error) -> bool {
     )
 }
 
+/// For the network stores: errors that mean "the time allowed ran out". A
+/// socket's read or write timeout (`set_read_timeout`) surfaces as
+/// `WouldBlock` on Unix and `TimedOut` on Windows, and a connect timeout as
+/// `TimedOut`: both mean the server did not answer in time.
+pub(crate) fn is_timed_out(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+    )
+}
+
 #[cfg(test)]
 pub(crate) mod tests;

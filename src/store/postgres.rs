@@ -102,7 +102,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::sweeper::{SWEEP_EVERY, Sweeper};
-use super::{SessionId, SessionStore, StoreConfig, StoreError, Trace, Write, is_stale};
+use super::{
+    SessionId, SessionStore, StoreConfig, StoreError, Trace, Write, is_stale, is_timed_out,
+};
 use client::{Conn, ConnError, Outcome, Statement};
 use config::{PgConfig, PgHost};
 use pool::{Checkout, Pool};
@@ -332,6 +334,10 @@ impl Shared {
     fn error(&self, e: ConnError) -> StoreError {
         let address = self.pg.address();
         match e {
+            ConnError::Connect(e) if is_timed_out(&e) => self.unreachable(format!(
+                "no connection within {} ms",
+                self.connect_timeout.as_millis()
+            )),
             ConnError::Connect(e) => self.unreachable(match e.kind() {
                 io::ErrorKind::ConnectionRefused => format!(
                     "connection refused: nothing is listening on {address} (is PostgreSQL running?)"
@@ -340,23 +346,12 @@ impl Shared {
                     "there is no socket {address} (is PostgreSQL running, with that directory in \
                      unix_socket_directories?)"
                 ),
-                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => format!(
-                    "no connection within {} ms",
-                    self.connect_timeout.as_millis()
-                ),
                 _ => format!("cannot connect to {address}: {e}"),
             }),
-            ConnError::Io(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                self.unreachable(format!(
-                    "no answer within {} ms (is PostgreSQL overloaded, or paused?)",
-                    self.io_timeout.as_millis()
-                ))
-            }
+            ConnError::Io(e) if is_timed_out(&e) => self.unreachable(format!(
+                "no answer within {} ms (is PostgreSQL overloaded, or paused?)",
+                self.io_timeout.as_millis()
+            )),
             ConnError::Io(e) if is_stale(&e) => self.unreachable(
                 "PostgreSQL closed the connection (is it restarting, or shutting down?)".into(),
             ),

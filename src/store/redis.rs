@@ -64,9 +64,9 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::is_stale;
 use super::trace::escape;
 use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
+use super::{is_stale, is_timed_out};
 use crate::http::Parsed;
 use resp::{Reply, RespError, encode_command, parse_reply};
 
@@ -240,17 +240,10 @@ impl RedisStore {
                 "connection refused: nothing is listening on {}:{} (is redis-server running?)",
                 self.host, self.port
             )),
-            Some(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                self.unreachable(format!(
-                    "no connection within {} ms",
-                    self.connect_timeout.as_millis()
-                ))
-            }
+            Some(e) if is_timed_out(&e) => self.unreachable(format!(
+                "no connection within {} ms",
+                self.connect_timeout.as_millis()
+            )),
             Some(e) => self.unreachable(format!("cannot connect: {e}")),
             None => self.unreachable(format!("the host {} has no address", self.host)),
         })
@@ -265,17 +258,10 @@ impl RedisStore {
 
     fn trip_error(&self, e: TripError) -> StoreError {
         match e {
-            TripError::Io(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-                ) =>
-            {
-                self.unreachable(format!(
-                    "no answer within {} ms (is Redis overloaded, or paused?)",
-                    self.io_timeout.as_millis()
-                ))
-            }
+            TripError::Io(e) if is_timed_out(&e) => self.unreachable(format!(
+                "no answer within {} ms (is Redis overloaded, or paused?)",
+                self.io_timeout.as_millis()
+            )),
             TripError::Io(e) if is_stale(&e) => {
                 self.unreachable("Redis closed the connection (is it shutting down?)".into())
             }
