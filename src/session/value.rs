@@ -232,64 +232,29 @@ impl fmt::Display for Value {
     }
 }
 
-impl From<bool> for Value {
-    fn from(b: bool) -> Value {
-        Value::Bool(b)
-    }
+/// `Value::from(x)` for each Rust type that has a Python counterpart, one
+/// row per type: the type, then how a value of it becomes a `Value`.
+macro_rules! from_rust {
+    ($($ty:ty => |$x:ident| $value:expr;)*) => {
+        $(impl From<$ty> for Value {
+            fn from($x: $ty) -> Value {
+                $value
+            }
+        })*
+    };
 }
 
-impl From<i64> for Value {
-    fn from(n: i64) -> Value {
-        Value::Int(n)
-    }
-}
-
-impl From<i32> for Value {
-    fn from(n: i32) -> Value {
-        Value::Int(i64::from(n))
-    }
-}
-
-impl From<u32> for Value {
-    fn from(n: u32) -> Value {
-        Value::Int(i64::from(n))
-    }
-}
-
-impl From<f64> for Value {
-    fn from(x: f64) -> Value {
-        Value::Float(x)
-    }
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Value {
-        Value::Str(PyStr::from(s))
-    }
-}
-
-impl From<String> for Value {
-    fn from(s: String) -> Value {
-        Value::Str(PyStr::from(s))
-    }
-}
-
-impl From<PyStr> for Value {
-    fn from(s: PyStr) -> Value {
-        Value::Str(s)
-    }
-}
-
-impl From<Vec<Value>> for Value {
-    fn from(items: Vec<Value>) -> Value {
-        Value::List(items)
-    }
-}
-
-impl From<BTreeMap<PyStr, Value>> for Value {
-    fn from(map: BTreeMap<PyStr, Value>) -> Value {
-        Value::Map(map)
-    }
+from_rust! {
+    bool => |b| Value::Bool(b);
+    i64 => |n| Value::Int(n);
+    i32 => |n| Value::Int(i64::from(n));
+    u32 => |n| Value::Int(i64::from(n));
+    f64 => |x| Value::Float(x);
+    &str => |s| Value::Str(PyStr::from(s));
+    String => |s| Value::Str(PyStr::from(s));
+    PyStr => |s| Value::Str(s);
+    Vec<Value> => |items| Value::List(items);
+    BTreeMap<PyStr, Value> => |map| Value::Map(map);
 }
 
 /// `None` becomes `null`, as in Python.
