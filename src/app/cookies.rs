@@ -115,14 +115,10 @@ pub fn later(ctx: &mut Ctx) -> Response {
             _ => (raw.clone(), String::new()),
         },
     };
-    let mark = value
-        .as_ref()
-        .map(|v| format!("fav_color={v}"))
-        .unwrap_or_default();
     let origin = ctx.origin();
     Page::new("Cookie read", "later-cookie.html")
         .facts(StrategyKey::Cookie)
-        .mark(mark)
+        .mark(ctx.cookie_pair("fav_color"))
         .render(
             ctx,
             Vars::new()

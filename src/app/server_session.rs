@@ -192,14 +192,10 @@ pub fn page(ctx: &mut Ctx) -> Response {
         Ok(html) => html,
         Err(e) => return pages::template_bug(&e),
     };
-    let mark = cookie
-        .as_ref()
-        .map(|v| format!("{sid_name}={v}"))
-        .unwrap_or_default();
     let (_, port) = ctx.host_and_port();
     Page::new("Server-side sessions", "server-session.html")
         .facts(StrategyKey::ServerSession)
-        .mark(&mark)
+        .mark(ctx.cookie_pair(&sid_name))
         .render(
             ctx,
             Vars::new()

@@ -107,10 +107,7 @@ pub fn my_route(ctx: &mut Ctx) -> Response {
 /// nothing.
 fn session_pair(ctx: &mut Ctx) -> String {
     let name = ctx.app.config.session_cookie.clone();
-    ctx.cookies()
-        .get(&name)
-        .map(|v| format!("{name}={v}"))
-        .unwrap_or_default()
+    ctx.cookie_pair(&name)
 }
 
 /// One sentence on the session cookie this request sent.
@@ -268,13 +265,9 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         },
         None => String::new(),
     };
-    let mark = value
-        .as_ref()
-        .map(|v| format!("{name}={v}"))
-        .unwrap_or_default();
     Page::new("Your session, taken apart", "session.html")
         .facts(StrategyKey::SignedSession)
-        .mark(&mark)
+        .mark(ctx.cookie_pair(&name))
         .render(
             ctx,
             Vars::new()

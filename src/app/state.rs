@@ -133,6 +133,15 @@ impl<'a> Ctx<'a> {
             .get_or_insert_with(|| RequestCookies::parse(req.headers_named("cookie")))
     }
 
+    /// `name=value` as the request carried the cookie `name`, for a page to
+    /// mark in the X-ray (`Page::mark`); empty if it carried none.
+    pub fn cookie_pair(&mut self, name: &str) -> String {
+        self.cookies()
+            .get(name)
+            .map(|v| format!("{name}={v}"))
+            .unwrap_or_default()
+    }
+
     /// The session, loaded from its signed cookie on first use. A missing,
     /// tampered or expired cookie gives an empty session, never an error.
     pub fn session(&mut self) -> &mut Session {
