@@ -222,6 +222,8 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
                 .or_else(|| it.next().cloned())
                 .ok_or_else(|| CliError(format!("{name} needs a value")))
         };
+        // The flag's value as a whole number from `min` to `max`.
+        let mut number = |min, max| parse_number(&value(flag)?, flag, min, max);
         match flag {
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
@@ -254,28 +256,20 @@ pub fn parse(args: &[String], env: &dyn Fn(&str) -> Option<String>) -> Result<Co
                 config.app.session_store =
                     StoreConfig::parse(&value(flag)?).map_err(|e| CliError(e.to_string()))?;
             }
-            "--max-sessions" => {
-                config.app.max_sessions =
-                    parse_number(&value(flag)?, flag, 1, 100_000_000)? as usize;
-            }
+            "--max-sessions" => config.app.max_sessions = number(1, 100_000_000)? as usize,
             "--new-sessions-per-minute" => {
-                config.app.new_sessions_per_minute =
-                    parse_number(&value(flag)?, flag, 0, 1_000_000)? as u32;
+                config.app.new_sessions_per_minute = number(0, 1_000_000)? as u32;
             }
             "--hide-store-details" => config.app.hide_store_details = true,
-            "--max-connections" => {
-                config.server.max_connections =
-                    parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
-            }
+            "--max-connections" => config.server.max_connections = number(1, 1_000_000)? as usize,
             "--max-connections-per-client" => {
-                config.server.max_connections_per_client =
-                    parse_number(&value(flag)?, flag, 1, 1_000_000)? as usize;
+                config.server.max_connections_per_client = number(1, 1_000_000)? as usize;
             }
             "--idle-timeout" => idle = Some(seconds(&value(flag)?, flag)?),
             "--header-timeout" => header = Some(seconds(&value(flag)?, flag)?),
             "--classroom" => classroom = true,
             "--io" => config.server.io = parse_io(&value(flag)?, flag)?,
-            "--loops" => loops = Some(parse_number(&value(flag)?, flag, 0, 1024)? as usize),
+            "--loops" => loops = Some(number(0, 1024)? as usize),
             other => return Err(CliError(format!("unknown option {other:?}"))),
         }
     }
