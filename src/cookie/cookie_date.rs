@@ -12,7 +12,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::http::date::days_from_civil;
+use crate::http::date::{days_from_civil, days_in_month};
 
 mod chromium;
 pub(crate) use chromium::chromium_cookie_date_seconds;
@@ -144,15 +144,6 @@ fn month_token(token: &[u8]) -> Option<u32> {
         .iter()
         .position(|m| head.eq_ignore_ascii_case(&m[..]))
         .map(|i| i as u32 + 1)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 /// Seconds since the epoch as a `SystemTime`, without the panics that

@@ -140,17 +140,13 @@ pub fn imf_fixdate(t: SystemTime) -> String {
 pub fn write_imf_fixdate(secs: i64, out: &mut String) {
     use std::fmt::Write;
     let c = civil_from_unix(secs);
+    let day_name = DAY_NAMES[c.weekday as usize];
+    let month_name = MONTH_NAMES[(c.month - 1) as usize];
     // Writing to a String cannot fail.
     let _ = write!(
         out,
-        "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
-        DAY_NAMES[c.weekday as usize],
-        c.day,
-        MONTH_NAMES[(c.month - 1) as usize],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second
+        "{day_name}, {:02} {month_name} {:04} {:02}:{:02}:{:02} GMT",
+        c.day, c.year, c.hour, c.minute, c.second
     );
 }
 
@@ -158,14 +154,10 @@ pub fn write_imf_fixdate(secs: i64, out: &mut String) {
 #[must_use]
 pub fn log_timestamp(t: SystemTime) -> String {
     let c = civil_from_unix(unix_seconds(t));
+    let month_name = MONTH_NAMES[(c.month - 1) as usize];
     format!(
-        "{:02}/{}/{:04} {:02}:{:02}:{:02}",
-        c.day,
-        MONTH_NAMES[(c.month - 1) as usize],
-        c.year,
-        c.hour,
-        c.minute,
-        c.second
+        "{:02}/{month_name}/{:04} {:02}:{:02}:{:02}",
+        c.day, c.year, c.hour, c.minute, c.second
     )
 }
 
@@ -212,7 +204,9 @@ fn time_of_day(s: &str) -> Option<i64> {
     Some(h * 3600 + m * 60 + sec)
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+/// How many days `month` (1..=12) of `year` has, leap years counted.
+#[must_use]
+pub fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
