@@ -10,9 +10,10 @@
 //!
 //! 1. Add its routes to [`super::ROUTES`] and its handlers in a module of
 //!    their own, rendering their pages with [`super::Page`].
-//! 2. Insert one [`Lesson`] into [`COURSE`] where it belongs in the lecture:
-//!    `start` is the URL the lesson before links to, `pages` the route
-//!    patterns (exactly as written in `ROUTES`) whose pages belong to it.
+//! 2. Insert one `lesson(title, pages, summary)` row into [`COURSE`] where
+//!    it belongs in the lecture: `pages` are the route patterns (exactly as
+//!    written in `ROUTES`) whose pages belong to it, the first one where it
+//!    starts (the URL the lesson before links to).
 //! 3. Give its page a "Predict, then observe" section (see any lesson's
 //!    template: `<li id="q-…">` per question, the answer in a `<details>`)
 //!    and tell `tests/browser/course.mjs` how each answer is observed: a
@@ -29,8 +30,8 @@
 /// One lesson of the course.
 #[derive(Debug)]
 pub struct Lesson {
-    /// Where the lesson starts: the `rel="next"` link of the lesson before
-    /// points here.
+    /// Where the lesson starts, its first page: the `rel="next"` link of
+    /// the lesson before points here.
     pub start: &'static str,
     /// Its name in the progress line, the Next link and the index.
     pub title: &'static str,
@@ -46,70 +47,46 @@ pub struct Lesson {
 /// carries the cookie) → cookie lab → where cookies go (many sites, Domain,
 /// Path, ports) → signed session → the session taken apart → growing a
 /// list → server-side session → which requests carry a session (SameSite,
-/// third parties, CSRF) → compare.
+/// third parties, CSRF) → compare. A row: the title, the pages (the first
+/// is where the lesson starts), and the one line the index shows.
 #[rustfmt::skip]
 pub static COURSE: &[Lesson] = &[
-    Lesson { start: "/goldfish", title: "The goldfish: HTTP forgets",
-        summary: "tell the server your name; ask again: it has forgotten",
-        pages: &["/goldfish"] },
-    Lesson { start: "/step-zero", title: "State in the query string",
-        summary: "?fav-color=blue, written into every link",
-        pages: &["/step-zero", "/step-one", "/step-two"] },
-    Lesson { start: "/form/step-zero", title: "State in hidden form fields",
-        summary: "the colour POSTed from page to page in an invisible field",
-        pages: &["/form/step-zero", "/form/step-one", "/form/step-two"] },
-    Lesson { start: "/fav-color", title: "State in the URL path",
-        summary: "/fav-color/blue/step-zero: the colour is part of the address",
-        pages: &["/fav-color", "/fav-color/{color}/step-zero", "/fav-color/{color}/step-one", "/fav-color/{color}/step-two"] },
-    Lesson { start: "/storage", title: "Browser storage",
-        summary: "localStorage and sessionStorage: state the server never sees",
-        pages: &["/storage"] },
-    Lesson { start: "/cookie-form", title: "A cookie round trip",
-        summary: "the lecture's /cookie-form → /handle-form-cookie → /later-cookie",
-        pages: &["/cookie-form", "/handle-form-cookie", "/later-cookie"] },
-    Lesson { start: "/sites/timeline", title: "The conversation, from real bytes",
-        summary: "every request your browser makes, the stylesheet's too, with the cookies it carries",
-        pages: &["/sites/timeline"] },
-    Lesson { start: "/cookies", title: "The cookie lab",
-        summary: "any cookie with any attributes, what the browser keeps, and why",
-        pages: &["/cookies", "/cookies/delete", "/cookies/check", "/cookies/jar"] },
-    Lesson { start: "/sites", title: "Many sites on one machine",
-        summary: "www. and shop.goldfish.localhost, evil.localhost, tracker.localhost: one goldfish, four sites",
-        pages: &["/sites"] },
-    Lesson { start: "/sites/domain", title: "Domain: which hosts get a cookie",
-        summary: "num_visits for every host of goldfish.localhost, cus_type for the shop alone",
-        pages: &["/sites/domain"] },
-    Lesson { start: "/sites/path", title: "Path: which pages get a cookie",
-        summary: "a cookie for /shop only, and the default path of a deep URL",
-        pages: &["/sites/path", "/shop", "/shop/basket", "/shop/basket/add", "/shop/checkout", "/shopping"] },
-    Lesson { start: "/sites/ports", title: "Ports are not part of a cookie's scope",
-        summary: "a cookie set on one port comes back on another",
-        pages: &["/sites/ports"] },
-    Lesson { start: "/signed-session", title: "The signed session",
-        summary: "the lecture's /some-route and /my-route: session['fav_number'] = 42",
-        pages: &["/signed-session", "/some-route", "/my-route"] },
-    Lesson { start: "/session", title: "Your session, taken apart",
-        summary: "payload, timestamp, signature; tamper with it and watch it be rejected",
-        pages: &["/session"] },
-    Lesson { start: "/responses", title: "A list in the session",
-        summary: "a list that grows, and Flask's reassign-to-save gotcha",
-        pages: &["/responses"] },
-    Lesson { start: "/server-session", title: "Server-side sessions",
-        summary: "the cookie holds only an id; the data lives in the server's store",
-        pages: &["/server-session"] },
-    Lesson { start: "/sites/samesite", title: "SameSite: requests other sites start",
-        summary: "a link, two forms, an image, a frame, a fetch from another site, and which cookies came",
-        pages: &["/sites/samesite"] },
-    Lesson { start: "/sites/third-party", title: "Third-party cookies and Partitioned",
-        summary: "a tracker in two sites' frames: does it recognise you?",
-        pages: &["/sites/third-party"] },
-    Lesson { start: "/sites/csrf", title: "CSRF, attacked and defended",
-        summary: "another site changes your colour, then fails against each defence",
-        pages: &["/sites/csrf"] },
-    Lesson { start: "/compare", title: "Every way to remember, compared",
-        summary: "who reads it, is it sent, size, lifetime, can the user change it",
-        pages: &["/compare"] },
+    lesson("The goldfish: HTTP forgets",             &["/goldfish"], "tell the server your name; ask again: it has forgotten"),
+    lesson("State in the query string",              &["/step-zero", "/step-one", "/step-two"], "?fav-color=blue, written into every link"),
+    lesson("State in hidden form fields",            &["/form/step-zero", "/form/step-one", "/form/step-two"], "the colour POSTed from page to page in an invisible field"),
+    lesson("State in the URL path",                  &["/fav-color", "/fav-color/{color}/step-zero", "/fav-color/{color}/step-one", "/fav-color/{color}/step-two"], "/fav-color/blue/step-zero: the colour is part of the address"),
+    lesson("Browser storage",                        &["/storage"], "localStorage and sessionStorage: state the server never sees"),
+    lesson("A cookie round trip",                    &["/cookie-form", "/handle-form-cookie", "/later-cookie"], "the lecture's /cookie-form → /handle-form-cookie → /later-cookie"),
+    lesson("The conversation, from real bytes",      &["/sites/timeline"], "every request your browser makes, the stylesheet's too, with the cookies it carries"),
+    lesson("The cookie lab",                         &["/cookies", "/cookies/delete", "/cookies/check", "/cookies/jar"], "any cookie with any attributes, what the browser keeps, and why"),
+    lesson("Many sites on one machine",              &["/sites"], "www. and shop.goldfish.localhost, evil.localhost, tracker.localhost: one goldfish, four sites"),
+    lesson("Domain: which hosts get a cookie",       &["/sites/domain"], "num_visits for every host of goldfish.localhost, cus_type for the shop alone"),
+    lesson("Path: which pages get a cookie",         &["/sites/path", "/shop", "/shop/basket", "/shop/basket/add", "/shop/checkout", "/shopping"], "a cookie for /shop only, and the default path of a deep URL"),
+    lesson("Ports are not part of a cookie's scope", &["/sites/ports"], "a cookie set on one port comes back on another"),
+    lesson("The signed session",                     &["/signed-session", "/some-route", "/my-route"], "the lecture's /some-route and /my-route: session['fav_number'] = 42"),
+    lesson("Your session, taken apart",              &["/session"], "payload, timestamp, signature; tamper with it and watch it be rejected"),
+    lesson("A list in the session",                  &["/responses"], "a list that grows, and Flask's reassign-to-save gotcha"),
+    lesson("Server-side sessions",                   &["/server-session"], "the cookie holds only an id; the data lives in the server's store"),
+    lesson("SameSite: requests other sites start",   &["/sites/samesite"], "a link, two forms, an image, a frame, a fetch from another site, and which cookies came"),
+    lesson("Third-party cookies and Partitioned",    &["/sites/third-party"], "a tracker in two sites' frames: does it recognise you?"),
+    lesson("CSRF, attacked and defended",            &["/sites/csrf"], "another site changes your colour, then fails against each defence"),
+    lesson("Every way to remember, compared",        &["/compare"], "who reads it, is it sent, size, lifetime, can the user change it"),
 ];
+
+/// One row of [`COURSE`]: a lesson starts on the first of its pages (a
+/// lesson without pages does not compile).
+const fn lesson(
+    title: &'static str,
+    pages: &'static [&'static str],
+    summary: &'static str,
+) -> Lesson {
+    Lesson {
+        start: pages[0],
+        title,
+        summary,
+        pages,
+    }
+}
 
 /// Where a page stands in the course.
 #[derive(Debug, Clone, Copy)]
