@@ -93,9 +93,7 @@ impl Parser<'_> {
                     return Err(self.error(JsonErrorKind::TooDeep { limit: MAX_DEPTH }));
                 }
                 Some(b'[') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.eat(b']') {
+                    if self.open_is_empty(b']') {
                         Value::List(Vec::new())
                     } else {
                         stack.push(Frame::List(Vec::new()));
@@ -103,9 +101,7 @@ impl Parser<'_> {
                     }
                 }
                 Some(b'{') => {
-                    self.pos += 1;
-                    self.skip_ws();
-                    if self.eat(b'}') {
+                    if self.open_is_empty(b'}') {
                         Value::Map(BTreeMap::new())
                     } else {
                         let (key, key_at) = self.member_name("a string key or '}'")?;
@@ -144,12 +140,7 @@ impl Parser<'_> {
                     }
                     Some(Frame::List(items)) => {
                         items.push(value);
-                        self.skip_ws();
-                        if self.eat(b',') {
-                            self.skip_ws();
-                            if self.peek() == Some(b']') {
-                                return Err(self.error(JsonErrorKind::TrailingComma));
-                            }
+                        if self.comma_before(b']')? {
                             continue 'next_value;
                         }
                         if !self.eat(b']') {
@@ -166,12 +157,7 @@ impl Parser<'_> {
                             });
                         }
                         map.insert(std::mem::take(key), value);
-                        self.skip_ws();
-                        if self.eat(b',') {
-                            self.skip_ws();
-                            if self.peek() == Some(b'}') {
-                                return Err(self.error(JsonErrorKind::TrailingComma));
-                            }
+                        if self.comma_before(b'}')? {
                             let (next_key, next_at) = self.member_name("a string key")?;
                             *key = next_key;
                             *key_at = next_at;
@@ -190,6 +176,29 @@ impl Parser<'_> {
                 };
             }
         }
+    }
+
+    /// Steps over the `[` or `{` at `pos` and the whitespace after it; true
+    /// if `close` follows at once: the container is empty.
+    fn open_is_empty(&mut self, close: u8) -> bool {
+        self.pos += 1;
+        self.skip_ws();
+        self.eat(close)
+    }
+
+    /// After an item of a container that `close` ends: true if a `,` comes
+    /// next, and so another item. A `,` right before `close` is an error:
+    /// JSON has no trailing comma (RFC 8259 §5, §4).
+    fn comma_before(&mut self, close: u8) -> Result<bool, JsonError> {
+        self.skip_ws();
+        if !self.eat(b',') {
+            return Ok(false);
+        }
+        self.skip_ws();
+        if self.peek() == Some(close) {
+            return Err(self.error(JsonErrorKind::TrailingComma));
+        }
+        Ok(true)
     }
 
     /// `member = string name-separator value`: reads the name and the `:`.
