@@ -88,8 +88,6 @@ struct Dir {
     path: PathBuf,
     /// `file:DIR`.
     config: StoreConfig,
-    /// `file:DIR`, for messages.
-    name: String,
     /// Most sessions DIR may hold.
     cap: usize,
     /// Session files in DIR: counted at open and at each sweep, kept up to
@@ -108,7 +106,6 @@ impl FileStore {
         let path = dir.into();
         let config = StoreConfig::File(path.clone());
         let dir = Dir {
-            name: config.to_string(),
             config,
             path,
             cap: cap.max(1),
@@ -319,10 +316,6 @@ fn read_limited(path: &Path) -> io::Result<String> {
 }
 
 impl SessionStore for FileStore {
-    fn name(&self) -> &str {
-        &self.shared.name
-    }
-
     fn config(&self) -> &StoreConfig {
         &self.shared.config
     }

@@ -216,10 +216,6 @@ fn expires_in(expires: SystemTime, now: SystemTime) -> String {
 }
 
 impl SessionStore for MemoryStore {
-    fn name(&self) -> &'static str {
-        "memory"
-    }
-
     fn config(&self) -> &StoreConfig {
         &self.config
     }

@@ -135,12 +135,14 @@ pub enum Write {
 ///
 /// [`Session::to_json`]: crate::session::Session::to_json
 pub trait SessionStore: Send + Sync {
-    /// The store as written on the command line (`memory`, `file:DIR`,
-    /// `redis://HOST:PORT`, `postgres://USER@HOST:PORT/DB`: no password).
-    fn name(&self) -> &str;
-
     /// The store's configuration, as `--session-store` gave it.
     fn config(&self) -> &StoreConfig;
+
+    /// The store as written on the command line (`memory`, `file:DIR`,
+    /// `redis://HOST:PORT`, `postgres://USER@HOST:PORT/DB`: no password).
+    fn name(&self) -> String {
+        self.config().to_string()
+    }
 
     /// Where the session `id` lives, in words, for the lesson page.
     fn location(&self, id: &SessionId) -> String;

@@ -130,10 +130,8 @@ pub struct PostgresStore {
 /// What the store and its sweeper thread share.
 struct Shared {
     pg: PgConfig,
-    /// `postgres://USER@HOST:PORT/DB`, for errors.
+    /// `postgres://USER@HOST:PORT/DB`, for errors and `name()`.
     config: StoreConfig,
-    /// The same, as text, for `name()`.
-    name: String,
     /// Live sessions the table may hold before a new one is refused.
     cap: usize,
     connect_timeout: Duration,
@@ -161,7 +159,6 @@ impl PostgresStore {
     ) -> PostgresStore {
         let config = StoreConfig::Postgres(Box::new(pg.clone()));
         let shared = Arc::new(Shared {
-            name: config.to_string(),
             config,
             pg,
             cap: cap.max(1),
@@ -370,10 +367,6 @@ impl Shared {
 }
 
 impl SessionStore for PostgresStore {
-    fn name(&self) -> &str {
-        &self.shared.name
-    }
-
     fn config(&self) -> &StoreConfig {
         &self.shared.config
     }

@@ -89,10 +89,8 @@ pub const KEY_PREFIX: &str = "goldfish:session:";
 pub struct RedisStore {
     host: String,
     port: u16,
-    /// `redis://HOST:PORT`, for errors.
+    /// `redis://HOST:PORT`, for errors and messages.
     config: StoreConfig,
-    /// `redis://HOST:PORT`, for messages.
-    name: String,
     /// Keys the database may hold before a new session is refused.
     cap: usize,
     connect_timeout: Duration,
@@ -171,7 +169,6 @@ impl RedisStore {
         RedisStore {
             host: host.to_owned(),
             port,
-            name: config.to_string(),
             config,
             cap: DEFAULT_MAX_SESSIONS,
             connect_timeout: CONNECT_TIMEOUT,
@@ -325,16 +322,12 @@ impl RedisStore {
 }
 
 impl SessionStore for RedisStore {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
     fn config(&self) -> &StoreConfig {
         &self.config
     }
 
     fn location(&self, id: &SessionId) -> String {
-        format!("the Redis key {} on {}", RedisStore::key(id), self.name)
+        format!("the Redis key {} on {}", RedisStore::key(id), self.config)
     }
 
     fn load(
