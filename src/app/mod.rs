@@ -287,9 +287,21 @@ fn decode_segments(path: &str) -> Result<Vec<String>, UrlError> {
 /// every route on every request, so it walks the pattern without
 /// allocating until something matches.)
 fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static str, String)>> {
+    // Most routes differ from the path in their first segment: look there
+    // before splitting the pattern (a pattern starting with a capture, or
+    // the path `/`, takes the long way).
+    let rest = &pattern[1..];
+    if let Some(first) = segments.first()
+        && !rest.starts_with('{')
+    {
+        let ends_there = matches!(rest.as_bytes().get(first.len()), None | Some(b'/'));
+        if !(rest.starts_with(first.as_str()) && ends_there) {
+            return None;
+        }
+    }
     let mut captures = Vec::new();
     let mut i = 0;
-    for part in pattern[1..].split('/').filter(|p| !p.is_empty()) {
+    for part in rest.split('/').filter(|p| !p.is_empty()) {
         if let Some(name) = part.strip_prefix("{*").and_then(|p| p.strip_suffix('}')) {
             if i >= segments.len() {
                 return None;

@@ -44,6 +44,15 @@ fn patterns_match_and_capture() {
             Some(&[("file", "css/site.css")]),
         ),
         ("/static/{*file}", &["static"], None),
+        // The first segment alone decides most rows: a prefix is not a match.
+        ("/hello", &["hell"], None),
+        ("/hell", &["hello"], None),
+        ("/hello/world", &["hello"], None),
+        ("/hello", &[""], None),
+        ("/", &["", ""], None),
+        ("/", &["hello"], None),
+        ("/{name}", &["hello"], Some(&[("name", "hello")])),
+        ("/{*rest}", &["a", "b"], Some(&[("rest", "a/b")])),
     ];
     for (pattern, segments, want) in cases {
         let got = matches(pattern, &seg(segments));

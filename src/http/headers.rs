@@ -22,7 +22,9 @@ use std::borrow::Cow;
 /// An ordered list of `(name, value)` header fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers {
-    fields: Vec<(Cow<'static, str>, String)>,
+    // Cow: most names and many values are goldfish's own constants
+    // (`nosniff`, `no-store`), which need no copy on every response.
+    fields: Vec<(Cow<'static, str>, Cow<'static, str>)>,
 }
 
 fn check_field(name: &str, value: &str) {
@@ -43,14 +45,21 @@ impl Headers {
     /// An empty map.
     #[must_use]
     pub fn new() -> Headers {
-        Headers { fields: Vec::new() }
+        // A page's response has about eight fields: room for them at once.
+        Headers {
+            fields: Vec::with_capacity(8),
+        }
     }
 
     /// Adds a field after all others, even if one with that name exists.
     ///
     /// # Panics
     /// If the name is not a token or the value contains CR, LF or NUL.
-    pub fn append(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
+    pub fn append(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Cow<'static, str>>,
+    ) {
         let (name, value) = (name.into(), value.into());
         check_field(&name, &value);
         self.fields.push((name, value));
@@ -61,7 +70,7 @@ impl Headers {
     ///
     /// # Panics
     /// As [`Headers::append`].
-    pub fn set(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) {
+    pub fn set(&mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) {
         let (name, value) = (name.into(), value.into());
         check_field(&name, &value);
         match self.position(&name) {
@@ -90,7 +99,7 @@ impl Headers {
     /// The first value of a field, if present.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.position(name).map(|i| self.fields[i].1.as_str())
+        self.position(name).map(|i| self.fields[i].1.as_ref())
     }
 
     /// Every value of a field, in order.
@@ -98,7 +107,7 @@ impl Headers {
         self.fields
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Whether a field is present.
@@ -114,7 +123,7 @@ impl Headers {
 
     /// All fields in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.fields.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
+        self.fields.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
 
     /// The number of fields (lines).

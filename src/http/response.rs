@@ -154,7 +154,11 @@ impl Response {
 
     /// Builder-style `headers.append`.
     #[must_use]
-    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
+    pub fn with_header(
+        mut self,
+        name: &'static str,
+        value: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Response {
         self.headers.append(name, value);
         self
     }

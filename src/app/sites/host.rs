@@ -24,6 +24,10 @@
 
 use crate::app::guard::request_authority;
 use crate::http::Request;
+use crate::template::escape_into;
+
+/// Where [`SiteAnswer::explain`]'s pieces hold the host name.
+const NAME_PIECE: usize = 5;
 
 /// The sites one goldfish plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,6 +164,25 @@ impl SiteAnswer {
     /// One sentence for the X-ray: which site answered, and why.
     #[must_use]
     pub fn explain(&self) -> String {
+        self.explain_pieces().concat()
+    }
+
+    /// [`SiteAnswer::explain`] as HTML, appended to `out`: only the host
+    /// name came from the request, so only it is escaped (the X-ray writes
+    /// this on every page; the rest is goldfish's own text).
+    pub fn explain_html(&self, out: &mut String) {
+        for (i, piece) in self.explain_pieces().into_iter().enumerate() {
+            if i == NAME_PIECE {
+                escape_into(piece, out);
+            } else {
+                out.push_str(piece);
+            }
+        }
+    }
+
+    /// The sentence in pieces, the host name as the request gave it at
+    /// [`NAME_PIECE`], goldfish's own text around it.
+    fn explain_pieces(&self) -> [&str; 7] {
         let field = if self.from_target {
             "the request's target (an absolute URL, which outranks Host: RFC 9112 §3.2.2)"
         } else {
@@ -167,20 +190,29 @@ impl SiteAnswer {
         };
         let title = self.site.title();
         if self.name.is_empty() {
-            return format!(
-                "Answered by {title}: the request named no host (HTTP/1.0 may omit Host), \
-                 so the default site answered."
-            );
+            let why = ": the request named no host (HTTP/1.0 may omit Host), so the default site \
+                       answered.";
+            return ["Answered by ", title, why, "", "", "", ""];
         }
-        if self.known {
-            format!("Answered by {title}, because {field} names {}.", self.name)
+        let (because, after) = if self.known {
+            (", because ", ".")
         } else {
-            format!(
-                "Answered by {title}, the default site: {field} names {}, which is not one of \
-                 goldfish's names, and a name nobody claims gets the default site.",
-                self.name
+            (
+                ", the default site: ",
+                ", which is not one of goldfish's names, and a name nobody claims gets the \
+                 default site.",
             )
-        }
+        };
+        let name = self.name.as_str();
+        [
+            "Answered by ",
+            title,
+            because,
+            field,
+            " names ",
+            name,
+            after,
+        ]
     }
 }
 
@@ -272,6 +304,22 @@ mod tests {
                 got, *want,
                 "is_secure_context({host:?}) = {got}; want {want}"
             );
+        }
+    }
+
+    #[test]
+    fn the_explanation_in_html_escapes_the_name_and_only_the_name() {
+        let cases: &[(&str, &str)] = &[
+            ("shop.goldfish.localhost", "shop.goldfish.localhost"),
+            ("a&b'<x>", "a&amp;b&#39;&lt;x&gt;"),
+            ("", ""),
+        ];
+        for (host, name_html) in cases {
+            let answer = SiteAnswer::from_authority(host, true);
+            let mut got = String::new();
+            answer.explain_html(&mut got);
+            let want = answer.explain().replacen(&answer.name, name_html, 1);
+            assert_eq!(got, want, "explain_html({host:?}) = {got:?}; want {want:?}");
         }
     }
 

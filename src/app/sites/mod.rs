@@ -46,7 +46,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use super::{Ctx, Route, entry, statics};
 use crate::http::{Response, Status};
 use crate::session::base64url;
-use crate::template::{escape, escape_into};
+use crate::template::escape;
 
 pub use host::{Site, SiteAnswer};
 use recent::Recent;
@@ -185,7 +185,7 @@ pub fn no_randomness(ctx: &mut Ctx, e: &std::io::Error) -> Response {
 pub fn xray_note(ctx: &Ctx) -> String {
     let mut out = String::with_capacity(256);
     out.push_str("<p class=\"note\" id=\"xray-site\">");
-    escape_into(&answer(ctx).explain(), &mut out);
+    answer(ctx).explain_html(&mut out);
     out.push_str("</p>");
     if ctx
         .req
