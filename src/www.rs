@@ -20,7 +20,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::template::{Template, TemplateError};
+use crate::template::{Template, TemplateError, Vars};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/www_files.rs"));
@@ -162,15 +162,14 @@ impl Www {
                         .filter_map(|(n, bytes)| Some((n, std::str::from_utf8(bytes).ok()?)))
                         .map(|(n, text)| (n, Template::compile(text)))
                         .collect();
-                    // Sorted by name: a page looks up several templates,
-                    // each in a handful of comparisons.
-                    all.sort_unstable_by_key(|(n, _)| *n);
+                    // Sorted by length, then name: a page looks up
+                    // several templates, each in a handful of comparisons
+                    // that mostly compare two lengths.
+                    all.sort_unstable_by_key(|(n, _)| (n.len(), *n));
                     all
                 });
-                match all
-                    .binary_search_by_key(&name, |(n, _)| n)
-                    .map(|i| &all[i].1)
-                {
+                let found = all.binary_search_by_key(&(name.len(), name), |(n, _)| (n.len(), n));
+                match found.map(|i| &all[i].1) {
                     Ok(Ok(t)) => Ok(Cow::Borrowed(t)),
                     Ok(Err(e)) => Err(template(e.clone())),
                     Err(_) => Err(PageError::Missing {
@@ -191,6 +190,19 @@ impl Www {
                 Template::compile(text).map(Cow::Owned).map_err(template)
             }
         }
+    }
+
+    /// Renders the template `name` with `vars`.
+    ///
+    /// # Errors
+    /// As [`Www::compiled`], and [`PageError::Template`] for a variable
+    /// `vars` lacks (a bug the tests that render every page catch).
+    pub fn render(&self, name: &str, vars: &Vars) -> Result<String, PageError> {
+        let template = self.compiled(name)?;
+        template.render(vars).map_err(|error| PageError::Template {
+            name: name.to_owned(),
+            error,
+        })
     }
 
     /// The bytes and Content-Type of `static/<segments…>`. The segments are

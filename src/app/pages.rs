@@ -11,9 +11,11 @@
 //! `text/html`) gets a page with links back to the lessons; curl, telnet
 //! and nc get one or two plain sentences.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
-use super::course::{self, Place};
+use super::course::{self, Lesson, Place};
 use super::strategies::{self, StrategyKey};
 use super::{Ctx, xray};
 use crate::http::{Request, Response, Status};
@@ -172,17 +174,17 @@ fn layout_html(ctx: &Ctx, page: Pending, resp: &Response) -> Result<String, Page
     } else {
         String::new()
     };
-    let place = course::place(ctx.route);
+    let (progress, next) = course_html(&ctx.app.config.www, course::place(ctx.route))?;
     let layout = Vars::new()
         .text("title", page.title.as_str())
-        .html("progress", progress_html(ctx, place)?)
+        .html("progress", progress)
         .html("warnings", warnings)
         .html("content", page.content)
         .html(
             "facts",
             page.facts.map(strategies::facts_html).unwrap_or_default(),
         )
-        .html("next", next_html(ctx, place)?)
+        .html("next", next)
         .html("xray_site", super::sites::xray_note(ctx))
         .html("xray_hop", hop.0)
         .html("xray_request", request.html)
@@ -217,25 +219,49 @@ fn ip_text(ip: IpAddr) -> String {
     }
 }
 
-/// "Lesson 5 of 12: …" above the title.
-fn progress_html(ctx: &Ctx, place: Option<Place>) -> Result<String, PageError> {
+/// The progress line and the Next link of a page of the course (empty
+/// outside it). They are the same on every page of a lesson, so with the
+/// embedded templates each lesson's are rendered once, the first time they
+/// are needed; with `--www`, where a template may change while goldfish
+/// runs, on every page.
+fn course_html(
+    www: &Www,
+    place: Option<Place>,
+) -> Result<(Cow<'static, str>, Cow<'static, str>), PageError> {
     let Some(p) = place else {
-        return Ok(String::new());
+        return Ok((Cow::Borrowed(""), Cow::Borrowed("")));
     };
+    if matches!(www, Www::Embedded) {
+        static RENDERED: OnceLock<Vec<Option<(String, String)>>> = OnceLock::new();
+        let all = RENDERED.get_or_init(|| {
+            let each = |l: &Lesson| {
+                let p = course::place(l.pages.first()?)?;
+                Some((progress_html(www, p).ok()?, next_html(www, p).ok()?))
+            };
+            course::COURSE.iter().map(each).collect()
+        });
+        // (A lesson whose lines did not render takes the long way below,
+        // which returns the error.)
+        if let Some(Some((progress, next))) = all.get(p.number - 1) {
+            return Ok((Cow::Borrowed(progress), Cow::Borrowed(next)));
+        }
+    }
+    Ok((progress_html(www, p)?.into(), next_html(www, p)?.into()))
+}
+
+/// "Lesson 5 of 12: …" above the title.
+fn progress_html(www: &Www, p: Place) -> Result<String, PageError> {
     let vars = Vars::new()
         .text("number", p.number.to_string())
         .text("total", p.total.to_string())
         .text("title", p.lesson.title)
         .text("start", p.lesson.start);
-    ctx.render("course-progress.html", &vars)
+    www.render("course-progress.html", &vars)
 }
 
 /// The one `rel="next"` link at the end of a lesson page, or the end of
 /// the course.
-fn next_html(ctx: &Ctx, place: Option<Place>) -> Result<String, PageError> {
-    let Some(p) = place else {
-        return Ok(String::new());
-    };
+fn next_html(www: &Www, p: Place) -> Result<String, PageError> {
     match p.next {
         Some(next) => {
             let vars = Vars::new()
@@ -243,9 +269,9 @@ fn next_html(ctx: &Ctx, place: Option<Place>) -> Result<String, PageError> {
                 .text("title", next.title)
                 .text("number", (p.number + 1).to_string())
                 .text("total", p.total.to_string());
-            ctx.render("course-next.html", &vars)
+            www.render("course-next.html", &vars)
         }
-        None => ctx.render("course-end.html", &Vars::new()),
+        None => www.render("course-end.html", &Vars::new()),
     }
 }
 
@@ -315,12 +341,7 @@ pub fn error(www: &Www, req: &Request, status: Status, message: &str) -> Respons
         .text("code", status.0.to_string())
         .text("reason", status.reason())
         .text("message", message);
-    match www.compiled("error-page.html").and_then(|t| {
-        t.render(&vars).map_err(|error| PageError::Template {
-            name: "error-page.html".into(),
-            error,
-        })
-    }) {
+    match www.render("error-page.html", &vars) {
         Ok(html) => Response::html(status, html),
         Err(e) => template_bug(&e),
     }
@@ -366,13 +387,7 @@ pub fn cross_site(app: &super::App, req: &Request, why: &super::guard::CrossOrig
             let ct = req.header("content-type");
             xray::request_html(req.head(), ct, req.body(), &marks, masked).html
         });
-    match app.config.www.compiled("cross-site.html").and_then(|t| {
-        t.render(&vars)
-            .map_err(|error| crate::www::PageError::Template {
-                name: "cross-site.html".into(),
-                error,
-            })
-    }) {
+    match app.config.www.render("cross-site.html", &vars) {
         Ok(html) => Response::html(status, html),
         Err(_) => error(&app.config.www, req, status, &sentence),
     }

@@ -370,11 +370,7 @@ impl<'a> Ctx<'a> {
     /// The template is missing or malformed, or uses a variable `vars`
     /// lacks: see [`PageError`].
     pub fn render(&self, name: &str, vars: &Vars) -> Result<String, PageError> {
-        let template = self.app.config.www.compiled(name)?;
-        template.render(vars).map_err(|error| PageError::Template {
-            name: name.to_owned(),
-            error,
-        })
+        self.app.config.www.render(name, vars)
     }
 
     /// What went wrong on the way out (a session cookie too big to send):
