@@ -331,8 +331,8 @@ pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
             pages::misdirected(&app.config.www, req, host)
         }
         _ => {
-            let site = sites::SiteAnswer::of(req).site;
-            dispatch(app, req, peer, sites::routes(site))
+            let site = sites::SiteAnswer::of(req);
+            dispatch(app, req, peer, site)
         }
     };
     protect(&mut resp);
@@ -369,7 +369,8 @@ pub(super) fn protect(resp: &mut Response) {
 }
 
 /// Finds and runs the handler for a request in one site's route table.
-fn dispatch(app: &App, req: &Request, peer: SocketAddr, routes: &[Route]) -> Response {
+fn dispatch(app: &App, req: &Request, peer: SocketAddr, site: sites::SiteAnswer) -> Response {
+    let routes = sites::routes(site.site);
     let method = req.method();
     if !KNOWN_METHODS.contains(&method) {
         return pages::error(
@@ -420,7 +421,7 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr, routes: &[Route]) -> Res
             {
                 return pages::cross_site(app, req, &why);
             }
-            let mut ctx = Ctx::new(app, req, peer, r.pattern, params, segments);
+            let mut ctx = Ctx::new(app, req, peer, site, r.pattern, params, segments);
             let response = (r.handler)(&mut ctx);
             return ctx.finish(response);
         }
@@ -449,7 +450,8 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr, routes: &[Route]) -> Res
         );
     }
     // A lesson-style page (X-ray, the way back), like any handler's error.
-    let mut ctx = Ctx::new(app, req, peer, pattern.unwrap_or("/"), Vec::new(), segments);
+    let route = pattern.unwrap_or("/");
+    let mut ctx = Ctx::new(app, req, peer, site, route, Vec::new(), segments);
     let response = pages::lesson_error(&mut ctx, Status::METHOD_NOT_ALLOWED, &message)
         .with_header("Allow", allow);
     ctx.finish(response)

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::time::SystemTime;
 
 use super::pages::{self, Pending};
+use super::sites::SiteAnswer;
 use super::xray::{Hop, Masked};
 use super::{App, AppConfig};
 use crate::cookie::{CookieError, RequestCookies, SameSite, SetCookie};
@@ -57,6 +58,9 @@ pub struct Ctx<'a> {
     pub app: &'a App,
     pub req: &'a Request,
     pub peer: SocketAddr,
+    /// The site the request is for, and why (`sites::host`): routing
+    /// needed it first, and the X-ray of every page says it.
+    pub site: SiteAnswer,
     /// The pattern of the route that matched, as written in `ROUTES` (the
     /// course finds a page's lesson by it).
     pub route: &'static str,
@@ -94,6 +98,7 @@ impl<'a> Ctx<'a> {
         app: &'a App,
         req: &'a Request,
         peer: SocketAddr,
+        site: SiteAnswer,
         route: &'static str,
         params: Vec<(&'static str, String)>,
         segments: Vec<String>,
@@ -102,6 +107,7 @@ impl<'a> Ctx<'a> {
             app,
             req,
             peer,
+            site,
             route,
             params,
             segments,

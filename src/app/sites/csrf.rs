@@ -177,7 +177,7 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
             )
         }
     };
-    let to = answer(ctx).name;
+    let to = answer(ctx).name.clone();
     let evil = url_on(
         ctx,
         Site::Evil.host_name(),

@@ -151,7 +151,7 @@ pub fn shop(ctx: &mut Ctx) -> Response {
 }
 
 fn page(ctx: &mut Ctx, title: &str, is_shop: bool) -> Response {
-    let site = answer(ctx);
+    let site = answer(ctx).clone();
     let arrived = lesson_cookies(ctx);
     let mut sent: Vec<String> = Vec::new();
     if site.under_goldfish_domain() {

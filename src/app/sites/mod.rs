@@ -144,8 +144,8 @@ impl Default for State {
 }
 
 /// Which site this request is for.
-pub fn answer(ctx: &Ctx) -> SiteAnswer {
-    SiteAnswer::of(ctx.req)
+pub fn answer<'c>(ctx: &'c Ctx) -> &'c SiteAnswer {
+    &ctx.site
 }
 
 /// An absolute URL on another host of this same goldfish (same port).

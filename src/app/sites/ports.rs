@@ -53,7 +53,7 @@ fn verdict(arrived: Option<&str>, port: u16) -> String {
 
 /// `GET /sites/ports` — which port set the cookie that came back.
 pub fn lesson(ctx: &mut Ctx) -> Response {
-    let site = answer(ctx);
+    let site = answer(ctx).clone();
     let port = this_port(site.port);
     let arrived = lesson_cookies(ctx);
     let seen = arrived

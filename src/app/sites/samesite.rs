@@ -338,7 +338,7 @@ fn probe_page(
     } else {
         Site::Evil.host_name()
     };
-    let to = answer(ctx).name;
+    let to = answer(ctx).name.clone();
     let back = url_on(ctx, back_host, &attack_query(board, &to));
     let board_url = format!("{COOKIE_PATH}?board={board}");
     Page::new("A request arrived", "sites-probe.html")

@@ -61,6 +61,10 @@ impl Masked<'_> {
     /// first characters and `…`.
     #[must_use]
     pub fn apply<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        // Most text names neither cookie: one quick look first.
+        if !self.names.iter().any(|n| find_short(text, n).is_some()) {
+            return Cow::Borrowed(text);
+        }
         let needs = text.split(';').any(|pair| self.long_value(pair).is_some());
         if !needs {
             return Cow::Borrowed(text);
@@ -127,9 +131,12 @@ pub fn request_html(
     // Escape each mark once. A line is escaped straight into the panel
     // unless it holds a mark (most lines hold none).
     // (An empty mark would match everywhere, and never move on.)
-    let marks: Vec<String> = marks
+    let marks: Vec<Cow<'_, str>> = marks
         .iter()
-        .map(|m| escape(&masked.apply(m)).into_owned())
+        .map(|m| match masked.apply(m) {
+            Cow::Borrowed(m) => escape(m),
+            Cow::Owned(m) => Cow::Owned(escape(&m).into_owned()),
+        })
         .filter(|m| !m.is_empty())
         .collect();
     // Copies `text`, escaped, wrapping each occurrence of a mark (the
@@ -224,7 +231,10 @@ pub fn head_html<'h>(
 ) -> (String, bool) {
     let mut out = String::with_capacity(1024);
     out.push_str("<span class=\"ln status\">HTTP/1.1 ");
-    out.push_str(status.0.to_string().as_str());
+    // A status code has three digits (RFC 9110 §15).
+    for digit in [status.0 / 100 % 10, status.0 / 10 % 10, status.0 % 10] {
+        out.push(char::from_digit(u32::from(digit), 10).unwrap_or('0'));
+    }
     out.push(' ');
     escape_into(status.reason(), &mut out);
     out.push_str("</span>");
