@@ -81,6 +81,13 @@ fn first_special(bytes: &[u8], from: usize) -> Option<usize> {
             return at.map(|i| from + k * 8 + i);
         }
     }
+    // The last few bytes, padded with zeros (which need no entity) to one
+    // more word, so that clean text is never looked at byte by byte.
+    let mut last = [0u8; 8];
+    last[..tail.len()].copy_from_slice(tail);
+    if !any_special(u64::from_ne_bytes(last)) {
+        return None;
+    }
     let at = tail.iter().position(|&b| entity(b).is_some());
     at.map(|i| from + words.len() * 8 + i)
 }

@@ -96,8 +96,16 @@ impl Masked<'_> {
 fn find_short(hay: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
     let first = *needle.first()?;
-    let last_start = hay.len().checked_sub(needle.len())?;
-    (0..=last_start).find(|&at| hay[at] == first && hay[at..].starts_with(needle))
+    let starts = hay.get(..=hay.len().checked_sub(needle.len())?)?;
+    let mut at = 0;
+    while let Some(i) = starts[at..].iter().position(|&b| b == first) {
+        at += i;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }
 
 /// The lines every browser adds to a request by itself: client hints and
