@@ -26,9 +26,6 @@ use crate::app::guard::request_authority;
 use crate::http::Request;
 use crate::template::escape_into;
 
-/// Where [`SiteAnswer::explain`]'s pieces hold the host name.
-const NAME_PIECE: usize = 5;
-
 /// The sites one goldfish plays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {
@@ -167,21 +164,16 @@ impl SiteAnswer {
         self.explain_pieces().concat()
     }
 
-    /// [`SiteAnswer::explain`] as HTML, appended to `out`: only the host
-    /// name came from the request, so only it is escaped (the X-ray writes
-    /// this on every page; the rest is goldfish's own text).
+    /// [`SiteAnswer::explain`] as HTML, appended to `out` piece by piece
+    /// (the X-ray writes it on every page: no sentence built to be copied).
     pub fn explain_html(&self, out: &mut String) {
-        for (i, piece) in self.explain_pieces().into_iter().enumerate() {
-            if i == NAME_PIECE {
-                escape_into(piece, out);
-            } else {
-                out.push_str(piece);
-            }
+        for piece in self.explain_pieces() {
+            escape_into(piece, out);
         }
     }
 
-    /// The sentence in pieces, the host name as the request gave it at
-    /// [`NAME_PIECE`], goldfish's own text around it.
+    /// The sentence in pieces: goldfish's own text around the host name as
+    /// the request gave it.
     fn explain_pieces(&self) -> [&str; 7] {
         let field = if self.from_target {
             "the request's target (an absolute URL, which outranks Host: RFC 9112 §3.2.2)"
@@ -308,18 +300,23 @@ mod tests {
     }
 
     #[test]
-    fn the_explanation_in_html_escapes_the_name_and_only_the_name() {
-        let cases: &[(&str, &str)] = &[
-            ("shop.goldfish.localhost", "shop.goldfish.localhost"),
-            ("a&b'<x>", "a&amp;b&#39;&lt;x&gt;"),
-            ("", ""),
+    fn the_explanation_in_html_is_the_sentence_escaped() {
+        let cases: &[(&str, bool, &str)] = &[
+            ("shop.goldfish.localhost", false, "shop.goldfish.localhost"),
+            ("a&b'<x>", false, "a&amp;b&#39;&lt;x&gt;"),
+            ("evil.localhost", true, "request&#39;s target"),
+            ("", false, "named no host"),
         ];
-        for (host, name_html) in cases {
-            let answer = SiteAnswer::from_authority(host, true);
+        for (host, from_target, shows) in cases {
+            let answer = SiteAnswer::from_authority(host, *from_target);
             let mut got = String::new();
             answer.explain_html(&mut got);
-            let want = answer.explain().replacen(&answer.name, name_html, 1);
+            let want = crate::template::escape(&answer.explain()).into_owned();
             assert_eq!(got, want, "explain_html({host:?}) = {got:?}; want {want:?}");
+            assert!(
+                got.contains(shows),
+                "explain_html({host:?}) = {got:?}: no {shows:?}"
+            );
         }
     }
 
