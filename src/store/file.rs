@@ -60,7 +60,8 @@ use std::time::{Duration, SystemTime};
 use super::sweeper::{SWEEP_EVERY, Sweeper};
 use super::trace::escape;
 use super::{
-    DirProblem, MAX_STORED_BYTES, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write,
+    DirProblem, MAX_STORED_BYTES, Result, Save, SessionId, SessionStore, StoreConfig, StoreError,
+    Trace, Write,
 };
 
 /// A temporary file older than this is a crash's leftover, and is removed.
@@ -102,7 +103,7 @@ impl FileStore {
     /// # Errors
     /// The directory cannot be created, is not a directory, or is not
     /// private to the user running goldfish ([`StoreError::UnsafeDirectory`]).
-    pub fn open(dir: impl Into<PathBuf>, cap: usize) -> Result<FileStore, StoreError> {
+    pub fn open(dir: impl Into<PathBuf>, cap: usize) -> Result<FileStore> {
         let path = dir.into();
         let config = StoreConfig::File(path.clone());
         let dir = Dir {
@@ -144,7 +145,7 @@ impl FileStore {
     ///
     /// # Errors
     /// DIR cannot be listed.
-    pub fn sweep(&self, now: SystemTime) -> Result<usize, StoreError> {
+    pub fn sweep(&self, now: SystemTime) -> Result<usize> {
         self.shared.sweep(now)
     }
 
@@ -155,7 +156,7 @@ impl FileStore {
     }
 
     #[cfg(test)]
-    fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf, StoreError> {
+    fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf> {
         self.shared.write_temp(id, contents)
     }
 }
@@ -186,7 +187,7 @@ impl Dir {
 
     /// The directory must be ours alone: a directory, no permission for
     /// group or others, owned by the user that owns the files we create.
-    fn check_private(&self) -> Result<(), StoreError> {
+    fn check_private(&self) -> Result<()> {
         let unsafe_dir = |problem| StoreError::UnsafeDirectory {
             store: self.config.clone(),
             path: self.path.clone(),
@@ -217,7 +218,7 @@ impl Dir {
 
     /// Step 1 of a save: the whole new contents in a fresh temporary file,
     /// flushed to the disk. Returns its path.
-    fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf, StoreError> {
+    fn write_temp(&self, id: &SessionId, contents: &[u8]) -> Result<PathBuf> {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let temp = self
             .path
@@ -241,7 +242,7 @@ impl Dir {
     }
 
     /// Step 2 of a save: the atomic switch from the old version to the new.
-    fn commit(&self, temp: &Path, id: &SessionId) -> Result<(), StoreError> {
+    fn commit(&self, temp: &Path, id: &SessionId) -> Result<()> {
         let path = self.file(id);
         fs::rename(temp, &path).map_err(|e| {
             let _ = fs::remove_file(temp);
@@ -251,7 +252,7 @@ impl Dir {
 
     /// See [`FileStore::sweep`]. Files that vanish meanwhile (another
     /// process swept them) are not an error.
-    fn sweep(&self, now: SystemTime) -> Result<usize, StoreError> {
+    fn sweep(&self, now: SystemTime) -> Result<usize> {
         let entries = fs::read_dir(&self.path).map_err(|e| self.error("list", &self.path, &e))?;
         let (mut removed, mut sessions) = (0, 0);
         for entry in entries.flatten() {
@@ -324,12 +325,7 @@ impl SessionStore for FileStore {
         format!("the file {}", self.path(id).display())
     }
 
-    fn load(
-        &self,
-        id: &SessionId,
-        now: SystemTime,
-        trace: &mut Trace,
-    ) -> Result<Option<String>, StoreError> {
+    fn load(&self, id: &SessionId, now: SystemTime, trace: &mut Trace) -> Result<Option<String>> {
         let path = self.path(id);
         trace.sent(|| format!("read {}", path.display()));
         let text = match read_limited(&path) {
@@ -361,19 +357,12 @@ impl SessionStore for FileStore {
         }
     }
 
-    fn save(
-        &self,
-        id: &SessionId,
-        json: &str,
-        ttl: Duration,
-        now: SystemTime,
-        write: Write,
-        trace: &mut Trace,
-    ) -> Result<(), StoreError> {
+    fn put(&self, save: Save<'_>, trace: &mut Trace) -> Result<()> {
+        let id = save.id;
         let dir = &self.shared;
         // A new session takes its place in the count first, in one atomic
         // step, so that parallel saves cannot all pass the check at the cap.
-        let reserved = write == Write::New;
+        let reserved = save.write == Write::New;
         if reserved
             && dir
                 .count
@@ -388,8 +377,8 @@ impl SessionStore for FileStore {
                 cap: dir.cap,
             });
         }
-        let expires = unix_seconds(now).saturating_add(ttl.as_secs());
-        let contents = encode(json, expires);
+        let expires = unix_seconds(save.now).saturating_add(save.ttl.as_secs());
+        let contents = encode(save.json, expires);
         let written = dir.write_temp(id, contents.as_bytes()).and_then(|temp| {
             trace.sent(|| format!("write {}: {}", temp.display(), escape(contents.as_bytes())));
             trace.sent(|| format!("fsync, then rename it to {}", self.path(id).display()));
@@ -403,7 +392,7 @@ impl SessionStore for FileStore {
         Ok(())
     }
 
-    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<()> {
         let path = self.path(id);
         trace.sent(|| format!("unlink {}", path.display()));
         match fs::remove_file(&path) {
@@ -420,7 +409,7 @@ impl SessionStore for FileStore {
         }
     }
 
-    fn ping(&self) -> Result<(), StoreError> {
+    fn ping(&self) -> Result<()> {
         // Can we create a file there? (A read-only mount or a full disk says no.)
         let id = SessionId::generate().map_err(StoreError::randomness)?;
         let temp = self.shared.write_temp(&id, b"")?;

@@ -40,10 +40,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::sweeper::{SWEEP_EVERY, Sweeper};
-use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
+use super::{
+    DEFAULT_MAX_SESSIONS, Result, Save, SessionId, SessionStore, StoreConfig, Trace, Write,
+};
 
 /// Entries kept at most, by default.
 pub const DEFAULT_CAP: usize = DEFAULT_MAX_SESSIONS;
@@ -227,12 +229,7 @@ impl SessionStore for MemoryStore {
         )
     }
 
-    fn load(
-        &self,
-        id: &SessionId,
-        now: SystemTime,
-        trace: &mut Trace,
-    ) -> Result<Option<String>, StoreError> {
+    fn load(&self, id: &SessionId, now: SystemTime, trace: &mut Trace) -> Result<Option<String>> {
         trace.sent(|| format!("map.get(\"{id}\")"));
         let mut inner = self.lock();
         let found = match inner.map.get(id) {
@@ -255,18 +252,11 @@ impl SessionStore for MemoryStore {
         Ok(found)
     }
 
-    fn save(
-        &self,
-        id: &SessionId,
-        json: &str,
-        ttl: Duration,
-        now: SystemTime,
-        write: Write,
-        trace: &mut Trace,
-    ) -> Result<(), StoreError> {
+    fn put(&self, save: Save<'_>, trace: &mut Trace) -> Result<()> {
+        let Save { id, json, .. } = save;
         trace.sent(|| format!("map.insert(\"{id}\", {json})"));
         let mut inner = self.lock();
-        let expires = now + ttl;
+        let expires = save.now + save.ttl;
         if let Some(entry) = inner.map.get_mut(id) {
             json.clone_into(&mut entry.json);
             entry.expires = expires;
@@ -280,7 +270,7 @@ impl SessionStore for MemoryStore {
             evicted += 1;
         }
         inner.clock += 1;
-        let (tick, in_use) = (inner.clock, write == Write::Update);
+        let (tick, in_use) = (inner.clock, save.write == Write::Update);
         inner.queue(in_use).insert(tick, id.clone());
         inner.map.insert(
             id.clone(),
@@ -301,14 +291,14 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<()> {
         trace.sent(|| format!("map.remove(\"{id}\")"));
         let gone = self.lock().remove(id).is_some();
         trace.got(|| if gone { "Some: removed" } else { "None" }.into());
         Ok(())
     }
 
-    fn ping(&self) -> Result<(), StoreError> {
+    fn ping(&self) -> Result<()> {
         Ok(())
     }
 }

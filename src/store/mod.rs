@@ -110,6 +110,11 @@ pub const MAX_STORED_BYTES: usize = crate::session::json::MAX_JSON_BYTES;
 /// At 64 KiB each at most, that bounds a store at 640 MiB.
 pub const DEFAULT_MAX_SESSIONS: usize = 10_000;
 
+/// What a store call gives back: a value, or the [`StoreError`] that says
+/// why the store could not be asked (as [`std::io::Result`] is for I/O).
+/// The second parameter is there for helpers that fail in other words.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
 /// What a save does to the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Write {
@@ -120,6 +125,26 @@ pub enum Write {
     /// same data moved to a new id by `regenerate`): never refused for the
     /// cap, and the session is *in use*.
     Update,
+}
+
+/// One save, as a store receives it: what to keep, under which id, for how
+/// long, and what it does to the store. [`SessionStore::save`] says it in a
+/// row of arguments; every store's [`put`](SessionStore::put) gets this.
+#[derive(Debug, Clone, Copy)]
+pub struct Save<'a> {
+    /// The session's id, already checked.
+    pub id: &'a SessionId,
+    /// The session's JSON text ([`Session::to_json`]).
+    ///
+    /// [`Session::to_json`]: crate::session::Session::to_json
+    pub json: &'a str,
+    /// How long to keep it, counted from `now`: the session lifetime.
+    pub ttl: Duration,
+    /// The time of the request. A store with its own clock (Redis,
+    /// PostgreSQL) sends only `ttl`, and its server counts from its own now.
+    pub now: SystemTime,
+    /// Adds a session, or changes one a request brought back.
+    pub write: Write,
 }
 
 /// Where server-side sessions are kept: the contract every store meets.
@@ -152,18 +177,13 @@ pub trait SessionStore: Send + Sync {
     ///
     /// # Errors
     /// The store cannot be reached or read.
-    fn load(
-        &self,
-        id: &SessionId,
-        now: SystemTime,
-        trace: &mut Trace,
-    ) -> Result<Option<String>, StoreError>;
+    fn load(&self, id: &SessionId, now: SystemTime, trace: &mut Trace) -> Result<Option<String>>;
 
-    /// Stores `json` under `id` until `now + ttl`, replacing what was there.
+    /// Stores `json` under `id` until `now + ttl`, replacing what was there:
+    /// the [`Save`] of those five, handed to [`put`](Self::put).
     ///
     /// # Errors
-    /// The store cannot be reached or written, or (for [`Write::New`]) it
-    /// holds its cap of sessions: [`StoreError::Full`].
+    /// As for [`put`](Self::put).
     fn save(
         &self,
         id: &SessionId,
@@ -172,20 +192,39 @@ pub trait SessionStore: Send + Sync {
         now: SystemTime,
         write: Write,
         trace: &mut Trace,
-    ) -> Result<(), StoreError>;
+    ) -> Result<()> {
+        self.put(
+            Save {
+                id,
+                json,
+                ttl,
+                now,
+                write,
+            },
+            trace,
+        )
+    }
+
+    /// Carries out one [`Save`]: the part of a save each store does its
+    /// own way.
+    ///
+    /// # Errors
+    /// The store cannot be reached or written, or (for [`Write::New`]) it
+    /// holds its cap of sessions: [`StoreError::Full`].
+    fn put(&self, save: Save<'_>, trace: &mut Trace) -> Result<()>;
 
     /// Forgets `id`. Deleting what is not there is not an error.
     ///
     /// # Errors
     /// The store cannot be reached or written.
-    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError>;
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<()>;
 
     /// Checks that the store answers (Redis: `PING`; PostgreSQL: logs in and
     /// creates the table; files: can create one).
     ///
     /// # Errors
     /// It does not.
-    fn ping(&self) -> Result<(), StoreError>;
+    fn ping(&self) -> Result<()>;
 }
 
 /// For the network stores (Redis, PostgreSQL): errors that mean "this

@@ -103,7 +103,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::sweeper::{SWEEP_EVERY, Sweeper};
 use super::{
-    SessionId, SessionStore, StoreConfig, StoreError, Trace, Write, is_stale, is_timed_out,
+    Result, Save, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write, is_stale,
+    is_timed_out,
 };
 use client::{Conn, ConnError, Outcome, Statement};
 use config::{PgConfig, PgHost};
@@ -183,7 +184,7 @@ impl PostgresStore {
     ///
     /// # Errors
     /// The database cannot be reached, or refused.
-    pub fn sweep(&self) -> Result<u64, StoreError> {
+    pub fn sweep(&self) -> Result<u64> {
         self.shared.sweep()
     }
 
@@ -195,13 +196,13 @@ impl PostgresStore {
 }
 
 impl Shared {
-    fn sweep(&self) -> Result<u64, StoreError> {
+    fn sweep(&self) -> Result<u64> {
         Ok(self.call(SWEEP, &[], &mut Trace::off())?.count())
     }
 
     /// A connection: an idle one (`fresh: false`), or a new one if fewer
     /// than [`POOL_SIZE`] exist, or the next one returned before `deadline`.
-    fn checkout(&self, deadline: Instant, trace: &mut Trace) -> Result<(Conn, bool), StoreError> {
+    fn checkout(&self, deadline: Instant, trace: &mut Trace) -> Result<(Conn, bool)> {
         match self.pool.checkout(deadline) {
             Checkout::Idle(conn) => Ok((conn, false)),
             Checkout::Open => {
@@ -227,12 +228,7 @@ impl Shared {
     /// One statement: on a pooled connection if possible, retried once on a
     /// fresh one if the pooled one was dead; the table created first if
     /// this process has not yet.
-    fn call(
-        &self,
-        statement: Statement,
-        params: &[&str],
-        trace: &mut Trace,
-    ) -> Result<Outcome, StoreError> {
+    fn call(&self, statement: Statement, params: &[&str], trace: &mut Trace) -> Result<Outcome> {
         let mut retried = false;
         loop {
             let (mut conn, fresh) = self.checkout(Instant::now() + self.io_timeout, trace)?;
@@ -379,12 +375,7 @@ impl SessionStore for PostgresStore {
         )
     }
 
-    fn load(
-        &self,
-        id: &SessionId,
-        _now: SystemTime,
-        trace: &mut Trace,
-    ) -> Result<Option<String>, StoreError> {
+    fn load(&self, id: &SessionId, _now: SystemTime, trace: &mut Trace) -> Result<Option<String>> {
         let outcome = self.shared.call(LOAD, &[id.as_str()], trace)?;
         match outcome.rows.into_iter().next() {
             None => Ok(None),
@@ -397,23 +388,17 @@ impl SessionStore for PostgresStore {
         }
     }
 
-    fn save(
-        &self,
-        id: &SessionId,
-        json: &str,
-        ttl: Duration,
-        _now: SystemTime,
-        write: Write,
-        trace: &mut Trace,
-    ) -> Result<(), StoreError> {
+    fn put(&self, save: Save<'_>, trace: &mut Trace) -> Result<()> {
         // The database's clock decides expiry: goldfish sends only how long.
-        let seconds = ttl.as_secs().clamp(1, i32::MAX as u64).to_string();
-        match write {
+        let seconds = save.ttl.as_secs().clamp(1, i32::MAX as u64).to_string();
+        match save.write {
             Write::New => {
                 let cap = self.shared.cap.to_string();
-                let outcome =
-                    self.shared
-                        .call(CREATE, &[id.as_str(), json, &seconds, &cap], trace)?;
+                let outcome = self.shared.call(
+                    CREATE,
+                    &[save.id.as_str(), save.json, &seconds, &cap],
+                    trace,
+                )?;
                 if outcome.count() == 0 {
                     return Err(StoreError::Full {
                         store: self.shared.config.clone(),
@@ -423,17 +408,17 @@ impl SessionStore for PostgresStore {
             }
             Write::Update => {
                 self.shared
-                    .call(SAVE, &[id.as_str(), json, &seconds], trace)?;
+                    .call(SAVE, &[save.id.as_str(), save.json, &seconds], trace)?;
             }
         }
         Ok(())
     }
 
-    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<()> {
         self.shared.call(DELETE, &[id.as_str()], trace).map(|_| ())
     }
 
-    fn ping(&self) -> Result<(), StoreError> {
+    fn ping(&self) -> Result<()> {
         self.shared.call(PING, &[], &mut Trace::off()).map(|_| ())
     }
 }

@@ -65,7 +65,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::trace::escape;
-use super::{DEFAULT_MAX_SESSIONS, SessionId, SessionStore, StoreConfig, StoreError, Trace, Write};
+use super::{
+    DEFAULT_MAX_SESSIONS, Result, Save, SessionId, SessionStore, StoreConfig, StoreError, Trace,
+    Write,
+};
 use super::{is_stale, is_timed_out};
 use crate::http::Parsed;
 use resp::{Reply, RespError, encode_command, parse_reply};
@@ -211,7 +214,7 @@ impl RedisStore {
         }
     }
 
-    fn connect(&self) -> Result<Connection, StoreError> {
+    fn connect(&self) -> Result<Connection> {
         let addrs = (self.host.as_str(), self.port)
             .to_socket_addrs()
             .map_err(|e| self.unreachable(format!("cannot resolve the host {}: {e}", self.host)))?;
@@ -277,7 +280,7 @@ impl RedisStore {
     /// One command, one reply: from the pool if possible, retried once on a
     /// fresh connection if the pooled one turns out to be dead. The command
     /// and the reply go into `trace` as the bytes on the wire.
-    fn call(&self, args: &[&[u8]], trace: &mut Trace) -> Result<Reply, StoreError> {
+    fn call(&self, args: &[&[u8]], trace: &mut Trace) -> Result<Reply> {
         let command = encode_command(args);
         trace.sent(|| escape(&command));
         let pooled = self.lock_idle().pop();
@@ -309,7 +312,7 @@ impl RedisStore {
 
     /// An error reply (`-ERR …`) becomes a `StoreError`; the connection was
     /// fine, so it went back to the pool.
-    fn refused(&self, reply: Reply) -> Result<Reply, StoreError> {
+    fn refused(&self, reply: Reply) -> Result<Reply> {
         match reply {
             Reply::Error(message) => Err(self.bad_reply(format!("Redis said: {message}"))),
             other => Ok(other),
@@ -330,12 +333,7 @@ impl SessionStore for RedisStore {
         format!("the Redis key {} on {}", RedisStore::key(id), self.config)
     }
 
-    fn load(
-        &self,
-        id: &SessionId,
-        _now: SystemTime,
-        trace: &mut Trace,
-    ) -> Result<Option<String>, StoreError> {
+    fn load(&self, id: &SessionId, _now: SystemTime, trace: &mut Trace) -> Result<Option<String>> {
         match self.call(&[b"GET", RedisStore::key(id).as_bytes()], trace)? {
             Reply::Bulk(None) => Ok(None),
             Reply::Bulk(Some(bytes)) => match String::from_utf8(bytes) {
@@ -347,16 +345,8 @@ impl SessionStore for RedisStore {
         }
     }
 
-    fn save(
-        &self,
-        id: &SessionId,
-        json: &str,
-        ttl: Duration,
-        _now: SystemTime,
-        write: Write,
-        trace: &mut Trace,
-    ) -> Result<(), StoreError> {
-        if write == Write::New {
+    fn put(&self, save: Save<'_>, trace: &mut Trace) -> Result<()> {
+        if save.write == Write::New {
             match self.call(&[b"DBSIZE"], trace)? {
                 Reply::Integer(n) if usize::try_from(n).is_ok_and(|n| n >= self.cap) => {
                     return Err(StoreError::Full {
@@ -374,13 +364,13 @@ impl SessionStore for RedisStore {
         }
         // Redis keeps its own clock: `EX` makes the key vanish after that
         // many seconds (at least 1; `EX 0` is an error).
-        let seconds = ttl.as_secs().max(1).to_string();
-        let key = RedisStore::key(id);
+        let seconds = save.ttl.as_secs().max(1).to_string();
+        let key = RedisStore::key(save.id);
         match self.call(
             &[
                 b"SET",
                 key.as_bytes(),
-                json.as_bytes(),
+                save.json.as_bytes(),
                 b"EX",
                 seconds.as_bytes(),
             ],
@@ -391,14 +381,14 @@ impl SessionStore for RedisStore {
         }
     }
 
-    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<(), StoreError> {
+    fn delete(&self, id: &SessionId, trace: &mut Trace) -> Result<()> {
         match self.call(&[b"DEL", RedisStore::key(id).as_bytes()], trace)? {
             Reply::Integer(_) => Ok(()),
             other => Err(self.bad_reply(format!("DEL answered {other:?}, not an integer"))),
         }
     }
 
-    fn ping(&self) -> Result<(), StoreError> {
+    fn ping(&self) -> Result<()> {
         match self.call(&[b"PING"], &mut Trace::off())? {
             Reply::Simple(pong) if pong == "PONG" => Ok(()),
             other => Err(self.bad_reply(format!("PING answered {other:?}, not +PONG"))),

@@ -2,6 +2,7 @@ use super::*;
 use crate::store::tests::{
     create, delete, every_call_is_traced, id, load, round_trip_and_expiry, save,
 };
+use std::time::Duration;
 
 const HOUR: Duration = Duration::from_secs(3600);
 
