@@ -12,7 +12,7 @@
 
 use std::time::SystemTime;
 
-use super::psl::{self, ReadFile};
+use super::psl::{self, ReadFile, Warn};
 use crate::cookie::{RequestUrl, Verdict, check_with_psl};
 use crate::text::Printable;
 
@@ -35,12 +35,7 @@ const USAGE: &str = "usage: goldfish cookie check 'Set-Cookie: name=value; Path=
 /// assert_eq!(code, 1);
 /// assert!(text.contains("REJECTED"));
 /// ```
-pub fn run(
-    args: &[String],
-    now: SystemTime,
-    read: ReadFile,
-    warn: &mut dyn FnMut(&str),
-) -> (String, i32) {
+pub fn run(args: &[String], now: SystemTime, read: ReadFile, warn: Warn) -> (String, i32) {
     let mut line: Option<&str> = None;
     let mut url: Option<&str> = None;
     let mut psl_path: Option<&str> = None;

@@ -13,7 +13,7 @@
 
 use std::time::SystemTime;
 
-use super::psl::{self, ReadFile};
+use super::psl::{self, ReadFile, Warn};
 use crate::cookie::jar::script::replay;
 use crate::cookie::jar::{Browser, Jar};
 use crate::http::date::{parse_http_date, unix_seconds, write_imf_fixdate};
@@ -29,12 +29,7 @@ const MAX_EVENTS: usize = 1_000_000;
 /// the clock unless `--now` says otherwise; `read` reads the script (`-`:
 /// standard input, the default) and the public suffix list; `warn` gets
 /// the one-line warning when no list is found.
-pub fn run(
-    args: &[String],
-    now: SystemTime,
-    read: ReadFile,
-    warn: &mut dyn FnMut(&str),
-) -> (String, i32) {
+pub fn run(args: &[String], now: SystemTime, read: ReadFile, warn: Warn) -> (String, i32) {
     let mut file: Option<&str> = None;
     let mut now_text: Option<&str> = None;
     let mut browser_text: Option<&str> = None;

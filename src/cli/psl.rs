@@ -13,6 +13,10 @@ use crate::cookie::{PublicSuffixList, SYSTEM_PSL_PATH};
 /// Reads a file by name (`-` is standard input). Tests pass a fake.
 pub type ReadFile<'a> = &'a dyn Fn(&str) -> io::Result<String>;
 
+/// Takes a one-line warning (`main.rs`: to standard error). Tests pass a
+/// closure that keeps or drops it.
+pub type Warn<'a> = &'a mut dyn FnMut(&str);
+
 /// `--psl FILE` names a file that cannot be read.
 #[derive(Debug)]
 pub struct PslUnreadable {
@@ -42,7 +46,7 @@ impl std::error::Error for PslUnreadable {}
 pub fn load(
     flag: Option<&str>,
     read: ReadFile,
-    warn: &mut dyn FnMut(&str),
+    warn: Warn,
 ) -> Result<PublicSuffixList, PslUnreadable> {
     if let Some(path) = flag {
         return match read(path) {
