@@ -26,7 +26,7 @@ use std::ops::Range;
 /// ```
 #[must_use]
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if first_special(s.as_bytes(), 0).is_none() {
+    if !needs_escape(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -71,39 +71,55 @@ fn any_special(word: u64) -> bool {
     hits != 0
 }
 
-/// The offset of the first byte at or after `from` that needs an entity.
-fn first_special(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    let (words, tail) = rest.as_chunks::<8>();
-    for (k, word) in words.iter().enumerate() {
-        if any_special(u64::from_ne_bytes(*word)) {
-            let at = word.iter().position(|&b| entity(b).is_some());
-            return at.map(|i| from + k * 8 + i);
-        }
+/// The bytes of `s` as whole words, and the last few bytes packed into one
+/// more word, padded with zeros (which need no entity).
+fn words(bytes: &[u8]) -> (&[[u8; 8]], u64) {
+    let (words, tail) = bytes.as_chunks::<8>();
+    let mut last = 0;
+    for (k, &b) in tail.iter().enumerate() {
+        last |= u64::from(b) << (8 * k);
     }
-    // The last few bytes, padded with zeros (which need no entity) to one
-    // more word, so that clean text is never looked at byte by byte.
-    let mut last = [0u8; 8];
-    last[..tail.len()].copy_from_slice(tail);
-    if !any_special(u64::from_ne_bytes(last)) {
-        return None;
-    }
-    let at = tail.iter().position(|&b| entity(b).is_some());
-    at.map(|i| from + words.len() * 8 + i)
+    (words, last)
+}
+
+/// Whether any byte of `bytes` needs an entity.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let (words, last) = words(bytes);
+    words.iter().any(|w| any_special(u64::from_ne_bytes(*w))) || any_special(last)
 }
 
 /// Appends `s`, escaped, to `out`.
 pub fn escape_into(s: &str, out: &mut String) {
     // Copy runs of harmless text whole; every escaped character is ASCII,
-    // so splitting at its byte offset never cuts a UTF-8 character.
+    // so splitting at its byte offset never cuts a UTF-8 character. Only a
+    // word that holds a special byte is looked at byte by byte.
     let bytes = s.as_bytes();
+    let (words, last) = words(bytes);
     let mut run = 0;
-    while let Some(at) = first_special(bytes, run) {
-        out.push_str(&s[run..at]);
-        out.push_str(entity(bytes[at]).unwrap_or_default());
-        run = at + 1;
+    for (k, word) in words.iter().enumerate() {
+        if any_special(u64::from_ne_bytes(*word)) {
+            run = escape_chunk(s, k * 8, word, run, out);
+        }
+    }
+    if any_special(last) {
+        let from = words.len() * 8;
+        run = escape_chunk(s, from, &bytes[from..], run, out);
     }
     out.push_str(&s[run..]);
+}
+
+/// Escapes the bytes of `chunk`, which starts at byte `from` of `s`: the
+/// text from `run` up to each special byte is copied, then its entity.
+/// Returns where the text not yet copied starts.
+fn escape_chunk(s: &str, from: usize, chunk: &[u8], mut run: usize, out: &mut String) -> usize {
+    for (i, &b) in chunk.iter().enumerate() {
+        if let Some(entity) = entity(b) {
+            out.push_str(&s[run..from + i]);
+            out.push_str(entity);
+            run = from + i + 1;
+        }
+    }
+    run
 }
 
 /// Something with named fields a template can read, like the session.
