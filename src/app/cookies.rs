@@ -14,6 +14,8 @@ mod lab;
 
 pub use lab::{LabRefusal, lab, lab_check, lab_delete, lab_refusal, lab_set};
 
+use std::borrow::Cow;
+
 use super::strategies::StrategyKey;
 
 use super::Ctx;
@@ -100,19 +102,18 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
 /// the encoded bytes in a note.
 pub fn later(ctx: &mut Ctx) -> Response {
     let value = ctx.cookies().get("fav_color").map(str::to_string);
-    let (color, encoded_note) = match &value {
-        None => ("<unset>".to_string(), String::new()),
-        Some(raw) => match percent_decode_value(raw) {
-            Some(decoded) if decoded != *raw => {
-                let vars = Vars::new()
-                    .text("raw", raw.as_str())
-                    .text("color", decoded.as_str());
+    let (color, encoded_note) = match value.as_deref() {
+        None => (Cow::Borrowed("<unset>"), String::new()),
+        // Only a value with a `%` in it decodes to something else.
+        Some(raw) => match percent_decode_value(raw).filter(|_| raw.contains('%')) {
+            Some(decoded) if decoded != raw => {
+                let vars = Vars::new().text("raw", raw).text("color", decoded.as_str());
                 match ctx.render("later-cookie-encoded.html", &vars) {
-                    Ok(html) => (decoded, html),
+                    Ok(html) => (Cow::Owned(decoded), html),
                     Err(e) => return pages::template_bug(&e),
                 }
             }
-            _ => (raw.clone(), String::new()),
+            _ => (Cow::Borrowed(raw), String::new()),
         },
     };
     let origin = ctx.origin();
@@ -122,7 +123,7 @@ pub fn later(ctx: &mut Ctx) -> Response {
         .render(
             ctx,
             Vars::new()
-                .text("color", color.as_str())
+                .text("color", color.as_ref())
                 .html("encoded_note", encoded_note)
                 .text("origin", origin),
         )

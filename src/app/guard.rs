@@ -133,15 +133,24 @@ fn strip_port(host: &str) -> &str {
 /// where `.example.com` also allows every subdomain and `*` allows all.
 #[must_use]
 pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    // `localhost` and its subdomains in any case, without a lowercase copy
+    // (this runs on every request).
+    let tail = host
+        .len()
+        .checked_sub(".localhost".len())
+        .map(|at| &host.as_bytes()[at..]);
+    let is_localhost = host.eq_ignore_ascii_case("localhost")
+        || tail.is_some_and(|t| t.eq_ignore_ascii_case(b".localhost"));
     let is_ip = host.parse::<core::net::Ipv4Addr>().is_ok()
         || host
             .strip_prefix('[')
             .and_then(|h| h.strip_suffix(']'))
             .is_some_and(|h| h.parse::<core::net::Ipv6Addr>().is_ok());
-    if is_ip || host == "localhost" || host.ends_with(".localhost") {
+    if is_localhost || is_ip {
         return true;
     }
+    let host = host.to_ascii_lowercase();
     allowed.iter().any(|a| {
         let a = a.to_ascii_lowercase();
         match a.strip_prefix('.') {
@@ -237,6 +246,8 @@ mod tests {
             ("attacker.example", false, "DNS rebinding: a name that now points here"),
             ("localhost.attacker.example", false, "only a suffix .localhost counts"),
             ("notlocalhost", false, "not a subdomain of localhost"),
+            ("SHOP.Goldfish.LOCALHOST", true, "a subdomain of localhost in any case"),
+            ("\u{fc}localhost", false, "no dot before localhost (a character of two bytes)"),
             ("goldfish.lan", true, "listed with --allowed-hosts"),
             ("a.goldfish.lan", false, "a listed name does not allow its subdomains"),
             ("class.example", true, "a leading dot allows the name itself…"),
