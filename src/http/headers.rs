@@ -125,18 +125,6 @@ impl Headers {
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.fields.iter().map(|(n, v)| (n.as_ref(), v.as_ref()))
     }
-
-    /// The number of fields (lines).
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.fields.len()
-    }
-
-    /// Whether there are no fields.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -151,7 +139,7 @@ mod tests {
         h.append("set-cookie", "b=2");
         let all: Vec<_> = h.get_all("SET-COOKIE").collect();
         assert_eq!(all, ["a=1; Expires=Wed, 09 Jun 2021 10:18:14 GMT", "b=2"]);
-        assert_eq!(h.len(), 3);
+        assert_eq!(h.iter().count(), 3);
     }
 
     #[test]
