@@ -21,10 +21,15 @@ server that answers the same three routes:
 Each cell (server x route x connections) starts the server afresh on a free
 127.0.0.1 port, warms up for 1 s, then runs
 `wrk -t1 -cN -d5s --timeout 5s --latency`; the server's peak RSS is its
-VmHWM after the cell. Rounds alternate the server order, and each cell's
-table entry is its median round (by req/s), so a slow spell of a shared
-machine is spread over all servers. The `oth%` column is the CPU that
-something else on the machine used meanwhile: rerun when it is high.
+VmHWM after the cell. The servers of one route and connection count run
+back to back (in an order that rotates from round to round), so the
+ratios compare servers measured within seconds of each other: a shared
+virtual machine's speed drifts by 20-40 % over minutes, which a ratio of
+numbers taken minutes apart would mistake for a difference between the
+servers. The table gives each server's median round (by req/s), and each
+ratio as the median of the per-round ratios, with their range. The `oth%`
+column is the CPU that something else on the machine used meanwhile:
+rerun when it is high (a neighbour on the host does not show there).
 
 Standard library only (plus wrk, curl, and perf for --perf).
 """
@@ -159,6 +164,17 @@ def cell(name, template, route, conns, args):
         server.stop()
 
 
+def paired(results, name, route, c):
+    """`name` against axum in one cell: the median of the rounds' ratios,
+    each round's two numbers taken seconds apart, and their range."""
+    ratios = sorted(m["rps"] / a["rps"] for m, a in
+                    zip(results[(name, route, c)], results[("axum", route, c)]))
+    median = statistics.median(ratios)
+    if len(ratios) == 1:
+        return f"{median:.2f}x"
+    return f"{median:.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f})"
+
+
 def perf_switches(name, template, args):
     """Context switches and instructions per request for /hello at c=50."""
     server = Server(name, template)
@@ -249,10 +265,11 @@ def main():
         routes = args.routes.split(",")
         results = {}
         for r in range(args.rounds):
-            order = servers if r % 2 == 0 else list(reversed(servers))
-            for name, template in order:
-                for route in routes:
-                    for c in conns:
+            # Each server takes each place in the order in turn.
+            order = servers[r % len(servers):] + servers[:r % len(servers)]
+            for route in routes:
+                for c in conns:
+                    for name, template in order:
                         m = cell(name, template, route, c, args)
                         results.setdefault((name, route, c), []).append(m)
                         oth = max(0.0, m["busy%"] - m["srv%"] - 100)  # wrk takes about one core
@@ -274,8 +291,8 @@ def main():
                 ms = [median[(n, route, c)] for n in names]
                 row = f"| `/{route}` | {c} | " + " | ".join(f"{m['rps']:,.0f}" for m in ms)
                 if "axum" in names:
-                    ax = ms[-1]
-                    row += (f" | {ms[0]['rps'] / ax['rps']:.2f}x | {ms[1]['rps'] / ax['rps']:.2f}x | "
+                    row += (f" | {paired(results, names[0], route, c)} | "
+                            f"{paired(results, names[1], route, c)} | "
                             + " / ".join(f"{m['p99']:.2f}" for m in ms) + " | "
                             + " / ".join(f"{m['rss']:.1f}" for m in ms))
                 print(row + " |")
