@@ -20,7 +20,7 @@
 //! cuts its blocks in its own way. RFC 1951 leaves all of that to the
 //! compressor (§4: "the compressor ... may use any method").
 
-use super::huffman::{codes, lengths_for};
+use super::huffman::{MAX_SYMBOLS, code_lengths, code_table};
 use super::tables::{
     CODE_LENGTH_CODES, CODE_LENGTH_ORDER, END_OF_BLOCK, MAX_BITS, MAX_DIST_CODES, MAX_LITLEN_CODES,
     MAX_MATCH, MIN_MATCH, WINDOW, dist_symbol, fixed_dist_lengths, fixed_litlen_lengths,
@@ -55,12 +55,33 @@ pub enum Token {
     Match { length: usize, distance: usize },
 }
 
+/// The codes of a block with fixed Huffman codes (§3.2.6), built once, by
+/// the compiler.
+const FIXED_LITLEN_LENGTHS: [u8; 288] = fixed_litlen_lengths();
+const FIXED_DIST_LENGTHS: [u8; 32] = fixed_dist_lengths();
+static FIXED_LITLEN_CODES: [(u16, u8); MAX_SYMBOLS] = code_table(&FIXED_LITLEN_LENGTHS);
+static FIXED_DIST_CODES: [(u16, u8); MAX_SYMBOLS] = code_table(&FIXED_DIST_LENGTHS);
+
 /// Compresses `data` into raw DEFLATE data (one final block, or stored
 /// blocks if nothing else is shorter).
 #[must_use]
 pub fn deflate(data: &[u8]) -> Vec<u8> {
+    deflate_after(Vec::new(), data)
+}
+
+/// [`deflate`], appended to `out` (a zlib header, say): one buffer for the
+/// whole stream, big enough from the start.
+pub(super) fn deflate_after(mut out: Vec<u8>, data: &[u8]) -> Vec<u8> {
     let tokens = matches(data);
-    let mut out = BitWriter::default();
+    // The cheapest block is never longer than the stored one: the data,
+    // and 5 bytes per stored block (header byte, LEN, NLEN). 4 more bytes
+    // leave room for a caller's checksum.
+    out.reserve(data.len() + 5 * data.len().div_ceil(usize::from(u16::MAX)).max(1) + 4);
+    let mut out = BitWriter {
+        out,
+        buffer: 0,
+        count: 0,
+    };
     write_block(&mut out, data, &tokens);
     out.finish()
 }
@@ -69,7 +90,8 @@ pub fn deflate(data: &[u8]) -> Vec<u8> {
 #[must_use]
 pub fn matches(data: &[u8]) -> Vec<Token> {
     let mut chains = Chains::new(data.len());
-    let mut tokens = Vec::new();
+    // Never more tokens than bytes.
+    let mut tokens = Vec::with_capacity(data.len());
     let mut i = 0;
     // A match found one byte ahead by the lazy check, to start from.
     let mut pending: Option<(usize, usize)> = None;
@@ -197,8 +219,8 @@ impl Chains {
 /// block types (§3.2.3).
 fn write_block(out: &mut BitWriter, data: &[u8], tokens: &[Token]) {
     // Count the symbols (end-of-block once).
-    let mut litlen_freq = vec![0u32; MAX_LITLEN_CODES];
-    let mut dist_freq = vec![0u32; MAX_DIST_CODES];
+    let mut litlen_freq = [0u32; MAX_LITLEN_CODES];
+    let mut dist_freq = [0u32; MAX_DIST_CODES];
     litlen_freq[usize::from(END_OF_BLOCK)] = 1;
     for token in tokens {
         match *token {
@@ -211,18 +233,18 @@ fn write_block(out: &mut BitWriter, data: &[u8], tokens: &[Token]) {
     }
 
     // The codes a dynamic block would use, and its header.
-    let litlen_lengths = lengths_for(&litlen_freq, MAX_BITS, 2);
-    let dist_lengths = lengths_for(&dist_freq, MAX_BITS, 2);
+    let mut litlen_lengths = [0u8; MAX_LITLEN_CODES];
+    let mut dist_lengths = [0u8; MAX_DIST_CODES];
+    code_lengths(&litlen_freq, MAX_BITS, 2, &mut litlen_lengths);
+    code_lengths(&dist_freq, MAX_BITS, 2, &mut dist_lengths);
     let header = DynamicHeader::new(&litlen_lengths, &dist_lengths);
 
     // The size in bits of each choice.
     let data_bits = |litlen: &[u8], dist: &[u8]| -> usize {
         symbol_bits(tokens, litlen, dist) + usize::from(litlen[usize::from(END_OF_BLOCK)])
     };
-    let fixed_litlen = fixed_litlen_lengths();
-    let fixed_dist = fixed_dist_lengths();
     let dynamic = 3 + header.bits() + data_bits(&litlen_lengths, &dist_lengths);
-    let fixed = 3 + data_bits(&fixed_litlen, &fixed_dist);
+    let fixed = 3 + data_bits(&FIXED_LITLEN_LENGTHS, &FIXED_DIST_LENGTHS);
     // Stored: 3 bits and 5 more to reach the byte boundary (every block
     // starts on one here), LEN and NLEN, the bytes; one block per 65,535 bytes.
     let stored_blocks = data.len().div_ceil(usize::from(u16::MAX)).max(1);
@@ -233,12 +255,14 @@ fn write_block(out: &mut BitWriter, data: &[u8], tokens: &[Token]) {
     } else if fixed <= dynamic {
         out.put(1, 1); // BFINAL
         out.put(1, 2); // BTYPE 01
-        write_symbols(out, tokens, &fixed_litlen, &fixed_dist);
+        write_symbols(out, tokens, &FIXED_LITLEN_CODES, &FIXED_DIST_CODES);
     } else {
         out.put(1, 1); // BFINAL
         out.put(2, 2); // BTYPE 10
         header.write(out);
-        write_symbols(out, tokens, &litlen_lengths, &dist_lengths);
+        let litlen_codes = code_table(&litlen_lengths);
+        let dist_codes = code_table(&dist_lengths);
+        write_symbols(out, tokens, &litlen_codes, &dist_codes);
     }
 }
 
@@ -281,10 +305,13 @@ fn symbol_bits(tokens: &[Token], litlen: &[u8], dist: &[u8]) -> usize {
         .sum()
 }
 
-/// §3.2.5: the tokens, then end-of-block.
-fn write_symbols(out: &mut BitWriter, tokens: &[Token], litlen: &[u8], dist: &[u8]) {
-    let litlen_codes = codes(litlen);
-    let dist_codes = codes(dist);
+/// §3.2.5: the tokens, then end-of-block, in these codes (from [`code_table`]).
+fn write_symbols(
+    out: &mut BitWriter,
+    tokens: &[Token],
+    litlen_codes: &[(u16, u8)],
+    dist_codes: &[(u16, u8)],
+) {
     let put_code = |out: &mut BitWriter, (code, len): (u16, u8)| out.put(u32::from(code), len);
     for token in tokens {
         match *token {
@@ -310,7 +337,7 @@ struct DynamicHeader {
     hclen: usize,
     /// (code-length symbol, extra bits value) pairs.
     runs: Vec<(u8, u8)>,
-    cl_lengths: Vec<u8>,
+    cl_lengths: [u8; CODE_LENGTH_CODES],
 }
 
 impl DynamicHeader {
@@ -326,17 +353,17 @@ impl DynamicHeader {
             .rposition(|&l| l != 0)
             .map_or(0, |i| i + 1)
             .max(1);
-        let all: Vec<u8> = litlen[..hlit]
-            .iter()
-            .chain(&dist[..hdist])
-            .copied()
-            .collect();
-        let runs = run_lengths(&all);
-        let mut cl_freq = vec![0u32; CODE_LENGTH_CODES];
+        // The two lists of lengths are sent as one (runs may cross from one to the other).
+        let mut all = [0u8; MAX_LITLEN_CODES + MAX_DIST_CODES];
+        all[..hlit].copy_from_slice(&litlen[..hlit]);
+        all[hlit..hlit + hdist].copy_from_slice(&dist[..hdist]);
+        let runs = run_lengths(&all[..hlit + hdist]);
+        let mut cl_freq = [0u32; CODE_LENGTH_CODES];
         for &(symbol, _) in &runs {
             cl_freq[usize::from(symbol)] += 1;
         }
-        let cl_lengths = lengths_for(&cl_freq, 7, 2);
+        let mut cl_lengths = [0u8; CODE_LENGTH_CODES];
+        code_lengths(&cl_freq, 7, 2, &mut cl_lengths);
         // HCLEN: the lengths in CODE_LENGTH_ORDER up to the last used one (at least 4).
         let hclen = CODE_LENGTH_ORDER
             .iter()
@@ -371,7 +398,7 @@ impl DynamicHeader {
         for &symbol in &CODE_LENGTH_ORDER[..self.hclen] {
             out.put(u32::from(self.cl_lengths[symbol]), 3);
         }
-        let cl_codes = codes(&self.cl_lengths);
+        let cl_codes = code_table(&self.cl_lengths);
         for &(symbol, extra) in &self.runs {
             let (code, len) = cl_codes[usize::from(symbol)];
             out.put(u32::from(code), len);
@@ -394,7 +421,8 @@ fn repeat_extra_bits(symbol: u8) -> usize {
 /// 10) or 18 (11 - 138), other runs as the length once and then 16 (repeat
 /// it 3 - 6 times). Returns (symbol, extra-bits value) pairs.
 fn run_lengths(lengths: &[u8]) -> Vec<(u8, u8)> {
-    let mut runs = Vec::new();
+    // Never more runs than lengths.
+    let mut runs = Vec::with_capacity(lengths.len());
     let mut i = 0;
     while i < lengths.len() {
         let length = lengths[i];
@@ -426,7 +454,6 @@ fn run_lengths(lengths: &[u8]) -> Vec<(u8, u8)> {
 }
 
 /// Bits into bytes, lowest bit first (§3.1.1).
-#[derive(Default)]
 struct BitWriter {
     out: Vec<u8>,
     buffer: u64,

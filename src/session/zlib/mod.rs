@@ -151,8 +151,8 @@ pub struct Decompressed {
 /// ```
 #[must_use]
 pub fn compress(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![CMF, flg_for(CMF, FLEVEL_DEFAULT)];
-    out.extend(deflate(data));
+    let header = vec![CMF, flg_for(CMF, FLEVEL_DEFAULT)];
+    let mut out = deflate::deflate_after(header, data);
     out.extend(adler32(data).to_be_bytes());
     out
 }

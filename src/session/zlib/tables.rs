@@ -108,21 +108,23 @@ pub const CODE_LENGTH_ORDER: [usize; CODE_LENGTH_CODES] = [
 /// 256 - 279     7          0000000 through 0010111
 /// 280 - 287     8          11000000 through 11000111
 /// ```
-pub fn fixed_litlen_lengths() -> [u8; 288] {
+pub const fn fixed_litlen_lengths() -> [u8; 288] {
     let mut lengths = [0u8; 288];
-    for (symbol, length) in lengths.iter_mut().enumerate() {
-        *length = match symbol {
+    let mut symbol = 0;
+    while symbol < 288 {
+        lengths[symbol] = match symbol {
             0..=143 => 8,
             144..=255 => 9,
             256..=279 => 7,
             _ => 8,
         };
+        symbol += 1;
     }
     lengths
 }
 
 /// §3.2.6: "Distance codes 0-31 are represented by (fixed-length) 5-bit codes".
-pub fn fixed_dist_lengths() -> [u8; 32] {
+pub const fn fixed_dist_lengths() -> [u8; 32] {
     [5; 32]
 }
 
