@@ -7,8 +7,9 @@
 #   AXUM_CMD='/path/to/goldfish-peer-axum --port {port}' bench/instructions.sh
 #   BIN=/other/build/goldfish bench/instructions.sh   # another build
 #
-# For each route (/hello, /later-cookie with fav_color=blue, /my-route with
-# the session cookie /some-route sets) it starts the server under callgrind,
+# For each route (/hello, /later-cookie with fav_color=blue, /some-route,
+# which writes a signed session cookie, and /my-route with the session
+# cookie /some-route sets) it starts the server under callgrind,
 # warms it up for 1 s with `wrk -c1`, zeroes the counters, runs `wrk -t1
 # -c1 -d3s`, and divides every instruction the process ran (all threads,
 # the kernel's share not included) by the requests served. Start-up and
@@ -69,5 +70,6 @@ for server in "${servers[@]}"; do
     cmd=${server#*|}
     count "$name" "$cmd" /hello x=y
     count "$name" "$cmd" /later-cookie fav_color=blue
+    count "$name" "$cmd" /some-route x=y
     count "$name" "$cmd" /my-route SESSION
 done
