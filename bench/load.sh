@@ -3,6 +3,7 @@
 #
 #   bench/load.sh                 # 60 s at 256 connections (the run)
 #   DURATION=10 CONNS=64 bench/load.sh
+#   GOLDFISH_ARGS='--loops 2' bench/load.sh     # another configuration
 #
 # Starts a release goldfish on a free loopback port (--quiet), runs
 #   wrk -t2 -c$CONNS -d${DURATION}s --timeout 5s --latency -s bench/load.lua
@@ -19,7 +20,7 @@ THREADS="${THREADS:-2}"
 command -v wrk >/dev/null || { echo "load.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
 cargo build --release --quiet
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-SECRET_KEY=load-test-key ./target/release/goldfish --quiet --port "$port" --max-connections 4096 2>/tmp/goldfish-load.log &
+SECRET_KEY=load-test-key ./target/release/goldfish --quiet --port "$port" --max-connections 4096 ${GOLDFISH_ARGS:-} 2>/tmp/goldfish-load.log &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
