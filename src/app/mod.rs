@@ -131,8 +131,9 @@ impl Handler for App {
     }
 
     /// Only `/server-session` reaches the session store, and only a store
-    /// outside this process (files, Redis) can make it wait; with `--www
-    /// DIR` every page is read from disk. Everything else only computes.
+    /// outside this process (files, Redis, PostgreSQL) can make it wait;
+    /// with `--www DIR` every page is read from disk. Everything else only
+    /// computes.
     fn may_block(&self, req: &Request) -> bool {
         let store = !matches!(self.config.session_store, StoreConfig::Memory);
         (store && req.path() == "/server-session") || matches!(self.config.www, Www::Disk(_))
