@@ -34,8 +34,8 @@
 //!   List, given as text).
 //! - [`session`] — sans I/O: the "magic dictionary": Python's values, JSON
 //!   exactly as Flask writes it (`session/json/`, its numbers and strings in
-//!   `session/json/parse/`), base64url, zlib (`session/zlib/`) and SHA-1 by
-//!   hand, the itsdangerous signer (`session/signer/`: keys and errors), the
+//!   `session/json/parse/`), base64url, zlib (`session/zlib/`, the Huffman
+//!   code's tests in `session/zlib/huffman/`) and SHA-1 by hand, the itsdangerous signer (`session/signer/`: keys and errors), the
 //!   session itself (`session/session/`: its tests), and the steps of a
 //!   server-side session over any store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
@@ -49,7 +49,8 @@
 //!   several sites, picked by `Host` (`www.`/`shop.goldfish.localhost`,
 //!   `evil.localhost`, `tracker.localhost`), for the lessons on where
 //!   cookies go.
-//! - [`template`] — `{{ name }}` substitution, HTML-escaped by default.
+//! - [`template`] — `{{ name }}` substitution, HTML-escaped by default
+//!   (its tests, the escaper's among them, in `template/`).
 //! - [`cli`] — flags and environment in, a [`cli::Command`] out; the
 //!   subcommands (`goldfish cookie check|jar`, `goldfish session
 //!   decode|sign`, its tests in `cli/session/`) as pure functions from
