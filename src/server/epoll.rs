@@ -28,9 +28,10 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::raw::c_int;
 use std::time::Duration;
 
-// SAFETY (for the block): these are the C declarations of glibc's
-// epoll functions (`<sys/epoll.h>`), with the same argument and return
-// types; `Event` has `struct epoll_event`'s layout (see its docs).
+// SAFETY: this block declares glibc's epoll functions exactly as
+// `<sys/epoll.h>` does, with the same argument and return types, and
+// `Event` has `struct epoll_event`'s layout (see its docs); a wrong
+// declaration here would make every call below undefined behaviour.
 unsafe extern "C" {
     fn epoll_create1(flags: c_int) -> c_int;
     fn epoll_ctl(epfd: c_int, op: c_int, fd: c_int, event: *mut Event) -> c_int;
