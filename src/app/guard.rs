@@ -121,7 +121,8 @@ pub fn request_host(req: &Request) -> Option<&str> {
 }
 
 /// `example.com:5000` → `example.com`; `[::1]:5000` → `[::1]`.
-fn strip_port(host: &str) -> &str {
+#[must_use]
+pub fn strip_port(host: &str) -> &str {
     if host.starts_with('[') {
         return host.split_inclusive(']').next().unwrap_or(host);
     }

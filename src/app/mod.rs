@@ -327,15 +327,17 @@ fn matches(pattern: &'static str, segments: &[String]) -> Option<Vec<(&'static s
 /// Exchanges of a learner who turned the timeline on are recorded on the
 /// way out (`sites::timeline`).
 pub fn route(app: &App, req: &Request, peer: SocketAddr) -> Response {
-    let mut resp = match guard::request_host(req) {
-        Some(host) if !guard::host_allowed(host, &app.config.allowed_hosts) => {
+    // One reading of the request's authority serves both: the host check
+    // (case-insensitive, so the site's lowercased name will do) and the
+    // choice of site. The 421 page quotes the host as the request wrote it.
+    let site = sites::SiteAnswer::of(req);
+    let mut resp =
+        if !site.name.is_empty() && !guard::host_allowed(&site.name, &app.config.allowed_hosts) {
+            let host = guard::request_host(req).unwrap_or(&site.name);
             pages::misdirected(&app.config.www, req, host)
-        }
-        _ => {
-            let site = sites::SiteAnswer::of(req);
+        } else {
             dispatch(app, req, peer, site)
-        }
-    };
+        };
     protect(&mut resp);
     sites::timeline::record(app, req, &resp);
     resp

@@ -22,7 +22,7 @@
 //!   first virtual host answers for any name (nginx's `default_server`).
 //!   That is why plain `127.0.0.1` and `localhost` keep working as ever.
 
-use crate::app::guard::request_authority;
+use crate::app::guard::{request_authority, strip_port};
 use crate::http::Request;
 use crate::template::escape_into;
 
@@ -212,20 +212,8 @@ impl SiteAnswer {
 /// the port. The parser has already refused a malformed `Host` with 400; a
 /// port too big for a u16 is read as no port.
 fn split_authority(authority: &str) -> (String, Option<u16>) {
-    let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(close) => {
-                let (h, rest) = authority.split_at(close + 1);
-                (h, rest.strip_prefix(':'))
-            }
-            None => (authority, None),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
+    let host = strip_port(authority);
+    let port = authority[host.len()..].strip_prefix(':');
     (
         host.to_ascii_lowercase(),
         port.and_then(|p| p.parse::<u16>().ok()),
