@@ -415,7 +415,8 @@ fn drive(entry: &mut Entry, token: u64, mailbox: &Arc<Mailbox>) -> bool {
     let mut stream: &TcpStream = &entry.stream;
     loop {
         let now = Instant::now();
-        match entry.conn.next(now) {
+        let next = entry.conn.next(now);
+        match next {
             Next::Handle(req) => {
                 // Busy now: not to be closed to make room (see `reschedule`).
                 if let Some(ticket) = &entry.ticket
@@ -439,38 +440,42 @@ fn drive(entry: &mut Entry, token: u64, mailbox: &Arc<Mailbox>) -> bool {
                 entry.conn.answer(&req, &response, Instant::now());
             }
             Next::Wait => return false,
-            Next::Write => {
-                if !entry.writable {
+            // One transfer either way, while the socket is ready for it: a
+            // read fills the connection's input, a write drains its output.
+            Next::Read | Next::Write => {
+                let reading = matches!(next, Next::Read);
+                let ready = if reading {
+                    &mut entry.readable
+                } else {
+                    &mut entry.writable
+                };
+                if !*ready {
                     return false;
                 }
-                let output = entry.conn.output();
-                match stream.write(output) {
+                let (result, room) = if reading {
+                    let space = entry.conn.read_space();
+                    let room = space.len();
+                    (stream.read(space), room)
+                } else {
+                    let output = entry.conn.output();
+                    (stream.write(output), output.len())
+                };
+                match result {
+                    Ok(0) if reading => entry.conn.eof(),
                     Ok(n) => {
-                        if n < output.len() {
-                            entry.writable = false;
+                        // Fewer bytes than there was room for: the socket is
+                        // drained, or full, until the next edge. After a
+                        // hang-up, reads go on until they return nothing.
+                        if n < room && !(reading && entry.hung_up) {
+                            *ready = false;
                         }
-                        entry.conn.sent(n, now);
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => entry.writable = false,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(_) => return true,
-                }
-            }
-            Next::Read => {
-                if !entry.readable {
-                    return false;
-                }
-                let space = entry.conn.read_space();
-                let room = space.len();
-                match stream.read(space) {
-                    Ok(0) => entry.conn.eof(),
-                    Ok(n) => {
-                        if n < room && !entry.hung_up {
-                            entry.readable = false;
+                        if reading {
+                            entry.conn.received(n, now);
+                        } else {
+                            entry.conn.sent(n, now);
                         }
-                        entry.conn.received(n, now);
                     }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => entry.readable = false,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => *ready = false,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                     Err(_) => return true,
                 }

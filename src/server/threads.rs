@@ -161,37 +161,37 @@ pub(crate) fn drive(mut stream: &TcpStream, mut conn: Conn, ticket: Option<&Tick
                 let response = super::respond(conn.shared(), &req, conn.peer());
                 conn.answer(&req, &response, Instant::now());
             }
-            Next::Write => {
+            // One transfer either way, with the time left as the socket's
+            // timeout: a read fills the connection's input, a write drains
+            // its output.
+            Next::Read | Next::Write => {
                 let Ok(left) = time_left(&conn, now) else {
                     conn.expired(now);
                     continue;
                 };
-                if timeouts.write(stream, left).is_err() {
-                    return;
-                }
-                match stream.write(conn.output()) {
-                    Ok(0) => return,
-                    Ok(n) => conn.sent(n, Instant::now()),
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if is_timeout(&e) => conn.expired(Instant::now()),
-                    Err(_) => return,
-                }
-            }
-            Next::Read => {
-                let Ok(left) = time_left(&conn, now) else {
-                    conn.expired(now);
-                    continue;
+                let way = if matches!(next, Next::Read) {
+                    Way::Read
+                } else {
+                    Way::Write
                 };
-                if timeouts.read(stream, left).is_err() {
+                if timeouts.set(stream, way, left).is_err() {
                     return;
                 }
-
-                match stream.read(conn.read_space()) {
-                    Ok(0) => conn.eof(),
-                    Ok(n) => conn.received(n, Instant::now()),
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if is_timeout(&e) => conn.expired(Instant::now()),
-                    Err(_) => return,
+                let result = match way {
+                    Way::Read => stream.read(conn.read_space()),
+                    Way::Write => stream.write(conn.output()),
+                };
+                let now = Instant::now();
+                match (way, result) {
+                    // A read of nothing is the client's FIN; a write of
+                    // nothing, a socket that takes no more.
+                    (Way::Read, Ok(0)) => conn.eof(),
+                    (Way::Write, Ok(0)) => return,
+                    (Way::Read, Ok(n)) => conn.received(n, now),
+                    (Way::Write, Ok(n)) => conn.sent(n, now),
+                    (_, Err(e)) if e.kind() == io::ErrorKind::Interrupted => {}
+                    (_, Err(e)) if is_timeout(&e) => conn.expired(now),
+                    (_, Err(_)) => return,
                 }
             }
             Next::HalfClose => {
@@ -223,27 +223,28 @@ fn time_left(conn: &Conn, now: Instant) -> Result<Option<Duration>, ()> {
     Ok(Some(Duration::from_millis(ms)))
 }
 
-/// The socket's timeouts as last set (`None`: never set), to skip
-/// redundant `setsockopt` calls on the hot path.
-#[derive(Default)]
-struct Timeouts {
-    read: Option<Option<Duration>>,
-    write: Option<Option<Duration>>,
+/// Which way a transfer goes.
+#[derive(Clone, Copy)]
+enum Way {
+    Read,
+    Write,
 }
 
-impl Timeouts {
-    fn read(&mut self, stream: &TcpStream, t: Option<Duration>) -> io::Result<()> {
-        if self.read != Some(t) {
-            stream.set_read_timeout(t)?;
-            self.read = Some(t);
-        }
-        Ok(())
-    }
+/// The socket's timeouts as last set, reading and writing (`None`: never
+/// set), to skip redundant `setsockopt` calls on the hot path.
+#[derive(Default)]
+struct Timeouts([Option<Option<Duration>>; 2]);
 
-    fn write(&mut self, stream: &TcpStream, t: Option<Duration>) -> io::Result<()> {
-        if self.write != Some(t) {
-            stream.set_write_timeout(t)?;
-            self.write = Some(t);
+impl Timeouts {
+    /// Sets `SO_RCVTIMEO` or `SO_SNDTIMEO` to `t`, unless it already is.
+    fn set(&mut self, stream: &TcpStream, way: Way, t: Option<Duration>) -> io::Result<()> {
+        let last = &mut self.0[way as usize];
+        if *last != Some(t) {
+            match way {
+                Way::Read => stream.set_read_timeout(t)?,
+                Way::Write => stream.set_write_timeout(t)?,
+            }
+            *last = Some(t);
         }
         Ok(())
     }
