@@ -39,7 +39,9 @@
 //!   session itself (`session/session/`: its tests), and the steps of a
 //!   server-side session over any store.
 //! - [`app`] — the lessons: the route table (the site map), one module per
-//!   way of keeping state, the X-ray panel (`app/xray/`). Handlers are
+//!   way of keeping state, the facts tables that every lesson's facts box
+//!   and `/compare` are built from (`app/facts.rs`), the X-ray panel
+//!   (`app/xray/`). Handlers are
 //!   plain functions of a request (and a `Ctx`, whose end of the request is
 //!   `app/state/`); the stores they use are behind a trait.
 //!   The cookie lab is `app/cookies/`, a session cookie taken apart

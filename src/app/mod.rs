@@ -22,6 +22,7 @@ mod config;
 mod cookie_jar;
 mod cookies;
 pub mod course;
+mod facts;
 pub mod flask;
 pub mod guard;
 mod pages;

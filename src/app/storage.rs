@@ -31,8 +31,14 @@ pub fn compare(ctx: &mut Ctx) -> Response {
     Page::new("Every way to remember, compared", "compare.html").render(
         ctx,
         Vars::new()
-            .html("table", strategies::compare_html())
-            .html("scope_table", super::sites::scope::compare_html())
-            .html("defence_table", super::sites::scope::defence_compare_html()),
+            .html("table", strategies::STRATEGIES.compare_html(None))
+            .html(
+                "scope_table",
+                super::sites::scope::SCOPES.compare_html(Some("scope")),
+            )
+            .html(
+                "defence_table",
+                super::sites::scope::DEFENCES.compare_html(Some("defences")),
+            ),
     )
 }
