@@ -1,13 +1,13 @@
 //! The start: the index, `/hello`, and the goldfish that forgets.
 
-use super::Ctx;
 use super::course::{self, COURSE};
 use super::pages::{self, Page};
+use super::{Ctx, Reply};
 use crate::http::{Response, Status};
 use crate::template::{Vars, escape};
 
 /// `GET /` — what "stateless" means, where to start, your raw request.
-pub fn index(ctx: &mut Ctx) -> Response {
+pub fn index(ctx: &mut Ctx) -> Reply {
     // One item per lesson: a loop, so it is built here.
     let mut lessons = String::new();
     for lesson in COURSE {
@@ -32,35 +32,33 @@ pub fn index(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /hello` — the smallest response there is.
-pub fn hello(_ctx: &mut Ctx) -> Response {
-    Response::text(Status::OK, "Hello, World!")
+// It cannot fail, but every handler has the one type `HandlerFn`.
+#[allow(clippy::unnecessary_wraps)]
+pub fn hello(_ctx: &mut Ctx) -> Reply {
+    Ok(Response::text(Status::OK, "Hello, World!"))
 }
 
 /// `GET /goldfish` — the server asks your name, and knows nothing about you.
-pub fn goldfish_form(ctx: &mut Ctx) -> Response {
+pub fn goldfish_form(ctx: &mut Ctx) -> Reply {
     Page::new("The goldfish", "goldfish.html")
         .flask("goldfish")
         .render(ctx, Vars::new())
 }
 
 /// `POST /goldfish` — the server greets you by name, once.
-pub fn goldfish_answer(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+pub fn goldfish_answer(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let Some(name) = form.get("name").map(str::trim) else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "The form field `name` is missing: send a body like name=Ada \
              (Content-Type: application/x-www-form-urlencoded).",
-        );
+        ));
     };
-    let name = match ctx.short("name", name, "name=Ada") {
-        Ok("") => "stranger",
-        Ok(name) => name,
-        Err(too_long) => return too_long,
+    let name = match ctx.short("name", name, "name=Ada")? {
+        "" => "stranger",
+        name => name,
     };
     // Mark the field as it travels, `name=Ada` (percent-encoded as sent).
     let raw = String::from_utf8_lossy(ctx.req.body());

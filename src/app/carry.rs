@@ -8,9 +8,9 @@
 //! (edit the URL, open the link in a new tab without it, press Back) and
 //! the state is gone or changed, and the server cannot tell.
 
-use super::Ctx;
 use super::pages::{self, Page};
 use super::strategies::StrategyKey;
+use super::{Ctx, Reply};
 use crate::http::url::percent_encode;
 use crate::http::{Response, Status};
 use crate::template::Vars;
@@ -72,7 +72,7 @@ impl Carrier {
 }
 
 /// A step page for `color` (already decoded).
-fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &str) -> Response {
+fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &str) -> Reply {
     let title = carrier.title(step);
     let next = match STEPS.get(step + 1) {
         Some(next) => {
@@ -80,10 +80,7 @@ fn step_page(ctx: &mut Ctx, carrier: Carrier, step: usize, color: &str, mark: &s
                 .text("next", *next)
                 .text("color", color)
                 .text("color_url", percent_encode(color));
-            match ctx.render(carrier.next_template(), &vars) {
-                Ok(html) => html,
-                Err(e) => return pages::template_bug(&e),
-            }
+            ctx.render(carrier.next_template(), &vars)?
         }
         // The last step: the course's Next link takes over.
         None => String::new(),
@@ -109,8 +106,8 @@ fn raw_pair(raw: &str) -> &str {
 
 /// The page for a step reached without the colour: a lesson page with
 /// the X-ray (the request shows what is missing) and the way back.
-fn lost(ctx: &mut Ctx, start: &str, how: &str) -> Response {
-    pages::lesson_error(
+fn lost(ctx: &mut Ctx, start: &str, how: &str) -> Reply {
+    Err(pages::lesson_error(
         ctx,
         Status::BAD_REQUEST,
         &format!(
@@ -118,24 +115,19 @@ fn lost(ctx: &mut Ctx, start: &str, how: &str) -> Response {
              That is the weakness of carrying state yourself: one link or form that forgets it, \
              and it is gone. Start again at {start}."
         ),
-    )
+    ))
 }
 
 // --- the query string: /step-zero?fav-color=blue ---
 
-fn query_step(ctx: &mut Ctx, step: usize) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+fn query_step(ctx: &mut Ctx, step: usize) -> Reply {
+    let query = ctx.query()?;
     let color = query.get("fav-color").map(str::to_string);
-    if let Err(too_long) = ctx.short(
+    ctx.short(
         "fav-color",
         color.as_deref().unwrap_or(""),
         "fav-color=blue",
-    ) {
-        return too_long;
-    }
+    )?;
     let mark = raw_pair(ctx.req.query_string().unwrap_or("")).to_string();
     match color {
         Some(c) if !c.trim().is_empty() => step_page(ctx, Carrier::Query, step, c.trim(), &mark),
@@ -148,48 +140,42 @@ fn query_step(ctx: &mut Ctx, step: usize) -> Response {
 }
 
 /// `GET /step-zero?fav-color=blue` (without the parameter: a form asking for it).
-pub fn query_zero(ctx: &mut Ctx) -> Response {
+pub fn query_zero(ctx: &mut Ctx) -> Reply {
     query_step(ctx, 0)
 }
 
 /// `GET /step-one?fav-color=blue`
-pub fn query_one(ctx: &mut Ctx) -> Response {
+pub fn query_one(ctx: &mut Ctx) -> Reply {
     query_step(ctx, 1)
 }
 
 /// `GET /step-two?fav-color=blue`
-pub fn query_two(ctx: &mut Ctx) -> Response {
+pub fn query_two(ctx: &mut Ctx) -> Reply {
     query_step(ctx, 2)
 }
 
 // --- hidden form fields: POST /form/step-zero with fav-color=blue ---
 
 /// `GET /form/step-zero` — the form that starts the chain.
-pub fn hidden_start(ctx: &mut Ctx) -> Response {
+pub fn hidden_start(ctx: &mut Ctx) -> Reply {
     Page::new("State in hidden form fields", "carry-start-hidden.html")
         .flask("hidden")
         .facts(StrategyKey::Hidden)
         .render(ctx, Vars::new())
 }
 
-fn hidden_step(ctx: &mut Ctx, step: usize) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+fn hidden_step(ctx: &mut Ctx, step: usize) -> Reply {
+    let form = ctx.form()?;
     let body = String::from_utf8_lossy(ctx.req.body()).into_owned();
     match form
         .get("fav-color")
         .map(str::trim)
         .filter(|c| !c.is_empty())
     {
-        Some(c) => match ctx.short("fav-color", c, "fav-color=blue") {
-            Ok(c) => {
-                let c = c.to_string();
-                step_page(ctx, Carrier::Hidden, step, &c, raw_pair(&body))
-            }
-            Err(too_long) => too_long,
-        },
+        Some(c) => {
+            let c = ctx.short("fav-color", c, "fav-color=blue")?.to_string();
+            step_page(ctx, Carrier::Hidden, step, &c, raw_pair(&body))
+        }
         None => lost(
             ctx,
             "GET /form/step-zero",
@@ -199,35 +185,35 @@ fn hidden_step(ctx: &mut Ctx, step: usize) -> Response {
 }
 
 /// `POST /form/step-zero`
-pub fn hidden_zero(ctx: &mut Ctx) -> Response {
+pub fn hidden_zero(ctx: &mut Ctx) -> Reply {
     hidden_step(ctx, 0)
 }
 
 /// `POST /form/step-one`
-pub fn hidden_one(ctx: &mut Ctx) -> Response {
+pub fn hidden_one(ctx: &mut Ctx) -> Reply {
     hidden_step(ctx, 1)
 }
 
 /// `POST /form/step-two`
-pub fn hidden_two(ctx: &mut Ctx) -> Response {
+pub fn hidden_two(ctx: &mut Ctx) -> Reply {
     hidden_step(ctx, 2)
 }
 
 // --- the URL path: /fav-color/blue/step-zero ---
 
 /// `GET /fav-color` — a form; with `?color=…`, a redirect into the path.
-pub fn path_start(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn path_start(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     match query.get("color").map(str::trim).filter(|c| !c.is_empty()) {
         // A form can only put fields in a query string; a 303 redirect
         // moves the colour into the path.
-        Some(c) => match ctx.short("color", c, "color=blue") {
-            Ok(c) => Response::see_other(&format!("/fav-color/{}/step-zero", percent_encode(c))),
-            Err(too_long) => too_long,
-        },
+        Some(c) => {
+            let c = ctx.short("color", c, "color=blue")?;
+            Ok(Response::see_other(&format!(
+                "/fav-color/{}/step-zero",
+                percent_encode(c)
+            )))
+        }
         None => Page::new("State in the URL path", "carry-start-path.html")
             .flask("path")
             .facts(StrategyKey::Path)
@@ -235,7 +221,7 @@ pub fn path_start(ctx: &mut Ctx) -> Response {
     }
 }
 
-fn path_step(ctx: &mut Ctx, step: usize) -> Response {
+fn path_step(ctx: &mut Ctx, step: usize) -> Reply {
     let color = ctx.param("color").trim().to_string();
     if color.is_empty() {
         return lost(ctx, "/fav-color", "the colour segment of the path is empty");
@@ -247,16 +233,16 @@ fn path_step(ctx: &mut Ctx, step: usize) -> Response {
 }
 
 /// `GET /fav-color/{color}/step-zero`
-pub fn path_zero(ctx: &mut Ctx) -> Response {
+pub fn path_zero(ctx: &mut Ctx) -> Reply {
     path_step(ctx, 0)
 }
 
 /// `GET /fav-color/{color}/step-one`
-pub fn path_one(ctx: &mut Ctx) -> Response {
+pub fn path_one(ctx: &mut Ctx) -> Reply {
     path_step(ctx, 1)
 }
 
 /// `GET /fav-color/{color}/step-two`
-pub fn path_two(ctx: &mut Ctx) -> Response {
+pub fn path_two(ctx: &mut Ctx) -> Reply {
     path_step(ctx, 2)
 }

@@ -16,12 +16,11 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use super::Ctx;
 use super::pages::Page;
+use super::{Ctx, Reply};
 use crate::cookie::jar::script::{Replay, replay};
 use crate::cookie::jar::{Browser, Jar, JarCookie};
 use crate::cookie::{PublicSuffixList, SYSTEM_PSL_PATH};
-use crate::http::Response;
 use crate::http::date::{parse_http_date, unix_seconds, write_imf_fixdate};
 use crate::template::{Vars, escape};
 
@@ -130,11 +129,8 @@ pub fn load_psl() -> PublicSuffixList {
 }
 
 /// `GET /cookies/jar[?script=…&browser=…&now=…|?example=NAME]`.
-pub fn page(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn page(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let example = query
         .get("example")
         .and_then(|name| EXAMPLES.iter().find(|(n, _, _)| *n == name));

@@ -18,14 +18,14 @@ use std::borrow::Cow;
 
 use super::strategies::StrategyKey;
 
-use super::Ctx;
 use super::pages::{self, Page};
+use super::{Ctx, Reply};
 use crate::cookie::{SetCookie, percent_decode_value, percent_encode_value};
-use crate::http::{Response, Status};
+use crate::http::Status;
 use crate::template::Vars;
 
 /// `GET /cookie-form` — asks for your favourite colour.
-pub fn form(ctx: &mut Ctx) -> Response {
+pub fn form(ctx: &mut Ctx) -> Reply {
     Page::new("A cookie round trip", "cookie-form.html")
         .flask("cookie-form")
         .facts(StrategyKey::Cookie)
@@ -47,40 +47,27 @@ fn cookie_value(color: &str) -> (String, bool) {
 }
 
 /// `GET /handle-form-cookie?fav_color=blue` — sets the `fav_color` cookie.
-pub fn handle_form(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn handle_form(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let Some(color) = query.get("fav_color") else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "The query parameter fav_color is missing: try /handle-form-cookie?fav_color=blue \
              (the form at /cookie-form sends it for you).",
-        );
+        ));
     };
-    let color = match ctx.short("fav_color", color, "fav_color=blue") {
-        Ok(c) => c,
-        Err(too_long) => return too_long,
-    };
+    let color = ctx.short("fav_color", color, "fav_color=blue")?;
     let (value, encoded) = cookie_value(color);
-    let line = match ctx.set_cookie(&SetCookie::new("fav_color", value.clone()).path("/")) {
-        Ok(line) => line,
-        Err(e) => {
-            return pages::lesson_error(
-                ctx,
-                Status::BAD_REQUEST,
-                &format!("That colour cannot be stored: {e}"),
-            );
-        }
-    };
+    let line = ctx
+        .set_cookie(&SetCookie::new("fav_color", value.clone()).path("/"))
+        .map_err(|e| {
+            let why = format!("That colour cannot be stored: {e}");
+            pages::lesson_error(ctx, Status::BAD_REQUEST, &why)
+        })?;
     let note = if encoded {
         let vars = Vars::new().text("value", value.as_str());
-        match ctx.render("response-cookie-encoded.html", &vars) {
-            Ok(html) => html,
-            Err(e) => return pages::template_bug(&e),
-        }
+        ctx.render("response-cookie-encoded.html", &vars)?
     } else {
         String::new()
     };
@@ -100,7 +87,7 @@ pub fn handle_form(ctx: &mut Ctx) -> Response {
 /// `GET /later-cookie` — what the browser brought back: the colour as
 /// typed in the headline (what Flask's `request.cookies.get` would give),
 /// the encoded bytes in a note.
-pub fn later(ctx: &mut Ctx) -> Response {
+pub fn later(ctx: &mut Ctx) -> Reply {
     let value = ctx.cookies().get("fav_color").map(str::to_string);
     let (color, encoded_note) = match value.as_deref() {
         None => (Cow::Borrowed("<unset>"), String::new()),
@@ -108,10 +95,8 @@ pub fn later(ctx: &mut Ctx) -> Response {
         Some(raw) => match percent_decode_value(raw).filter(|_| raw.contains('%')) {
             Some(decoded) if decoded != raw => {
                 let vars = Vars::new().text("raw", raw).text("color", decoded.as_str());
-                match ctx.render("later-cookie-encoded.html", &vars) {
-                    Ok(html) => (Cow::Owned(decoded), html),
-                    Err(e) => return pages::template_bug(&e),
-                }
+                let html = ctx.render("later-cookie-encoded.html", &vars)?;
+                (Cow::Owned(decoded), html)
             }
             _ => (Cow::Borrowed(raw), String::new()),
         },

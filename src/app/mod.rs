@@ -1,7 +1,8 @@
 //! The lesson: routes, pages, and the X-ray.
 //!
-//! Every handler is a plain function `fn(&mut Ctx) -> Response`. The route
-//! table below *is* the site map: one line per lesson page. The router
+//! Every handler is a plain function `fn(&mut Ctx) -> Reply`: the page, or
+//! the error page that replaces it (see [`Reply`]). The route table below
+//! *is* the site map: one line per lesson page. The router
 //! matches the method and the percent-decoded path segments against it;
 //! `{name}` captures a segment and `{*name}` the rest of the path.
 //!
@@ -141,8 +142,29 @@ impl Handler for App {
     }
 }
 
-/// A handler: the request context in, a response out.
-pub type HandlerFn = fn(&mut Ctx) -> Response;
+/// A handler: the request context in, a response out (see [`Reply`]).
+pub type HandlerFn = fn(&mut Ctx) -> Reply;
+
+/// What a handler returns: `Ok` with the page it was asked for, or `Err`
+/// with the error page that replaces it — a 400 for a query or a form that
+/// does not decode, a 500 for a template bug, a 503 for a session store that
+/// is down. Both sides are whole responses, and [`route`] sends whichever
+/// came (after `Ctx::finish`, which treats them alike).
+///
+/// Why a `Result` when both sides are the same type: so that Rust's `?` can
+/// end a handler early, the way an axum handler returns
+/// `Result<impl IntoResponse, E>`. `let query = ctx.query()?;` reads "the
+/// query, or stop here and answer with its 400 page"; without `?`, every
+/// handler spelled out `match ctx.query() { Ok(q) => q, Err(page) => return
+/// page }`. `?` takes:
+/// - any `Result<_, Response>`: [`Ctx::query`], [`Ctx::form`], [`Ctx::short`]
+///   and [`Ctx::server_session`] return the page to answer with;
+/// - a [`PageError`](crate::www::PageError): a template that does not render
+///   is a bug in goldfish, and `From` makes it the 500 page
+///   (`pages::template_bug`);
+/// - other errors, once `map_err` has said which page they become, e.g.
+///   `new_id().map_err(|e| sites::no_randomness(ctx, &e))?`.
+pub type Reply = Result<Response, Response>;
 
 /// One line of the site map.
 pub struct Route {
@@ -426,7 +448,9 @@ fn dispatch(app: &App, req: &Request, peer: SocketAddr, site: sites::SiteAnswer)
                 return pages::cross_site(app, req, &why);
             }
             let mut ctx = Ctx::new(app, req, peer, site, r.pattern, params, segments);
-            let response = (r.handler)(&mut ctx);
+            // The page, or the error page that replaced it: either one is
+            // the answer (see `Reply`).
+            let (Ok(response) | Err(response)) = (r.handler)(&mut ctx);
             return ctx.finish(response);
         }
         pattern.get_or_insert(r.pattern);

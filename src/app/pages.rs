@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use super::course::{self, Lesson, Place};
 use super::strategies::{self, StrategyKey};
-use super::{Ctx, xray};
+use super::{Ctx, Reply, xray};
 use crate::http::{Request, Response, Status};
 use crate::session::Session;
 use crate::template::{Vars, escape};
@@ -84,42 +84,43 @@ impl<'a> Page<'a> {
     }
 
     /// Renders the page's content with `vars`; `Ctx::finish` lays it out.
-    /// A template error is a bug in goldfish: it becomes a 500 that names
-    /// the template.
-    pub fn render(self, ctx: &mut Ctx, vars: Vars) -> Response {
+    /// A template error is a bug in goldfish: the `Err` is the 500 page
+    /// that names the template.
+    ///
+    /// # Errors
+    /// The 500 page, when a template does not render.
+    pub fn render(self, ctx: &mut Ctx, vars: Vars) -> Reply {
         self.render_status(ctx, Status::OK, vars)
     }
 
     /// As [`Page::render`], with another status.
-    pub fn render_status(self, ctx: &mut Ctx, status: Status, vars: Vars) -> Response {
-        // A handler that used the session lets its template read it too:
-        // `{{ session['fav_number'] }}` or `{{ session.fav_number }}`.
-        let vars = match self.flask.map(|lesson| super::flask::panel(ctx, lesson)) {
-            Some(Ok(html)) => vars.html("flask", html),
-            Some(Err(e)) => return template_bug(&e),
+    ///
+    /// # Errors
+    /// The 500 page, when a template does not render.
+    pub fn render_status(self, ctx: &mut Ctx, status: Status, vars: Vars) -> Reply {
+        let vars = match self.flask {
+            Some(lesson) => vars.html("flask", super::flask::panel(ctx, lesson)?),
             None => vars,
         };
+        // A handler that used the session lets its template read it too:
+        // `{{ session['fav_number'] }}` or `{{ session.fav_number }}`.
         let vars = match ctx.loaded_session() {
             Some(session) => vars.object("session", session),
             None => vars,
         };
         let content = ctx.render(self.template, &vars);
         drop(vars);
-        match content {
-            Ok(content) => {
-                // The layout's X-ray shows the request's `Cookie` lines.
-                ctx.shows_cookies();
-                ctx.set_page(Pending {
-                    title: self.title.to_string(),
-                    content,
-                    facts: self.facts,
-                    marks: self.marks,
-                });
-                // The body is the layout, written by `Ctx::finish`.
-                Response::html(status, String::new())
-            }
-            Err(e) => template_bug(&e),
-        }
+        let content = content?;
+        // The layout's X-ray shows the request's `Cookie` lines.
+        ctx.shows_cookies();
+        ctx.set_page(Pending {
+            title: self.title.to_string(),
+            content,
+            facts: self.facts,
+            marks: self.marks,
+        });
+        // The body is the layout, written by `Ctx::finish`.
+        Ok(Response::html(status, String::new()))
     }
 }
 
@@ -275,11 +276,22 @@ fn next_html(www: &Www, p: Place) -> Result<String, PageError> {
     }
 }
 
+/// `500 Internal Server Error` for a template that does not render: the
+/// request was fine, goldfish is not. Plain text, since the page's own
+/// templates are what failed.
 pub fn template_bug(e: &PageError) -> Response {
     Response::text(
         Status::INTERNAL_SERVER_ERROR,
         format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),
     )
+}
+
+/// Lets `?` end a handler (a [`Reply`]) on a template error, with the
+/// [`template_bug`] page: `let html = ctx.render("x.html", &vars)?;`.
+impl From<PageError> for Response {
+    fn from(e: PageError) -> Response {
+        template_bug(&e)
+    }
 }
 
 /// A session's keys, values (as JSON) and types, as table rows. (Rows are
@@ -320,14 +332,13 @@ pub fn lesson_error(ctx: &mut Ctx, status: Status, message: &str) -> Response {
         ),
         None => ("/", "Back to the lessons".to_string()),
     };
-    Page::new(&title, "error.html").render_status(
-        ctx,
-        status,
-        Vars::new()
-            .text("message", message)
-            .text("back", back)
-            .text("back_text", back_text),
-    )
+    let vars = Vars::new()
+        .text("message", message)
+        .text("back", back)
+        .text("back_text", back_text);
+    // This page is itself the error: a template bug in it is answered instead.
+    let (Ok(page) | Err(page)) = Page::new(&title, "error.html").render_status(ctx, status, vars);
+    page
 }
 
 /// An error answered before any handler ran (no such page, a method the

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 
 use super::pages::{self, Page};
 use super::state::session_cookie;
-use super::{App, AppConfig, Ctx, xray};
+use super::{App, AppConfig, Ctx, Reply, xray};
 use crate::cookie::SetCookie;
 use crate::http::{Request, Response, Status};
 use crate::session::id::{ID_BYTES, ID_LEN};
@@ -33,7 +33,8 @@ pub const MAX_COLOR_CHARS: usize = 64;
 /// `503 Service Unavailable` because the session store is down (or full):
 /// which store, why, and what to do — or, with `--hide-store-details`, only
 /// that it is unavailable (the whole sentence goes to the log). Every page
-/// that does not need the store keeps working.
+/// that does not need the store keeps working. (`Ctx::server_session`
+/// answers with it.)
 pub fn store_down(ctx: &mut Ctx, e: &StoreError) -> Response {
     let text = store_down_text(&ctx.app.config, e);
     pages::lesson_error(ctx, Status::SERVICE_UNAVAILABLE, &text)
@@ -98,16 +99,13 @@ fn trace_intro(store: &StoreConfig) -> &'static str {
 }
 
 /// `GET /server-session`.
-pub fn page(ctx: &mut Ctx) -> Response {
+pub fn page(ctx: &mut Ctx) -> Reply {
     let sid_name = ctx.app.config.sid_cookie.clone();
     let cookie = ctx.cookies().get(&sid_name).map(str::to_string);
     let app = ctx.app;
     let hidden = app.config.hide_store_details;
     let store = app.store.as_ref();
-    let server = match ctx.server_session() {
-        Ok(s) => s,
-        Err(e) => return store_down(ctx, &e),
-    };
+    let server = ctx.server_session()?;
     let status = match server.origin() {
         Origin::NoCookie => format!(
             "Your browser sent no {sid_name} cookie: you have no server-side session yet. Store \
@@ -182,15 +180,11 @@ pub fn page(ctx: &mut Ctx) -> Response {
                 .text("cookie", format!("{sid_name}={}", xray::shorten(v)))
                 .text("chars", v.chars().count().to_string())
                 .text("bytes", ID_BYTES.to_string()),
-        ),
+        )?,
         None => ctx.render(
             "server-session-nosid.html",
             &Vars::new().text("sid_name", sid_name.as_str()),
-        ),
-    };
-    let cookie_html = match cookie_html {
-        Ok(html) => html,
-        Err(e) => return pages::template_bug(&e),
+        )?,
     };
     let (_, port) = ctx.host_and_port();
     Page::new("Server-side sessions", "server-session.html")
@@ -216,15 +210,9 @@ pub fn page(ctx: &mut Ctx) -> Response {
 }
 
 /// `POST /server-session` — `fav_color=teal`, or `action=regenerate|clear`.
-pub fn act(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    let server = match ctx.server_session() {
-        Ok(s) => s,
-        Err(e) => return store_down(ctx, &e),
-    };
+pub fn act(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
+    let server = ctx.server_session()?;
     match form.get("action").unwrap_or("") {
         // "Logging in": same data, new id; the old id stops working.
         "regenerate" => server.regenerate(),
@@ -233,29 +221,29 @@ pub fn act(ctx: &mut Ctx) -> Response {
         "" => {
             let color = form.get("fav_color").unwrap_or("").trim();
             if color.is_empty() || color.chars().count() > MAX_COLOR_CHARS {
-                return pages::lesson_error(
+                return Err(pages::lesson_error(
                     ctx,
                     Status::BAD_REQUEST,
                     &format!(
                         "The form field fav_color must hold a colour of 1 to {MAX_COLOR_CHARS} \
                          characters, e.g. fav_color=teal."
                     ),
-                );
+                ));
             }
             server.insert("fav_color", color);
         }
         other => {
-            return pages::lesson_error(
+            return Err(pages::lesson_error(
                 ctx,
                 Status::BAD_REQUEST,
                 &format!(
                     "Unknown action {}: send fav_color=…, or action=regenerate or action=clear.",
                     crate::text::Excerpt(other, 200)
                 ),
-            );
+            ));
         }
     }
-    Response::see_other("/server-session")
+    Ok(Response::see_other("/server-session"))
 }
 
 /// The end of a request that used the server-side session (called by

@@ -11,16 +11,16 @@
 
 mod anatomy;
 
-use super::Ctx;
 use super::pages::{self, Page};
 use super::strategies::StrategyKey;
+use super::{Ctx, Reply};
 use crate::http::{Response, Status};
 use crate::session::{LoadOutcome, SignError, Value};
 use crate::template::{Vars, escape};
 
 /// `GET /signed-session` — the lesson around the lecture's two routes:
 /// their Flask code, links to both, and what the session holds now.
-pub fn lesson(ctx: &mut Ctx) -> Response {
+pub fn lesson(ctx: &mut Ctx) -> Reply {
     let status = session_status(ctx);
     let rows = pages::session_rows(ctx.session());
     let name = ctx.app.config.session_cookie.clone();
@@ -39,19 +39,22 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /some-route` — `session['fav_number'] = 42`.
-pub fn some_route(ctx: &mut Ctx) -> Response {
-    if let Some(refused) = keep_unreadable(ctx) {
-        return refused;
-    }
+pub fn some_route(ctx: &mut Ctx) -> Reply {
+    keep_unreadable(ctx)?;
     ctx.session().insert("fav_number", 42);
-    Response::html(Status::OK, "Ok, I put that in the session.")
+    Ok(Response::html(Status::OK, "Ok, I put that in the session."))
 }
 
 /// `409 Conflict` if the request sent a session cookie goldfish cannot
 /// read: the page (or, for curl, the sentence) says why, and how to start
-/// over. `None`: the session may be changed.
-fn keep_unreadable(ctx: &mut Ctx) -> Option<Response> {
-    let why = ctx.unreadable_session()?;
+/// over. `Ok`: the session may be changed.
+///
+/// # Errors
+/// The 409 page, which replaces the handler's.
+fn keep_unreadable(ctx: &mut Ctx) -> Result<(), Response> {
+    let Some(why) = ctx.unreadable_session() else {
+        return Ok(());
+    };
     let reason = rejection(&why);
     if !pages::wants_html(ctx.req) {
         let sentence = format!(
@@ -60,25 +63,24 @@ fn keep_unreadable(ctx: &mut Ctx) -> Option<Response> {
              since it may be another app's session. To start over with an empty session: POST \
              /session with action=start-over (the button on /session).\n"
         );
-        return Some(Response::text(Status::CONFLICT, sentence));
+        return Err(Response::text(Status::CONFLICT, sentence));
     }
-    Some(
-        Page::new("A session goldfish cannot read", "session-unreadable.html")
-            .facts(StrategyKey::SignedSession)
-            .render_status(ctx, Status::CONFLICT, Vars::new().text("reason", reason)),
-    )
+    let page = Page::new("A session goldfish cannot read", "session-unreadable.html")
+        .facts(StrategyKey::SignedSession)
+        .render_status(ctx, Status::CONFLICT, Vars::new().text("reason", reason))?;
+    Err(page)
 }
 
 /// `GET /my-route` — `return f"Favorite number is {session['fav_number']}"`.
 ///
 /// Without a `fav_number` it says why: no session cookie at all, a cookie
 /// the server refused (and why), or a valid session without the key.
-pub fn my_route(ctx: &mut Ctx) -> Response {
+pub fn my_route(ctx: &mut Ctx) -> Reply {
     if let Some(n) = ctx.session().get("fav_number") {
-        return Response::html(
+        return Ok(Response::html(
             Status::OK,
             format!("Favorite number is {}", escape(&n.to_string())),
-        );
+        ));
     }
     let name = ctx.app.config.session_cookie.clone();
     let why = match ctx.session_outcome().clone() {
@@ -100,7 +102,7 @@ pub fn my_route(ctx: &mut Ctx) -> Response {
          back here inside the signed session cookie. (With curl, keep the cookie: curl -c jar \
          -b jar ...)"
     );
-    pages::lesson_error(ctx, Status::BAD_REQUEST, &message)
+    Err(pages::lesson_error(ctx, Status::BAD_REQUEST, &message))
 }
 
 /// `session=<value>` as the request carried it (to mark in the X-ray), or
@@ -148,16 +150,13 @@ fn rejection(e: &SignError) -> String {
 }
 
 /// `GET /session` — your session cookie, taken apart.
-pub fn inspect(ctx: &mut Ctx) -> Response {
+pub fn inspect(ctx: &mut Ctx) -> Reply {
     session_page(ctx, None)
 }
 
 /// `POST /session` — tamper, check, make permanent, or clear.
-pub fn act(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+pub fn act(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let action = form.get("action").unwrap_or("");
     let submitted = form.get("cookie").unwrap_or("").trim().to_string();
     let message = match action {
@@ -195,7 +194,9 @@ pub fn act(ctx: &mut Ctx) -> Response {
                 .to_string()
         }
         "permanent" | "browser-session" | "clear" if ctx.unreadable_session().is_some() => {
-            return keep_unreadable(ctx).unwrap_or_else(|| session_page(ctx, None));
+            // (Always the 409 page: the guard above saw the cookie.)
+            keep_unreadable(ctx)?;
+            return session_page(ctx, None);
         }
         "permanent" => {
             ctx.session().set_permanent(true);
@@ -214,42 +215,36 @@ pub fn act(ctx: &mut Ctx) -> Response {
             "session.clear(): the session is empty, so goldfish deletes the cookie.".to_string()
         }
         other => {
-            return pages::lesson_error(
+            return Err(pages::lesson_error(
                 ctx,
                 Status::BAD_REQUEST,
                 &format!(
                     "Unknown action {other:?}: use check, install, permanent, browser-session, \
                      clear or start-over."
                 ),
-            );
+            ));
         }
     };
     session_page(ctx, Some(message))
 }
 
-fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
+fn session_page(ctx: &mut Ctx, message: Option<String>) -> Reply {
     let name = ctx.app.config.session_cookie.clone();
     let value = ctx.cookies().get(&name).map(str::to_string);
     let now = ctx.now;
     let status = session_status(ctx);
     let start_over = if ctx.unreadable_session().is_some() {
-        match ctx.render("session-start-over.html", &Vars::new()) {
-            Ok(html) => html,
-            Err(e) => return pages::template_bug(&e),
-        }
+        ctx.render("session-start-over.html", &Vars::new())?
     } else {
         String::new()
     };
     let digest = ctx.app.signer.digest();
     let (anatomy_html, cookie_value) = match &value {
-        Some(v) => match anatomy::anatomy_html(ctx, v, digest, now) {
-            Ok(html) => (html, v.clone()),
-            Err(e) => return pages::template_bug(&e),
-        },
-        None => match ctx.render("session-none.html", &Vars::new()) {
-            Ok(html) => (html, String::new()),
-            Err(e) => return pages::template_bug(&e),
-        },
+        Some(v) => (anatomy::anatomy_html(ctx, v, digest, now)?, v.clone()),
+        None => (
+            ctx.render("session-none.html", &Vars::new())?,
+            String::new(),
+        ),
     };
     let session = ctx.session();
     let rows = pages::session_rows(session);
@@ -259,10 +254,7 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
         (Some(_), false) => "This is a browser-session cookie: it has no Expires date.",
     };
     let message_html = match message {
-        Some(m) => match ctx.render("session-message.html", &Vars::new().text("message", m)) {
-            Ok(html) => html,
-            Err(e) => return pages::template_bug(&e),
-        },
+        Some(m) => ctx.render("session-message.html", &Vars::new().text("message", m))?,
         None => String::new(),
     };
     Page::new("Your session, taken apart", "session.html")
@@ -286,14 +278,11 @@ fn session_page(ctx: &mut Ctx, message: Option<String>) -> Response {
 
 /// `GET /responses` — the list in the session, and the form its cookie
 /// travels in (plain, or compressed once that is shorter).
-pub fn responses(ctx: &mut Ctx) -> Response {
+pub fn responses(ctx: &mut Ctx) -> Reply {
     let unreadable = match ctx.unreadable_session() {
         Some(why) => {
             let vars = Vars::new().text("why", rejection(&why));
-            match ctx.render("responses-unreadable.html", &vars) {
-                Ok(html) => Some(html),
-                Err(e) => return pages::template_bug(&e),
-            }
+            Some(ctx.render("responses-unreadable.html", &vars)?)
         }
         None => None,
     };
@@ -315,9 +304,8 @@ pub fn responses(ctx: &mut Ctx) -> Response {
     } else {
         let name = ctx.app.config.session_cookie.clone();
         let value = ctx.cookies().get(&name).map(str::to_string);
-        match value.map(|v| anatomy::cookie_form_html(ctx, &v)) {
-            Some(Ok(html)) => html,
-            Some(Err(e)) => return pages::template_bug(&e),
+        match value {
+            Some(v) => anatomy::cookie_form_html(ctx, &v)?,
             None => String::new(),
         }
     };
@@ -332,10 +320,7 @@ pub fn responses(ctx: &mut Ctx) -> Response {
         } else {
             "responses-flask-lost.html"
         };
-        match ctx.render(template, &Vars::new()) {
-            Ok(html) => html,
-            Err(e) => return pages::template_bug(&e),
-        }
+        ctx.render(template, &Vars::new())?
     } else {
         String::new()
     };
@@ -356,32 +341,27 @@ pub fn responses(ctx: &mut Ctx) -> Response {
 
 /// `POST /responses` — `session['responses'].append(answer)`, then back to
 /// the list (a 303 redirect, so reloading does not post again).
-pub fn add_response(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    if let Some(refused) = keep_unreadable(ctx) {
-        return refused;
-    }
+pub fn add_response(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
+    keep_unreadable(ctx)?;
     if form.get("action") == Some("reset") {
         ctx.session().remove("responses");
-        return Response::see_other("/responses");
+        return Ok(Response::see_other("/responses"));
     }
     let Some(answer) = form.get("answer").map(str::trim).filter(|a| !a.is_empty()) else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "The form field answer is missing or empty: send answer=Yes.",
-        );
+        ));
     };
     if form.get("like") == Some("flask") {
         return append_like_flask(ctx, answer);
     }
-    if let Err(e) = ctx.session().push("responses", answer) {
-        return pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string());
-    }
-    Response::see_other("/responses")
+    ctx.session()
+        .push("responses", answer)
+        .map_err(|e| pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string()))?;
+    Ok(Response::see_other("/responses"))
 }
 
 /// What Flask does with `session['responses'].append(answer)`: the list
@@ -391,16 +371,16 @@ pub fn add_response(ctx: &mut Ctx) -> Response {
 /// default) Flask sends its cookie on every response, mutated list and all.
 /// goldfish sends a cookie only for a modified session, so the kept case
 /// is a push, and the lost case is a read and nothing more.
-fn append_like_flask(ctx: &mut Ctx, answer: &str) -> Response {
+fn append_like_flask(ctx: &mut Ctx, answer: &str) -> Reply {
     let session = ctx.session();
     if session.permanent() {
-        if let Err(e) = session.push("responses", answer) {
-            return pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string());
-        }
+        session
+            .push("responses", answer)
+            .map_err(|e| pages::lesson_error(ctx, Status::BAD_REQUEST, &e.to_string()))?;
     } else {
         // `session['responses']` reads the session, and that is all Flask
         // notices (it adds `Vary: Cookie`).
         let _ = session.get("responses");
     }
-    Response::see_other("/responses?like=flask")
+    Ok(Response::see_other("/responses?like=flask"))
 }

@@ -206,21 +206,27 @@ impl<'a> Ctx<'a> {
     /// empty session (with a new id once something is stored).
     ///
     /// # Errors
-    /// The store is down; answer with `server_session::store_down`.
+    /// The store is down: the 503 page to answer with
+    /// (`server_session::store_down`).
     ///
     /// # Panics
-    /// Never: the session is loaded just above.
-    pub fn server_session(&mut self) -> Result<&mut ServerSession, StoreError> {
+    /// Never: the session is loaded, and checked, just above.
+    pub fn server_session(&mut self) -> Result<&mut ServerSession, Response> {
         if self.server_session.is_none() {
             let name = self.app.config.sid_cookie.clone();
             let sid = self.cookies().get(&name).map(str::to_string);
             let loaded = ServerSession::load(self.app.store.as_ref(), sid.as_deref(), self.now);
             self.server_session = Some(loaded);
         }
-        match self.server_session.as_mut().expect("loaded just above") {
-            Ok(s) => Ok(s),
-            Err(e) => Err(e.clone()),
+        // The error first, then the borrow: a `match` that returned the
+        // session from one arm would keep `self` borrowed in the other arm
+        // too, where the 503 page needs it.
+        if let Some(Err(e)) = &self.server_session {
+            let e = e.clone();
+            return Err(super::server_session::store_down(self, &e));
         }
+        let loaded = self.server_session.as_mut().and_then(|s| s.as_mut().ok());
+        Ok(loaded.expect("loaded and checked just above"))
     }
 
     /// The request's form body, or the 400 page that explains why it cannot

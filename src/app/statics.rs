@@ -3,19 +3,19 @@
 
 use std::borrow::Cow;
 
-use super::Ctx;
 use super::pages;
+use super::{Ctx, Reply};
 use crate::http::{Response, Status};
 use crate::www::StaticError;
 
 /// Serves a file under `www/static/`. See [`crate::www`] for why nothing
 /// outside that folder can be reached.
-pub fn serve(ctx: &mut Ctx) -> Response {
+pub fn serve(ctx: &mut Ctx) -> Reply {
     // `segments[0]` is "static"; the rest name the file.
     let segments: Vec<&str> = ctx.segments[1..].iter().map(String::as_str).collect();
     match ctx.app.config.www.static_file(&segments) {
-        Ok((bytes, content_type)) => file(ctx, bytes, content_type),
-        Err(StaticError::Forbidden { segment }) => pages::error(
+        Ok((bytes, content_type)) => Ok(file(ctx, bytes, content_type)),
+        Err(StaticError::Forbidden { segment }) => Err(pages::error(
             &ctx.app.config.www,
             ctx.req,
             Status::FORBIDDEN,
@@ -23,18 +23,18 @@ pub fn serve(ctx: &mut Ctx) -> Response {
                 "{segment:?} is not allowed in a static file path: `..`, `.`, empty segments, \
                  encoded slashes and dot-files could reach outside www/static."
             ),
-        ),
-        Err(StaticError::NotFound) => pages::not_found(&ctx.app.config.www, ctx.req),
+        )),
+        Err(StaticError::NotFound) => Err(pages::not_found(&ctx.app.config.www, ctx.req)),
     }
 }
 
 /// `GET /favicon.ico` — browsers ask for it on their own; it is the same
 /// SVG goldfish as `/static/goldfish.svg` (the brand mark on every page),
 /// so no page logs a 404.
-pub fn favicon(ctx: &mut Ctx) -> Response {
+pub fn favicon(ctx: &mut Ctx) -> Reply {
     match ctx.app.config.www.static_file(&["goldfish.svg"]) {
-        Ok((bytes, content_type)) => file(ctx, bytes, content_type),
-        Err(_) => pages::not_found(&ctx.app.config.www, ctx.req),
+        Ok((bytes, content_type)) => Ok(file(ctx, bytes, content_type)),
+        Err(_) => Err(pages::not_found(&ctx.app.config.www, ctx.req)),
     }
 }
 

@@ -1,14 +1,13 @@
 //! `GET /storage` and `GET /compare`: state the server never sees, and all
 //! the strategies side by side.
 
-use super::Ctx;
 use super::pages::Page;
 use super::strategies::{self, StrategyKey};
-use crate::http::Response;
+use super::{Ctx, Reply};
 use crate::template::Vars;
 
 /// `GET /storage` — localStorage vs sessionStorage, in `www/static/storage.js`.
-pub fn storage(ctx: &mut Ctx) -> Response {
+pub fn storage(ctx: &mut Ctx) -> Reply {
     // Both facts boxes, localStorage first, as the page introduces them.
     let origin = ctx.origin();
     Page::new("Browser storage", "storage.html").render(
@@ -27,7 +26,7 @@ pub fn storage(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /compare` — every strategy, the same five questions.
-pub fn compare(ctx: &mut Ctx) -> Response {
+pub fn compare(ctx: &mut Ctx) -> Reply {
     Page::new("Every way to remember, compared", "compare.html").render(
         ctx,
         Vars::new()

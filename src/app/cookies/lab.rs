@@ -7,9 +7,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::app::Ctx;
-use crate::app::pages::{self, Page};
+use crate::app::pages::Page;
 use crate::app::strategies::StrategyKey;
+use crate::app::{Ctx, Reply};
 use crate::cookie::{
     self, CookieError, RequestUrl, SameSite, SetCookie, Verdict, percent_encode_value,
 };
@@ -20,15 +20,12 @@ use crate::template::{Vars, escape};
 /// `GET /cookies` — the cookie lab. After a POST and its 303, the
 /// redirect's record (`?via=`) says which `Set-Cookie` line was sent, and
 /// what a browser does with it.
-pub fn lab(ctx: &mut Ctx) -> Response {
+pub fn lab(ctx: &mut Ctx) -> Reply {
     let outcome = match sent_by_lab(ctx) {
-        Some(lines) => sent_html(ctx, &lines),
-        None => Ok(String::new()),
+        Some(lines) => sent_html(ctx, &lines)?,
+        None => String::new(),
     };
-    match outcome {
-        Ok(html) => lab_page(ctx, Status::OK, html, String::new(), None),
-        Err(e) => pages::template_bug(&e),
-    }
+    lab_page(ctx, Status::OK, outcome, String::new(), None)
 }
 
 /// The `Set-Cookie` lines of the lab's own redirect that led here.
@@ -100,31 +97,30 @@ fn sent_html(ctx: &Ctx, lines: &[String]) -> Result<String, crate::www::PageErro
 /// `POST /cookies` — sends the cookie the form describes, exactly as
 /// described (a line a browser will refuse included), then `303` back to
 /// `GET /cookies`, so a reload never sends it again.
-pub fn lab_set(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
-    let cookie = match cookie_from_form(&form, ctx.now) {
-        Ok(c) => c,
-        Err(e) => return refused(ctx, &e.to_string()),
-    };
-    match ctx.set_cookie_as_typed(&cookie) {
-        Ok(_) => Response::see_other("/cookies"),
-        Err(e) => {
-            let why = form_words(&e);
-            refused(ctx, &why)
-        }
+pub fn lab_set(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
+    let now = ctx.now;
+    // The form may not describe a cookie at all, or one the lab never sends.
+    let sent = cookie_from_form(&form, now)
+        .map_err(|e| e.to_string())
+        .and_then(|cookie| ctx.set_cookie_as_typed(&cookie).map_err(|e| form_words(&e)));
+    match sent {
+        Ok(_) => Ok(Response::see_other("/cookies")),
+        Err(why) => refused(ctx, &why),
     }
 }
 
-/// A line goldfish will not send, in words that fit the form.
-fn refused(ctx: &mut Ctx, why: &str) -> Response {
-    let html = ctx.render("lab-refused.html", &Vars::new().text("why", why));
-    match html {
-        Ok(html) => lab_page(ctx, Status::BAD_REQUEST, html, String::new(), None),
-        Err(e) => pages::template_bug(&e),
-    }
+/// A line goldfish will not send, in words that fit the form: the lab
+/// again, as a 400 page.
+fn refused(ctx: &mut Ctx, why: &str) -> Reply {
+    let html = ctx.render("lab-refused.html", &Vars::new().text("why", why))?;
+    Err(lab_page(
+        ctx,
+        Status::BAD_REQUEST,
+        html,
+        String::new(),
+        None,
+    )?)
 }
 
 /// Why the lab will not send a line, said for the form rather than for
@@ -239,11 +235,8 @@ fn cookie_from_form(form: &Query, now: std::time::SystemTime) -> Result<SetCooki
 
 /// `POST /cookies/delete` — asks the browser to drop a cookie, then `303`
 /// back to the lab.
-pub fn lab_delete(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+pub fn lab_delete(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let field = |name: &str| form.get(name).map_or("", str::trim).to_string();
     let mut cookie = SetCookie::new(field("name"), "").path(if field("path").is_empty() {
         "/".to_string()
@@ -254,21 +247,15 @@ pub fn lab_delete(ctx: &mut Ctx) -> Response {
         cookie = cookie.domain(field("domain"));
     }
     match ctx.set_cookie_as_typed(&cookie.removal()) {
-        Ok(_) => Response::see_other("/cookies"),
-        Err(e) => {
-            let why = form_words(&e);
-            refused(ctx, &why)
-        }
+        Ok(_) => Ok(Response::see_other("/cookies")),
+        Err(e) => refused(ctx, &form_words(&e)),
     }
 }
 
 /// `POST /cookies/check` — "why doesn't my cookie stick?" The page opens
 /// at the report (`#check-report`).
-pub fn lab_check(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+pub fn lab_check(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let line = form.get("line").unwrap_or("").trim().to_string();
     let url_text = form
         .get("url")
@@ -302,10 +289,7 @@ pub fn lab_check(ctx: &mut Ctx) -> Response {
         .text("class", class)
         .text("verdict", verdict)
         .text("report", report);
-    let html = match ctx.render("lab-report.html", &vars) {
-        Ok(html) => html,
-        Err(e) => return pages::template_bug(&e),
-    };
+    let html = ctx.render("lab-report.html", &vars)?;
     let url_text = url_text.chars().take(2048).collect();
     lab_page(ctx, Status::OK, String::new(), html, Some((line, url_text)))
 }
@@ -321,7 +305,7 @@ fn lab_page(
     outcome: String,
     report: String,
     check: Option<(String, String)>,
-) -> Response {
+) -> Reply {
     let cookie_lines: Vec<String> = ctx
         .req
         .headers_named("cookie")

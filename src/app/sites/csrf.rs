@@ -34,7 +34,7 @@ use super::recent::{lock, push_bounded};
 use super::scope::{DefenceKey, defence_facts_html, defence_name};
 use super::{answer, looks_like_id, new_id, no_randomness, url_on};
 use crate::app::pages::{self, Page};
-use crate::app::{Ctx, Writes};
+use crate::app::{Ctx, Reply, Writes};
 use crate::cookie::{SameSite, SetCookie};
 use crate::http::date::unix_seconds;
 use crate::http::{Response, Status};
@@ -143,7 +143,7 @@ fn set_account_cookies(ctx: &mut Ctx, id: &str) {
 }
 
 /// `GET /sites/csrf` — your account, its history, and the forms.
-pub fn lesson(ctx: &mut Ctx) -> Response {
+pub fn lesson(ctx: &mut Ctx) -> Reply {
     let id = account_id(ctx, DEMO_LAX).or_else(|| account_id(ctx, DEMO_NONE));
     let account = id
         .as_deref()
@@ -251,40 +251,37 @@ fn endpoint_defence(endpoint: &str) -> DefenceKey {
 }
 
 /// `POST /sites/csrf/open` — no defence.
-pub fn change_open(ctx: &mut Ctx) -> Response {
+pub fn change_open(ctx: &mut Ctx) -> Reply {
     change(ctx, "/sites/csrf/open")
 }
 
 /// `POST /sites/csrf/lax` — only SameSite=Lax.
-pub fn change_lax(ctx: &mut Ctx) -> Response {
+pub fn change_lax(ctx: &mut Ctx) -> Reply {
     change(ctx, "/sites/csrf/lax")
 }
 
 /// `POST /sites/csrf/origin` — behind the cross-origin check every POST
 /// route gets (`app::guard`): another site's form never reaches this.
-pub fn change_origin(ctx: &mut Ctx) -> Response {
+pub fn change_origin(ctx: &mut Ctx) -> Reply {
     change(ctx, "/sites/csrf/origin")
 }
 
 /// `POST /sites/csrf/token` — a synchronizer token.
-pub fn change_token(ctx: &mut Ctx) -> Response {
+pub fn change_token(ctx: &mut Ctx) -> Reply {
     change(ctx, "/sites/csrf/token")
 }
 
 /// Changes the colour of the account the request's cookie names, if the
 /// endpoint's defence lets it.
-fn change(ctx: &mut Ctx, endpoint: &'static str) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+fn change(ctx: &mut Ctx, endpoint: &'static str) -> Reply {
+    let form = ctx.form()?;
     let colour = form.get("colour").unwrap_or("").trim().to_string();
     if !valid_colour(&colour) {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "A colour is 1 to 20 lowercase letters and spaces, like colour=sea green.",
-        );
+        ));
     }
     let defence = endpoint_defence(endpoint);
     // 1. (For `/sites/csrf/origin`, the route's cross-origin check has run
@@ -325,7 +322,7 @@ fn change(ctx: &mut Ctx, endpoint: &'static str) -> Response {
         a.colour = colour;
     }
     log_attempt(ctx, &id, endpoint, outcome);
-    Response::see_other(BASE)
+    Ok(Response::see_other(BASE))
 }
 
 fn log_attempt(ctx: &Ctx, id: &str, endpoint: &'static str, outcome: String) {
@@ -348,78 +345,74 @@ fn log_attempt(ctx: &Ctx, id: &str, endpoint: &'static str, outcome: String) {
 }
 
 /// 403, naming the defence that held and why.
+///
+/// # Errors
+/// Always: the 403 page is the answer.
 fn refused(
     ctx: &mut Ctx,
     endpoint: &'static str,
     defence: DefenceKey,
     why: &str,
     account: Option<&str>,
-) -> Response {
+) -> Reply {
     if let Some(id) = account {
         log_attempt(ctx, id, endpoint, format!("refused: {why}"));
     }
     if !pages::wants_html(ctx.req) {
-        return Response::text(
+        return Err(Response::text(
             Status::FORBIDDEN,
             format!(
                 "goldfish refused POST {endpoint}: the defence that held is the {}, because \
                  {why}. Nothing was changed.\n",
                 defence_name(defence)
             ),
-        );
+        ));
     }
-    Page::new("Refused", "sites-csrf-refused.html").render_status(
+    let vars = Vars::new()
+        .text("endpoint", endpoint)
+        .text("defence", defence_name(defence))
+        .text("why", why)
+        .text("lesson", BASE);
+    let page = Page::new("Refused", "sites-csrf-refused.html").render_status(
         ctx,
         Status::FORBIDDEN,
-        Vars::new()
-            .text("endpoint", endpoint)
-            .text("defence", defence_name(defence))
-            .text("why", why)
-            .text("lesson", BASE),
-    )
+        vars,
+    )?;
+    Err(page)
 }
 
 /// `POST /sites/csrf/login` — sign in, behind the cross-origin check every
 /// POST route gets (`app::guard`).
-pub fn login(ctx: &mut Ctx) -> Response {
+pub fn login(ctx: &mut Ctx) -> Reply {
     sign_in(ctx)
 }
 
 /// `POST /sites/csrf/login-open` — sign in, with no defence at all.
-pub fn login_open(ctx: &mut Ctx) -> Response {
+pub fn login_open(ctx: &mut Ctx) -> Reply {
     sign_in(ctx)
 }
 
 /// `as=` empty: a new account; `as=ID`: that account (the id is the
 /// credential, as a session id is).
-fn sign_in(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+fn sign_in(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let wanted = form.get("as").unwrap_or("").trim().to_string();
     let id = if wanted.is_empty() {
-        let account = match Account::new(Owner::Learner, "orange") {
-            Ok(a) => a,
-            Err(e) => return no_randomness(ctx, &e),
-        };
-        let id = match new_id() {
-            Ok(id) => id,
-            Err(e) => return no_randomness(ctx, &e),
-        };
+        let account = Account::new(Owner::Learner, "orange").map_err(|e| no_randomness(ctx, &e))?;
+        let id = new_id().map_err(|e| no_randomness(ctx, &e))?;
         lock(&ctx.app.sites.accounts).insert(id.clone(), account);
         id
     } else if looks_like_id(&wanted) && lock(&ctx.app.sites.accounts).get_mut(&wanted).is_some() {
         wanted
     } else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::FORBIDDEN,
             "goldfish knows no demo account by that id.",
-        );
+        ));
     };
     set_account_cookies(ctx, &id);
-    Response::see_other(BASE)
+    Ok(Response::see_other(BASE))
 }
 
 #[cfg(test)]

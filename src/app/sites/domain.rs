@@ -16,10 +16,9 @@
 use super::host::{GOLDFISH_DOMAIN, Site};
 use super::scope::{ScopeKey, facts_html};
 use super::{answer, cookie_list, lesson_cookies, url_on};
-use crate::app::Ctx;
 use crate::app::pages::Page;
+use crate::app::{Ctx, Reply};
 use crate::cookie::{SetCookie, domain_match};
-use crate::http::Response;
 use crate::template::{Vars, escape};
 
 /// The cookie every host of goldfish.localhost shares.
@@ -140,17 +139,17 @@ fn next_visit(arrived: &[(String, String)]) -> u64 {
 }
 
 /// `GET /sites/domain` (the lessons) — the lesson, counting the visit.
-pub fn lesson(ctx: &mut Ctx) -> Response {
+pub fn lesson(ctx: &mut Ctx) -> Reply {
     page(ctx, "Domain: one cookie for a whole site", false)
 }
 
 /// `GET /` on `shop.goldfish.localhost` — the shop: counts the visit and
 /// gives the visitor a `cus_type`, for the shop alone.
-pub fn shop(ctx: &mut Ctx) -> Response {
+pub fn shop(ctx: &mut Ctx) -> Reply {
     page(ctx, "The shop (shop.goldfish.localhost)", true)
 }
 
-fn page(ctx: &mut Ctx, title: &str, is_shop: bool) -> Response {
+fn page(ctx: &mut Ctx, title: &str, is_shop: bool) -> Reply {
     let site = answer(ctx).clone();
     let arrived = lesson_cookies(ctx);
     let mut sent: Vec<String> = Vec::new();

@@ -14,10 +14,10 @@
 use super::host::{Site, SiteAnswer};
 use super::samesite::COOKIE_PATH;
 use super::{answer, cookie_list, csrf, lesson_cookies, looks_like_id};
-use crate::app::Ctx;
 use crate::app::pages::{self, Page};
+use crate::app::{Ctx, Reply};
+use crate::http::Status;
 use crate::http::url::percent_encode;
-use crate::http::{Response, Status};
 use crate::template::Vars;
 
 /// The goldfish host name a page aims at: `?to=` if it names one of the
@@ -34,7 +34,7 @@ fn target(ctx: &Ctx, to: Option<&str>) -> String {
 }
 
 /// `GET /` on evil.localhost — another site, and the cookies it gets.
-pub fn home(ctx: &mut Ctx) -> Response {
+pub fn home(ctx: &mut Ctx) -> Reply {
     let arrived = lesson_cookies(ctx);
     let goldfish = target(ctx, None);
     Page::new("evil.localhost — another site", "sites-evil.html").render(
@@ -47,17 +47,14 @@ pub fn home(ctx: &mut Ctx) -> Response {
 
 /// `GET /samesite?board=ID&to=HOST` on evil.localhost or the shop — six
 /// requests to goldfish's probe.
-pub fn samesite(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn samesite(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let Some(board) = query.get("board").filter(|b| looks_like_id(b)) else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "This page needs a board: open it from the SameSite lesson (/sites/samesite on goldfish).",
-        );
+        ));
     };
     let goldfish = target(ctx, query.get("to"));
     let me = answer(ctx).site;
@@ -100,16 +97,10 @@ pub fn samesite(ctx: &mut Ctx) -> Response {
 
 /// `GET /csrf?to=HOST` on evil.localhost — forms that try to change the
 /// learner's colour on goldfish, one per defence, plus login CSRF.
-pub fn csrf(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn csrf(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let goldfish = target(ctx, query.get("to"));
-    let mallory = match csrf::mallory_key(ctx) {
-        Ok(key) => key,
-        Err(e) => return super::no_randomness(ctx, &e),
-    };
+    let mallory = csrf::mallory_key(ctx).map_err(|e| super::no_randomness(ctx, &e))?;
     let mallory_colour = csrf::mallory_colour(ctx);
     Page::new(
         "evil.localhost — change their colour",

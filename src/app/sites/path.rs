@@ -16,10 +16,10 @@
 
 use super::scope::{ScopeKey, facts_html};
 use super::{cookie_list, lesson_cookies};
-use crate::app::Ctx;
 use crate::app::pages::{self, Page};
+use crate::app::{Ctx, Reply};
 use crate::cookie::{SetCookie, default_path, path_match};
-use crate::http::{Response, Status};
+use crate::http::Status;
 use crate::template::{Vars, escape};
 
 /// The cookie with `Path=/shop`.
@@ -110,24 +110,21 @@ fn table(this_path: &str) -> String {
 
 /// `GET /sites/path`, `/shop`, `/shop/basket`, `/shop/checkout`,
 /// `/shopping`: the table and what came with this request.
-pub fn page(ctx: &mut Ctx) -> Response {
+pub fn page(ctx: &mut Ctx) -> Reply {
     render(ctx, &[])
 }
 
 /// `GET /shop/basket/add?item=goldfish`: adds to the cart (`Path=/shop`)
 /// and remembers the last item added (no `Path`).
-pub fn add(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn add(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let item = query.get("item").unwrap_or("goldfish").to_string();
     if !valid_item(&item) {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "An item is 1 to 24 lowercase letters, digits or dashes, like ?item=goldfish.",
-        );
+        ));
     }
     let arrived_cart = ctx.cookies().get(CART).map(str::to_string);
     let cart = add_to_cart(arrived_cart.as_deref(), &item);
@@ -143,7 +140,7 @@ pub fn add(ctx: &mut Ctx) -> Response {
     render(ctx, &sent)
 }
 
-fn render(ctx: &mut Ctx, sent: &[String]) -> Response {
+fn render(ctx: &mut Ctx, sent: &[String]) -> Reply {
     let this_path = ctx.req.path().to_string();
     let arrived = lesson_cookies(ctx);
     let sent_html = if sent.is_empty() {

@@ -15,10 +15,9 @@
 
 use super::scope::{ScopeKey, facts_html};
 use super::{answer, cookie_list, lesson_cookies};
-use crate::app::Ctx;
 use crate::app::pages::Page;
+use crate::app::{Ctx, Reply};
 use crate::cookie::SetCookie;
-use crate::http::Response;
 use crate::template::{Vars, escape};
 
 /// The lesson's cookie: the port that set it.
@@ -52,7 +51,7 @@ fn verdict(arrived: Option<&str>, port: u16) -> String {
 }
 
 /// `GET /sites/ports` — which port set the cookie that came back.
-pub fn lesson(ctx: &mut Ctx) -> Response {
+pub fn lesson(ctx: &mut Ctx) -> Reply {
     let site = answer(ctx).clone();
     let port = this_port(site.port);
     let arrived = lesson_cookies(ctx);

@@ -30,8 +30,8 @@ use super::host::Site;
 use super::recent::{lock, push_bounded};
 use super::scope::{ScopeKey, facts_html};
 use super::{answer, looks_like_id, new_id, no_randomness, url_on};
-use crate::app::Ctx;
 use crate::app::pages::{self, Page};
+use crate::app::{Ctx, Reply};
 use crate::cookie::{SameSite, SetCookie};
 use crate::http::date::unix_seconds;
 use crate::http::{Response, Status};
@@ -100,11 +100,8 @@ pub struct Board {
 }
 
 /// `GET /sites/samesite[?board=ID]` — the lesson, and the board if any.
-pub fn lesson(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn lesson(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let board_id = query
         .get("board")
         .filter(|b| looks_like_id(b))
@@ -191,11 +188,8 @@ fn attack_query(board: &str, to: &str) -> String {
 }
 
 /// `POST /sites/samesite` — sets the four cookies (again) and opens a board.
-pub fn set_cookies(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+pub fn set_cookies(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let now = unix_seconds(ctx.now).to_string();
     for (name, kind) in COOKIES {
         let cookie = SetCookie::new(name, now.clone()).path(COOKIE_PATH);
@@ -213,18 +207,15 @@ pub fn set_cookies(ctx: &mut Ctx) -> Response {
         .filter(|b| looks_like_id(b))
         .filter(|b| boards.get_mut(b).is_some())
         .map(str::to_string);
-    let id = match kept {
-        Some(id) => id,
-        None => match new_id() {
-            Ok(id) => {
-                boards.insert(id.clone(), Board::default());
-                id
-            }
-            Err(e) => return no_randomness(ctx, &e),
-        },
+    let id = if let Some(id) = kept {
+        id
+    } else {
+        let id = new_id().map_err(|e| no_randomness(ctx, &e))?;
+        boards.insert(id.clone(), Board::default());
+        id
     };
     drop(boards);
-    Response::see_other(&format!("{COOKIE_PATH}?board={id}"))
+    Ok(Response::see_other(&format!("{COOKIE_PATH}?board={id}")))
 }
 
 /// A transparent 1×1 GIF: what an `<img>` probe gets back, so the image
@@ -235,11 +226,8 @@ const PIXEL: &[u8] = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xf
 /// `GET|POST /sites/samesite/probe?board=ID&via=img&from=evil` — records
 /// which of the four cookies came, and answers in the form the request
 /// wants (an image, a page, a line of text).
-pub fn probe(ctx: &mut Ctx) -> Response {
-    let query = match ctx.query() {
-        Ok(q) => q,
-        Err(bad) => return bad,
-    };
+pub fn probe(ctx: &mut Ctx) -> Reply {
+    let query = ctx.query()?;
     let via = query.get("via").and_then(Via::parse);
     let board = query
         .get("board")
@@ -250,12 +238,12 @@ pub fn probe(ctx: &mut Ctx) -> Response {
         _ => "evil",
     };
     let (Some(via), Some(board)) = (via, board) else {
-        return pages::lesson_error(
+        return Err(pages::lesson_error(
             ctx,
             Status::BAD_REQUEST,
             "The probe needs ?board=ID&via=link|get-form|post-form|img|iframe|fetch: the lesson at \
              /sites/samesite builds these requests for you.",
-        );
+        ));
     };
     let now = unix_seconds(ctx.now);
     let ages = COOKIES.map(|(name, _)| {
@@ -291,16 +279,22 @@ pub fn probe(ctx: &mut Ctx) -> Response {
     } else {
         Status::NOT_FOUND
     };
-    let mut response = match via {
+    let reply = match via {
         Via::Img => {
             let mut r = Response::new(status);
             r.headers.append("Content-Type", "image/gif");
             r.body = PIXEL.to_vec();
-            r
+            Ok(r)
         }
-        Via::Fetch => Response::text(status, "recorded\n"),
+        Via::Fetch => Ok(Response::text(status, "recorded\n")),
         _ => probe_page(ctx, status, &arrival, &board, recorded),
     };
+    // On either side: a template bug's 500 is a probe's answer too.
+    reply.map(probe_fields).map_err(probe_fields)
+}
+
+/// The fields of every probe's answer.
+fn probe_fields(mut response: Response) -> Response {
     // Every probe must reach the server: no cache may answer for it.
     response.headers.append("Cache-Control", "no-store");
     // The frame probe is shown inside the two attack pages; every other
@@ -322,7 +316,7 @@ fn probe_page(
     arrival: &Arrival,
     board: &str,
     recorded: bool,
-) -> Response {
+) -> Reply {
     let mut came = String::new();
     for ((name, _), age) in COOKIES.iter().zip(arrival.ages) {
         let (flag, text) = match age {

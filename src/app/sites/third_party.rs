@@ -28,8 +28,8 @@
 use super::host::Site;
 use super::recent::lock;
 use super::{lesson_cookies, new_id, no_randomness, url_on};
-use crate::app::Ctx;
 use crate::app::pages::Page;
+use crate::app::{Ctx, Reply};
 use crate::cookie::{SameSite, SetCookie};
 use crate::http::{Response, Status};
 use crate::template::{Vars, escape};
@@ -124,12 +124,10 @@ fn verdict(id: &Outcome, chips: &Outcome) -> &'static str {
 }
 
 /// `GET /embed` on tracker.localhost — the frame.
-pub fn embed(ctx: &mut Ctx) -> Response {
+pub fn embed(ctx: &mut Ctx) -> Reply {
     let site = embedder(ctx.req.header("referer"));
-    let (id, chips) = match (track(ctx, TP_ID, &site), track(ctx, TP_CHIPS, &site)) {
-        (Ok(id), Ok(chips)) => (id, chips),
-        (Err(e), _) | (_, Err(e)) => return no_randomness(ctx, &e),
-    };
+    let id = track(ctx, TP_ID, &site).map_err(|e| no_randomness(ctx, &e))?;
+    let chips = track(ctx, TP_CHIPS, &site).map_err(|e| no_randomness(ctx, &e))?;
     let base = |name: &str, value: &str| {
         SetCookie::new(name, value)
             .path("/")
@@ -193,25 +191,17 @@ pub fn embed(ctx: &mut Ctx) -> Response {
                 .collect::<Vec<_>>()
                 .join("\n"),
         );
-    match ctx.render("sites-embed.html", &vars) {
-        Ok(html) => {
-            let mut r = Response::html(Status::OK, html);
-            r.headers.append("Cache-Control", "no-store");
-            // A tracker is made to be framed, by any site: it says so
-            // (goldfish's own pages say `frame-ancestors 'none'`).
-            r.headers
-                .append("Content-Security-Policy", "frame-ancestors *");
-            r
-        }
-        Err(e) => Response::text(
-            Status::INTERNAL_SERVER_ERROR,
-            format!("goldfish could not render a page ({e}). That is a bug in goldfish.\n"),
-        ),
-    }
+    let mut r = Response::html(Status::OK, ctx.render("sites-embed.html", &vars)?);
+    r.headers.append("Cache-Control", "no-store");
+    // A tracker is made to be framed, by any site: it says so
+    // (goldfish's own pages say `frame-ancestors 'none'`).
+    r.headers
+        .append("Content-Security-Policy", "frame-ancestors *");
+    Ok(r)
 }
 
 /// `GET /` on tracker.localhost.
-pub fn home(ctx: &mut Ctx) -> Response {
+pub fn home(ctx: &mut Ctx) -> Reply {
     let arrived = lesson_cookies(ctx);
     Page::new("tracker.localhost — a third party", "sites-tracker.html").render(
         ctx,
@@ -225,7 +215,7 @@ pub fn home(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /sites/third-party` on goldfish — the lesson, with the frame.
-pub fn lesson(ctx: &mut Ctx) -> Response {
+pub fn lesson(ctx: &mut Ctx) -> Reply {
     let facts = super::scope::facts_html(&[
         super::scope::ScopeKey::ThirdParty,
         super::scope::ScopeKey::Partitioned,
@@ -239,7 +229,7 @@ pub fn lesson(ctx: &mut Ctx) -> Response {
 }
 
 /// `GET /third-party` on evil.localhost — the same frame, another top-level site.
-pub fn evil_top(ctx: &mut Ctx) -> Response {
+pub fn evil_top(ctx: &mut Ctx) -> Reply {
     let vars = framing(ctx, Site::Lessons, "/sites/third-party");
     Page::new(
         "evil.localhost — the same tracker, another site",

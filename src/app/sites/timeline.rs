@@ -42,7 +42,7 @@ use super::recent::{lock, push_bounded};
 use super::{answer, looks_like_id, new_id, no_randomness};
 use crate::app::pages::{self, Page};
 use crate::app::strategies::StrategyKey;
-use crate::app::{App, Ctx};
+use crate::app::{App, Ctx, Reply};
 use crate::cookie::{RequestCookies, SameSite, SetCookie};
 use crate::http::date::unix_seconds;
 use crate::http::{Request, Response, Status};
@@ -158,7 +158,10 @@ fn recorder_cookie(ctx: &Ctx, value: &str) -> SetCookie {
 }
 
 /// `GET /sites/timeline` — the learner's exchanges, oldest first.
-pub fn page(ctx: &mut Ctx) -> Response {
+///
+/// # Errors
+/// A template bug's 500 page (see [`Reply`]).
+pub fn page(ctx: &mut Ctx) -> Reply {
     let id = recorder_id(ctx.req);
     let now = unix_seconds(ctx.now);
     let shown = id.as_deref().and_then(|id| {
@@ -182,7 +185,7 @@ pub fn page(ctx: &mut Ctx) -> Response {
             String::new(),
         ),
     };
-    let mut resp = Page::new("The conversation, from real bytes", "sites-timeline.html")
+    let reply = Page::new("The conversation, from real bytes", "sites-timeline.html")
         .facts(StrategyKey::Cookie)
         .mark(RECORDER_COOKIE)
         .render(
@@ -192,26 +195,29 @@ pub fn page(ctx: &mut Ctx) -> Response {
                 .html("list", list)
                 .text("max", MAX_EXCHANGES.to_string()),
         );
-    resp.headers.append("Cache-Control", "no-store");
-    resp
+    // No cache may keep a learner's timeline: on either side of the reply
+    // (a template bug's 500 too), as every answer of this page.
+    let no_store = |mut resp: Response| {
+        resp.headers.append("Cache-Control", "no-store");
+        resp
+    };
+    reply.map(no_store).map_err(no_store)
 }
 
 /// `POST /sites/timeline` — `action=start`, `stop` or `clear`. Only
 /// goldfish's own pages can send it: it is a POST route, behind the
 /// cross-origin check (`app::guard`), so no other site can start a
 /// recorder in a learner's browser.
-pub fn act(ctx: &mut Ctx) -> Response {
-    let form = match ctx.form() {
-        Ok(f) => f,
-        Err(bad) => return bad,
-    };
+///
+/// # Errors
+/// The 400 page for a form that cannot be read or names no action, the
+/// 503 page when no id can be made (see [`Reply`]).
+pub fn act(ctx: &mut Ctx) -> Reply {
+    let form = ctx.form()?;
     let id = recorder_id(ctx.req);
     match form.get("action") {
         Some("start") => {
-            let id = match new_id() {
-                Ok(id) => id,
-                Err(e) => return no_randomness(ctx, &e),
-            };
+            let id = new_id().map_err(|e| no_randomness(ctx, &e))?;
             let started = unix_seconds(ctx.now);
             lock(&ctx.app.sites.timelines).insert(
                 id.clone(),
@@ -238,14 +244,14 @@ pub fn act(ctx: &mut Ctx) -> Response {
             }
         }
         _ => {
-            return pages::lesson_error(
+            return Err(pages::lesson_error(
                 ctx,
                 Status::BAD_REQUEST,
                 "The form field action must be start, stop or clear.",
-            );
+            ));
         }
     }
-    Response::see_other("/sites/timeline")
+    Ok(Response::see_other("/sites/timeline"))
 }
 
 /// The exchanges, oldest first, as the lecture draws a conversation.

@@ -3,13 +3,12 @@
 
 use super::host::{GOLDFISH_DOMAIN, Site};
 use super::{answer, url_on};
-use crate::app::Ctx;
 use crate::app::pages::Page;
-use crate::http::Response;
+use crate::app::{Ctx, Reply};
 use crate::template::{Vars, escape};
 
 /// `GET /sites` — the hosts, with links on this port, and the lessons.
-pub fn page(ctx: &mut Ctx) -> Response {
+pub fn page(ctx: &mut Ctx) -> Reply {
     let site = answer(ctx);
     let hosts = [
         (
