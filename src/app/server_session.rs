@@ -187,26 +187,25 @@ pub fn page(ctx: &mut Ctx) -> Reply {
         )?,
     };
     let (_, port) = ctx.host_and_port();
+    let mark = ctx.cookie_pair(&sid_name);
+    let vars = Vars::new()
+        .text("status", status)
+        .html("cookie", cookie_html)
+        .text("store", store_line)
+        .text("location", location)
+        .text("stored", stored)
+        .text("trace_intro", trace_intro(store.config()))
+        .text("trace", trace)
+        .html("rows", rows)
+        .text("answer", answer)
+        .text("fav_color", color)
+        .text("sid_name", sid_name.as_str())
+        .text("id_len", ID_LEN.to_string())
+        .text("port", port);
     Page::new("Server-side sessions", "server-session.html")
         .facts(StrategyKey::ServerSession)
-        .mark(ctx.cookie_pair(&sid_name))
-        .render(
-            ctx,
-            Vars::new()
-                .text("status", status)
-                .html("cookie", cookie_html)
-                .text("store", store_line)
-                .text("location", location)
-                .text("stored", stored)
-                .text("trace_intro", trace_intro(store.config()))
-                .text("trace", trace)
-                .html("rows", rows)
-                .text("answer", answer)
-                .text("fav_color", color)
-                .text("sid_name", sid_name.as_str())
-                .text("id_len", ID_LEN.to_string())
-                .text("port", port),
-        )
+        .mark(mark)
+        .render(ctx, vars)
 }
 
 /// `POST /server-session` — `fav_color=teal`, or `action=regenerate|clear`.
