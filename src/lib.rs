@@ -94,7 +94,8 @@
 //! 3. [`app::route`] matches the method and path against [`app::ROUTES`] and
 //!    calls a handler with a [`app::Ctx`]: the request, its cookies, and a
 //!    session loaded only if the handler asks for it.
-//! 4. The handler returns a [`http::Response`]; [`app::Ctx`] adds the
+//! 4. The handler returns an [`app::Reply`]: its page, or the error page
+//!    that replaces it (`?` ends a handler early). [`app::Ctx`] adds the
 //!    `Set-Cookie` lines, saves the session if it changed, and fills the
 //!    X-ray panel with the bytes really being sent.
 //! 5. The connection writes the status line, the fields, `Date` and

@@ -2,9 +2,9 @@
 //!
 //! Every handler is a plain function `fn(&mut Ctx) -> Reply`: the page, or
 //! the error page that replaces it (see [`Reply`]). The route table below
-//! *is* the site map: one line per lesson page. The router
-//! matches the method and the percent-decoded path segments against it;
-//! `{name}` captures a segment and `{*name}` the rest of the path.
+//! *is* the site map: one line per lesson page. The router matches the
+//! method and the percent-decoded path segments against it; `{name}`
+//! captures a segment and `{*name}` the rest of the path.
 //!
 //! One goldfish is several sites: the request's `Host` picks the route
 //! table — [`ROUTES`] for the lessons (and for any name goldfish does not
@@ -156,7 +156,7 @@ pub type HandlerFn = fn(&mut Ctx) -> Reply;
 /// `Result<impl IntoResponse, E>`. `let query = ctx.query()?;` reads "the
 /// query, or stop here and answer with its 400 page"; without `?`, every
 /// handler spelled out `match ctx.query() { Ok(q) => q, Err(page) => return
-/// page }`. `?` takes:
+/// page }`. `?` works on:
 /// - any `Result<_, Response>`: [`Ctx::query`], [`Ctx::form`], [`Ctx::short`]
 ///   and [`Ctx::server_session`] return the page to answer with;
 /// - a [`PageError`](crate::www::PageError): a template that does not render

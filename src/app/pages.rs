@@ -287,7 +287,7 @@ pub fn template_bug(e: &PageError) -> Response {
 }
 
 /// Lets `?` end a handler (a [`Reply`]) on a template error, with the
-/// [`template_bug`] page: `let html = ctx.render("x.html", &vars)?;`.
+/// `template_bug` page: `let html = ctx.render("x.html", &vars)?;`.
 impl From<PageError> for Response {
     fn from(e: PageError) -> Response {
         template_bug(&e)

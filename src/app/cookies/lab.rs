@@ -99,9 +99,8 @@ fn sent_html(ctx: &Ctx, lines: &[String]) -> Result<String, crate::www::PageErro
 /// `GET /cookies`, so a reload never sends it again.
 pub fn lab_set(ctx: &mut Ctx) -> Reply {
     let form = ctx.form()?;
-    let now = ctx.now;
     // The form may not describe a cookie at all, or one the lab never sends.
-    let sent = cookie_from_form(&form, now)
+    let sent = cookie_from_form(&form, ctx.now)
         .map_err(|e| e.to_string())
         .and_then(|cookie| ctx.set_cookie_as_typed(&cookie).map_err(|e| form_words(&e)));
     match sent {
@@ -114,13 +113,8 @@ pub fn lab_set(ctx: &mut Ctx) -> Reply {
 /// again, as a 400 page.
 fn refused(ctx: &mut Ctx, why: &str) -> Reply {
     let html = ctx.render("lab-refused.html", &Vars::new().text("why", why))?;
-    Err(lab_page(
-        ctx,
-        Status::BAD_REQUEST,
-        html,
-        String::new(),
-        None,
-    )?)
+    let page = lab_page(ctx, Status::BAD_REQUEST, html, String::new(), None)?;
+    Err(page)
 }
 
 /// Why the lab will not send a line, said for the form rather than for
