@@ -138,13 +138,7 @@ pub static STRATEGIES: Table<StrategyKey, 5> = Table {
 /// table never changes, and lesson pages ask for it on every request.
 pub fn facts_html(key: StrategyKey) -> String {
     static BUILT: OnceLock<Vec<String>> = OnceLock::new();
-    let built = BUILT.get_or_init(|| {
-        STRATEGIES
-            .rows
-            .iter()
-            .map(|row| build_facts(row.key))
-            .collect()
-    });
+    let built = BUILT.get_or_init(|| STRATEGIES.rows.iter().map(build_facts).collect());
     STRATEGIES
         .rows
         .iter()
@@ -153,12 +147,12 @@ pub fn facts_html(key: StrategyKey) -> String {
         .unwrap_or_default() // unreachable: a test checks every key has a row
 }
 
-fn build_facts(key: StrategyKey) -> String {
+fn build_facts(row: &Row<StrategyKey, 5>) -> String {
     let mut out = format!(
         "<h2>The facts: {}</h2>\n<table class=\"facts\">\n",
-        escape(STRATEGIES.row(key).name)
+        escape(row.name)
     );
-    for (q, a) in STRATEGIES.answers(key) {
+    for (q, a) in STRATEGIES.questions.iter().zip(row.answers) {
         out.push_str(&format!(
             "<tr><th>{}</th><td>{}</td></tr>\n",
             escape(q),

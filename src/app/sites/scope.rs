@@ -153,15 +153,13 @@ pub static SCOPES: Table<ScopeKey, 5> = Table {
 /// A lesson's facts box: the questions down, the lesson's scopes across.
 #[must_use]
 pub fn facts_html(keys: &[ScopeKey]) -> String {
-    let names: Vec<String> = keys
-        .iter()
-        .map(|k| escape(SCOPES.row(*k).name).into_owned())
-        .collect();
+    let rows: Vec<&Row<ScopeKey, 5>> = keys.iter().map(|k| SCOPES.row(*k)).collect();
+    let names: Vec<String> = rows.iter().map(|r| escape(r.name).into_owned()).collect();
     let mut out = format!(
         "<h2>The facts: {}</h2>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"the facts\"><table class=\"facts\" id=\"scope-facts\">\n",
         names.join(", ")
     );
-    if keys.len() > 1 {
+    if rows.len() > 1 {
         out.push_str("<tr><td></td>");
         for n in &names {
             out.push_str(&format!("<th><code>{n}</code></th>"));
@@ -170,8 +168,8 @@ pub fn facts_html(keys: &[ScopeKey]) -> String {
     }
     for (i, q) in SCOPES.questions.iter().enumerate() {
         out.push_str(&format!("<tr><th>{}</th>", escape(q)));
-        for k in keys {
-            out.push_str(&format!("<td>{}</td>", escape(SCOPES.row(*k).answers[i])));
+        for r in &rows {
+            out.push_str(&format!("<td>{}</td>", escape(r.answers[i])));
         }
         out.push_str("</tr>\n");
     }
